@@ -1,0 +1,126 @@
+//! The server's two counts and how it merges them into one body.
+//!
+//! The server runs one aggregation for open rooms and one for closed rooms
+//! (`$match` → `$lookup` department → `$group` by department `_id` and
+//! `name`), then writes `result[name] = {open, closed}` group by group.
+//! When two groups share a name (two departments called "Sales", or a
+//! nameless department next to rooms of deleted departments, both
+//! `"undefined"`), the server keeps whichever group MongoDB returned last,
+//! an order it does not define. This library adds their counts instead:
+//! deterministic, and no chat goes uncounted.
+//!
+//! Departments come out sorted by name (Unicode code point order).
+
+use crate::body::DepartmentCount;
+use crate::department::Departments;
+use crate::params::Query;
+use crate::room::{DepartmentRef, Room, State};
+use std::collections::BTreeMap;
+
+/// Whether `room` passes the server's `$match` for its state, date range
+/// and department filter.
+///
+/// # Example
+/// ```
+/// use chats_per_department::aggregate::matches;
+/// use chats_per_department::params::Query;
+/// use chats_per_department::room::{DepartmentRef, Room, State};
+/// let query = Query { start: 0, end: 10, department_id: None };
+/// let room = Room { state: State::Open, department: DepartmentRef::Null, ts: Some(10) };
+/// assert!(matches(&room, &query)); // both ends inclusive
+/// ```
+pub fn matches(room: &Room, query: &Query) -> bool {
+    if room.state == State::Neither {
+        return false;
+    }
+    let Some(ts) = room.ts else {
+        return false;
+    };
+    if ts < query.start || ts > query.end {
+        return false;
+    }
+    match (&room.department, &query.department_id) {
+        (DepartmentRef::Absent, _) => false,
+        (_, None) => true,
+        (DepartmentRef::Id(id), Some(wanted)) => id == wanted,
+        (DepartmentRef::Null, Some(_)) => false,
+    }
+}
+
+/// Counts open and closed rooms per department name.
+///
+/// # Example
+/// ```
+/// use chats_per_department::aggregate::count;
+/// use chats_per_department::department::Departments;
+/// use chats_per_department::params::Query;
+/// use chats_per_department::room::{DepartmentRef, Room, State};
+/// let rooms = [
+///     Room { state: State::Open, department: DepartmentRef::Null, ts: Some(5) },
+///     Room { state: State::Closed, department: DepartmentRef::Id("gone".into()), ts: Some(6) },
+/// ];
+/// let query = Query { start: 0, end: 10, department_id: None };
+/// let chart = count(&rooms, &Departments::default(), &query);
+/// assert_eq!((chart[0].name.as_str(), chart[0].open, chart[0].closed), ("undefined", 1, 1));
+/// ```
+pub fn count<'a>(rooms: impl IntoIterator<Item = &'a Room>, departments: &Departments, query: &Query) -> Vec<DepartmentCount> {
+    let mut totals: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    for room in rooms {
+        if !matches(room, query) {
+            continue;
+        }
+        let entry = totals.entry(departments.key_for(&room.department)).or_default();
+        match room.state {
+            State::Open => entry.0 += 1,
+            State::Closed => entry.1 += 1,
+            State::Neither => {}
+        }
+    }
+    totals
+        .into_iter()
+        .map(|(name, (open, closed))| DepartmentCount { name: name.to_owned(), open, closed })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::department::DepartmentFields;
+    use crate::room::Field;
+
+    fn room(state: State, department: &str, ts: i64) -> Room {
+        Room { state, department: DepartmentRef::Id(department.into()), ts: Some(ts) }
+    }
+
+    fn departments(pairs: &[(&str, &str)]) -> Departments {
+        let records: Vec<DepartmentFields> = pairs
+            .iter()
+            .map(|(id, name)| DepartmentFields { id: Field::Text((*id).into()), name: Field::Text((*name).into()) })
+            .collect();
+        Departments::from_records(&records).unwrap()
+    }
+
+    #[test]
+    fn same_name_departments_add_up() {
+        let table = departments(&[("a", "Sales"), ("b", "Sales")]);
+        let rooms = [room(State::Open, "a", 1), room(State::Open, "b", 1), room(State::Closed, "b", 1)];
+        let chart = count(&rooms, &table, &Query { start: 0, end: 1, department_id: None });
+        assert_eq!(chart, vec![DepartmentCount { name: "Sales".into(), open: 2, closed: 1 }]);
+    }
+
+    #[test]
+    fn filter_and_range() {
+        let table = departments(&[("a", "A"), ("b", "B")]);
+        let rooms = [room(State::Open, "a", 0), room(State::Open, "b", 5), room(State::Closed, "a", 11)];
+        let only_a = Query { start: 0, end: 10, department_id: Some("a".into()) };
+        assert_eq!(count(&rooms, &table, &only_a), vec![DepartmentCount { name: "A".into(), open: 1, closed: 0 }]);
+        let inverted = Query { start: 10, end: 0, department_id: None };
+        assert!(count(&rooms, &table, &inverted).is_empty());
+    }
+
+    #[test]
+    fn absent_department_id_never_counts() {
+        let rooms = [Room { state: State::Open, department: DepartmentRef::Absent, ts: Some(0) }];
+        assert!(count(&rooms, &Departments::default(), &Query { start: 0, end: 0, department_id: None }).is_empty());
+    }
+}

@@ -1,0 +1,157 @@
+//! Departments: the names the chart is keyed by.
+//!
+//! The server joins each counted room with its department
+//! (`$lookup` on `_id`), groups by the department's `_id` and `name`, and
+//! writes `result[name]`. A room whose department is missing, and a
+//! department without a name, both give the key `"undefined"` (JavaScript's
+//! `String(undefined)`); a `null` name gives `"null"`.
+
+use crate::room::{DataError, DepartmentRef, Field};
+use std::collections::HashMap;
+
+/// The key used when the server's join finds no department or no name.
+pub const UNDEFINED_KEY: &str = "undefined";
+
+/// The two fields of a department record that matter.
+///
+/// # Example
+/// ```
+/// use chats_per_department::department::DepartmentFields;
+/// use chats_per_department::room::Field;
+/// let sales = DepartmentFields { id: Field::Text("d1".into()), name: Field::Text("Sales".into()) };
+/// assert_eq!(sales.id, Field::Text("d1".into()));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepartmentFields {
+    /// `_id`.
+    pub id: Field,
+    /// `name`.
+    pub name: Field,
+}
+
+/// Department ids and the body key each one gives.
+///
+/// # Example
+/// ```
+/// use chats_per_department::department::{Departments, DepartmentFields};
+/// use chats_per_department::room::{DepartmentRef, Field};
+/// let records = vec![DepartmentFields { id: Field::Text("d1".into()), name: Field::Text("Sales".into()) }];
+/// let departments = Departments::from_records(&records).unwrap();
+/// assert_eq!(departments.key_for(&DepartmentRef::Id("d1".into())), "Sales");
+/// assert_eq!(departments.key_for(&DepartmentRef::Id("gone".into())), "undefined");
+/// assert_eq!(departments.key_for(&DepartmentRef::Null), "undefined");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Departments {
+    keys: HashMap<String, String>,
+}
+
+impl Departments {
+    /// Reads the `departments` list. `_id` must be a unique string; `name`
+    /// a string, `null` or absent.
+    pub fn from_records(records: &[DepartmentFields]) -> Result<Self, DataError> {
+        let mut keys = HashMap::with_capacity(records.len());
+        for (index, record) in records.iter().enumerate() {
+            let at = |problem: &str| DataError::new(format!("departments[{index}]{problem}"));
+            let (id, key) = entry(record).map_err(|field| at(&format!(".{field}")))?;
+            if keys.insert(id, key).is_some() {
+                // A real collection cannot hold two: the join would count
+                // the room twice. Say so instead.
+                return Err(at("._id is not unique"));
+            }
+        }
+        Ok(Departments { keys })
+    }
+
+    /// Adds one embedded department unless its id is known already.
+    pub fn add_embedded(&mut self, embedded: &DepartmentFields) -> Result<(), String> {
+        let (id, key) = entry(embedded)?;
+        self.keys.entry(id).or_insert(key);
+        Ok(())
+    }
+
+    /// The body key for a room's department.
+    pub fn key_for(&self, department: &DepartmentRef) -> &str {
+        match department {
+            DepartmentRef::Id(id) => self.keys.get(id).map_or(UNDEFINED_KEY, String::as_str),
+            DepartmentRef::Null | DepartmentRef::Absent => UNDEFINED_KEY,
+        }
+    }
+
+    /// The body key for a department id, if the department exists.
+    pub fn key_of_id(&self, id: &str) -> Option<&str> {
+        self.keys.get(id).map(String::as_str)
+    }
+
+    /// How many departments are known.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// `true` when no department is known.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// `(id, body key)` of a record, or the name of the faulty field with what
+/// is wrong with it.
+fn entry(record: &DepartmentFields) -> Result<(String, String), String> {
+    let id = match &record.id {
+        Field::Text(id) => id.clone(),
+        Field::Absent => return Err("_id is missing".into()),
+        _ => return Err("_id is not a string".into()),
+    };
+    let key = match &record.name {
+        Field::Text(name) => name.clone(),
+        Field::Null => "null".to_owned(),
+        Field::Absent => UNDEFINED_KEY.to_owned(),
+        _ => return Err("name is not a string or null".into()),
+    };
+    Ok((id, key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: Field, name: Field) -> DepartmentFields {
+        DepartmentFields { id, name }
+    }
+
+    fn text(s: &str) -> Field {
+        Field::Text(s.into())
+    }
+
+    #[test]
+    fn names_null_and_missing() {
+        let table = Departments::from_records(&[
+            record(text("a"), text("Sales")),
+            record(text("b"), Field::Null),
+            record(text("c"), Field::Absent),
+        ])
+        .unwrap();
+        assert_eq!(table.key_for(&DepartmentRef::Id("a".into())), "Sales");
+        assert_eq!(table.key_for(&DepartmentRef::Id("b".into())), "null");
+        assert_eq!(table.key_for(&DepartmentRef::Id("c".into())), "undefined");
+    }
+
+    #[test]
+    fn errors_name_the_record() {
+        let err = Departments::from_records(&[record(text("a"), text("A")), record(Field::Number(1.0), text("B"))]).unwrap_err();
+        assert_eq!(err.message, "departments[1]._id is not a string");
+        let err = Departments::from_records(&[record(text("a"), text("A")), record(text("a"), text("B"))]).unwrap_err();
+        assert_eq!(err.message, "departments[1]._id is not unique");
+        let err = Departments::from_records(&[record(text("a"), Field::Array)]).unwrap_err();
+        assert_eq!(err.message, "departments[0].name is not a string or null");
+    }
+
+    #[test]
+    fn embedded_first_name_wins() {
+        let mut table = Departments::default();
+        table.add_embedded(&record(text("d"), text("First"))).unwrap();
+        table.add_embedded(&record(text("d"), text("Second"))).unwrap();
+        assert_eq!(table.key_for(&DepartmentRef::Id("d".into())), "First");
+        assert_eq!(table.add_embedded(&record(Field::Absent, text("x"))), Err("_id is missing".into()));
+    }
+}

@@ -1,0 +1,481 @@
+//! Reading rooms and departments from JSON text, as the REST API or
+//! `mongoexport` produce it.
+//!
+//! Accepted shapes, for rooms (departments alike, with `departments`):
+//! - an array of records: `[{…}, {…}]` (also `mongoexport --jsonArray`);
+//! - a REST page: `{"rooms": […], "count": …, "offset": …, "total": …}`;
+//! - newline-delimited JSON, one record per line (`mongoexport`'s default),
+//!   which includes a single bare record.
+//!
+//! Only the fields the chart needs are decoded; everything else is skipped
+//! without building values. Errors name the record and the field, followed
+//! by serde_json's line and column.
+
+use crate::department::{DepartmentFields, Departments};
+use crate::room::{DataError, Field, RoomBatch, RoomFields};
+use crate::zone::LocalZone;
+use serde::de::{self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// Reads rooms from JSON (array, REST page, or NDJSON).
+///
+/// # Example
+/// ```
+/// use chats_per_department::json_input::read_rooms;
+/// use chats_per_department::zone::Utc;
+/// let batch = read_rooms(br#"{"rooms":[{"t":"l","open":true,"ts":"2020-01-01T00:00:00Z","departmentId":"d"}],"total":1}"#, &Utc).unwrap();
+/// assert_eq!(batch.rooms.len(), 1);
+/// let err = read_rooms(br#"[{"t":"l"},{"ts":"soon"}]"#, &Utc).unwrap_err();
+/// assert!(err.message.starts_with("rooms[1].ts is not a date"));
+/// ```
+pub fn read_rooms(json: &[u8], zone: &dyn LocalZone) -> Result<RoomBatch, DataError> {
+    let mut sink = RoomSink { batch: RoomBatch::default(), zone };
+    read_records(json, &mut sink)?;
+    Ok(sink.batch)
+}
+
+/// Reads departments from JSON (array, `{"departments": […]}` page, or NDJSON).
+///
+/// # Example
+/// ```
+/// use chats_per_department::json_input::read_departments;
+/// let departments = read_departments(br#"[{"_id":"d1","name":"Sales","enabled":true}]"#).unwrap();
+/// assert_eq!(departments.key_of_id("d1"), Some("Sales"));
+/// ```
+pub fn read_departments(json: &[u8]) -> Result<Departments, DataError> {
+    let mut sink = DepartmentSink { records: Vec::new() };
+    read_records(json, &mut sink)?;
+    Departments::from_records(&sink.records)
+}
+
+/// A consumer of records of one kind.
+trait Sink {
+    /// The fields read from one record.
+    type Record: Default;
+    /// "rooms" or "departments": the envelope key and the name in errors.
+    const NAME: &'static str;
+    /// The record keys worth decoding.
+    const KEYS: &'static [&'static str];
+    /// Decodes the value of `KEYS[key]` into `record`.
+    fn read_value<'de, A: MapAccess<'de>>(key: usize, map: &mut A, record: &mut Self::Record) -> Result<(), A::Error>;
+    /// Takes a finished record.
+    fn accept(&mut self, record: Self::Record, index: usize) -> Result<(), DataError>;
+}
+
+struct RoomSink<'z> {
+    batch: RoomBatch,
+    zone: &'z dyn LocalZone,
+}
+
+impl Sink for RoomSink<'_> {
+    type Record = RoomFields;
+    const NAME: &'static str = "rooms";
+    const KEYS: &'static [&'static str] = &["t", "open", "departmentId", "ts", "department"];
+
+    fn read_value<'de, A: MapAccess<'de>>(key: usize, map: &mut A, record: &mut RoomFields) -> Result<(), A::Error> {
+        match key {
+            0 => record.t = map.next_value_seed(FieldSeed)?,
+            1 => record.open = map.next_value_seed(FieldSeed)?,
+            2 => record.department_id = map.next_value_seed(FieldSeed)?,
+            3 => record.ts = map.next_value_seed(FieldSeed)?,
+            _ => record.department = map.next_value_seed(EmbeddedSeed)?,
+        }
+        Ok(())
+    }
+
+    fn accept(&mut self, record: RoomFields, index: usize) -> Result<(), DataError> {
+        self.batch.push(&record, index, self.zone)
+    }
+}
+
+struct DepartmentSink {
+    records: Vec<DepartmentFields>,
+}
+
+impl Sink for DepartmentSink {
+    type Record = DepartmentFields;
+    const NAME: &'static str = "departments";
+    const KEYS: &'static [&'static str] = &["_id", "name"];
+
+    fn read_value<'de, A: MapAccess<'de>>(key: usize, map: &mut A, record: &mut DepartmentFields) -> Result<(), A::Error> {
+        let value = map.next_value_seed(FieldSeed)?;
+        if key == 0 {
+            record.id = value;
+        } else {
+            record.name = value;
+        }
+        Ok(())
+    }
+
+    fn accept(&mut self, record: DepartmentFields, _index: usize) -> Result<(), DataError> {
+        self.records.push(record);
+        Ok(())
+    }
+}
+
+impl Default for DepartmentFields {
+    fn default() -> Self {
+        DepartmentFields { id: Field::Absent, name: Field::Absent }
+    }
+}
+
+fn read_records<S: Sink>(json: &[u8], sink: &mut S) -> Result<(), DataError> {
+    let json = json.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(json);
+    let name = S::NAME;
+    let fail = |e: serde_json::Error| DataError::new(with_context(name, e));
+    let mut de = serde_json::Deserializer::from_slice(json);
+    if de.end().is_ok() {
+        return Ok(()); // empty input: no records
+    }
+    let shape = TopSeed { sink: &mut *sink }.deserialize(&mut de).map_err(fail)?;
+    let mut index = match shape {
+        Shape::Whole => return de.end().map_err(fail),
+        Shape::SingleRecord => 1,
+    };
+    // Newline-delimited: every further value is one more record.
+    while de.end().is_err() {
+        RecordSeed { sink: &mut *sink, index }.deserialize(&mut de).map_err(fail)?;
+        index += 1;
+    }
+    Ok(())
+}
+
+/// serde_json reports syntax errors without saying which input; ours
+/// already start with the record's path.
+fn with_context(name: &str, error: serde_json::Error) -> String {
+    let text = error.to_string();
+    if text.starts_with(name) {
+        text
+    } else {
+        format!("{name}: {text}")
+    }
+}
+
+enum Shape {
+    /// An array or an envelope: the input holds nothing else.
+    Whole,
+    /// One bare record: more may follow (NDJSON).
+    SingleRecord,
+}
+
+struct TopSeed<'s, S> {
+    sink: &'s mut S,
+}
+
+impl<'de, S: Sink> DeserializeSeed<'de> for TopSeed<'_, S> {
+    type Value = Shape;
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Shape, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, S: Sink> Visitor<'de> for TopSeed<'_, S> {
+    type Value = Shape;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "an array of {0}, a {{\"{0}\": [...]}} page, or one record per line", S::NAME)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Shape, A::Error> {
+        read_array(self.sink, seq)?;
+        Ok(Shape::Whole)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
+        let mut record = S::Record::default();
+        let mut envelope = false;
+        while let Some(key) = map.next_key_seed(KeySeed { keys: S::KEYS, envelope: S::NAME })? {
+            match key {
+                Key::Envelope => {
+                    map.next_value_seed(ArraySeed { sink: &mut *self.sink })?;
+                    envelope = true;
+                }
+                Key::Known(k) => S::read_value(k, &mut map, &mut record)?,
+                Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if envelope {
+            return Ok(Shape::Whole);
+        }
+        self.sink.accept(record, 0).map_err(|e| de::Error::custom(e.message))?;
+        Ok(Shape::SingleRecord)
+    }
+}
+
+struct ArraySeed<'s, S> {
+    sink: &'s mut S,
+}
+
+impl<'de, S: Sink> DeserializeSeed<'de> for ArraySeed<'_, S> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, S: Sink> Visitor<'de> for ArraySeed<'_, S> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{} to be an array", S::NAME)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        read_array(self.sink, seq)
+    }
+}
+
+fn read_array<'de, S: Sink, A: SeqAccess<'de>>(sink: &mut S, mut seq: A) -> Result<(), A::Error> {
+    let mut index = 0;
+    while seq.next_element_seed(RecordSeed { sink: &mut *sink, index })?.is_some() {
+        index += 1;
+    }
+    Ok(())
+}
+
+struct RecordSeed<'s, S> {
+    sink: &'s mut S,
+    index: usize,
+}
+
+impl<'de, S: Sink> DeserializeSeed<'de> for RecordSeed<'_, S> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<S: Sink> RecordSeed<'_, S> {
+    fn not_an_object<E: de::Error>(&self) -> Result<(), E> {
+        Err(E::custom(format!("{}[{}] is not an object", S::NAME, self.index)))
+    }
+}
+
+impl<'de, S: Sink> Visitor<'de> for RecordSeed<'_, S> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}[{}] to be an object", S::NAME, self.index)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut record = S::Record::default();
+        while let Some(key) = map.next_key_seed(KeySeed { keys: S::KEYS, envelope: "" })? {
+            match key {
+                Key::Known(k) => S::read_value(k, &mut map, &mut record)?,
+                Key::Envelope | Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        self.sink.accept(record, self.index).map_err(|e| de::Error::custom(e.message))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.not_an_object()
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.not_an_object()
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.not_an_object()
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.not_an_object()
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.not_an_object()
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.not_an_object()
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        self.not_an_object()
+    }
+}
+
+enum Key {
+    Known(usize),
+    Envelope,
+    Other,
+}
+
+/// Classifies an object key without allocating it.
+struct KeySeed {
+    keys: &'static [&'static str],
+    envelope: &'static str,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+        if !self.envelope.is_empty() && key == self.envelope {
+            return Ok(Key::Envelope);
+        }
+        Ok(self.keys.iter().position(|k| *k == key).map_or(Key::Other, Key::Known))
+    }
+}
+
+/// Decodes one field value, recognising Extended JSON dates.
+struct FieldSeed;
+
+impl<'de> DeserializeSeed<'de> for FieldSeed {
+    type Value = Field;
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Field, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldSeed {
+    type Value = Field;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Field, E> {
+        Ok(Field::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Field, E> {
+        Ok(Field::Number(v as f64))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Field, E> {
+        Ok(Field::Number(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Field, E> {
+        Ok(Field::Number(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Field, E> {
+        Ok(Field::Text(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Field, E> {
+        Ok(Field::Text(v))
+    }
+    fn visit_unit<E>(self) -> Result<Field, E> {
+        Ok(Field::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Field::Array)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field, A::Error> {
+        const EXTENDED: &[&str] = &["$date", "$numberLong"];
+        let mut result = Field::Object;
+        let mut keys = 0;
+        while let Some(key) = map.next_key_seed(KeySeed { keys: EXTENDED, envelope: "" })? {
+            keys += 1;
+            result = match key {
+                Key::Known(0) => Field::ExtendedDate(Box::new(map.next_value_seed(FieldSeed)?)),
+                Key::Known(_) => match map.next_value_seed(FieldSeed)? {
+                    Field::Text(digits) => Field::NumberLong(digits),
+                    _ => Field::Object,
+                },
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    Field::Object
+                }
+            };
+        }
+        // Extended JSON wrappers have exactly one key.
+        Ok(if keys == 1 { result } else { Field::Object })
+    }
+}
+
+/// Decodes a room's embedded `department: {_id, name}`.
+struct EmbeddedSeed;
+
+impl<'de> DeserializeSeed<'de> for EmbeddedSeed {
+    type Value = Option<DepartmentFields>;
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EmbeddedSeed {
+    type Value = Option<DepartmentFields>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an embedded department object or null")
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut record = DepartmentFields::default();
+        while let Some(key) = map.next_key_seed(KeySeed { keys: DepartmentSink::KEYS, envelope: "" })? {
+            match key {
+                Key::Known(k) => DepartmentSink::read_value(k, &mut map, &mut record)?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Some(record))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::room::{DepartmentRef, State};
+    use crate::zone::Utc;
+
+    #[test]
+    fn ndjson_with_extended_json_dates() {
+        let text = concat!(
+            r#"{"_id":{"$oid":"x"},"t":"l","open":true,"departmentId":"d","ts":{"$date":"2020-09-10T23:59:22.345Z"}}"#,
+            "\n",
+            r#"{"t":"l","departmentId":null,"ts":{"$date":{"$numberLong":"1599782362345"}}}"#,
+            "\n"
+        );
+        let batch = read_rooms(text.as_bytes(), &Utc).unwrap();
+        assert_eq!(batch.rooms.len(), 2);
+        assert_eq!(batch.rooms[0].state, State::Open);
+        assert_eq!(batch.rooms[1].state, State::Closed);
+        assert_eq!(batch.rooms[1].department, DepartmentRef::Null);
+        assert_eq!(batch.rooms[0].ts, batch.rooms[1].ts);
+    }
+
+    #[test]
+    fn errors_name_record_and_field() {
+        let err = read_rooms(b"[{}, 5]", &Utc).unwrap_err();
+        assert!(err.message.starts_with("rooms[1] is not an object"), "{}", err.message);
+        let err = read_rooms(b"[{}, {\"ts\": [1]}]", &Utc).unwrap_err();
+        assert!(err.message.starts_with("rooms[1].ts is not a date"), "{}", err.message);
+        let err = read_rooms(b"{\"rooms\": 5}", &Utc).unwrap_err();
+        assert!(err.message.starts_with("rooms: invalid type"), "{}", err.message);
+        let err = read_rooms(b"[{\"t\":\"l\"", &Utc).unwrap_err();
+        assert!(err.message.starts_with("rooms: EOF"), "{}", err.message);
+        let err = read_rooms(b"[] []", &Utc).unwrap_err();
+        assert!(err.message.starts_with("rooms: trailing characters"), "{}", err.message);
+        let err = read_departments(b"[{\"_id\": 1}]").unwrap_err();
+        assert_eq!(err.message, "departments[0]._id is not a string");
+    }
+
+    #[test]
+    fn empty_input_is_no_rooms() {
+        assert!(read_rooms(b"  \n", &Utc).unwrap().rooms.is_empty());
+        assert!(read_rooms(b"[]", &Utc).unwrap().rooms.is_empty());
+    }
+
+    #[test]
+    fn embedded_departments_are_collected() {
+        let text = br#"[{"t":"l","open":true,"departmentId":"d","ts":0,"department":{"_id":"d","name":"Sales"}}]"#;
+        let batch = read_rooms(text, &Utc).unwrap();
+        assert_eq!(batch.embedded.key_of_id("d"), Some("Sales"));
+    }
+}
