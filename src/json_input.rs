@@ -14,7 +14,7 @@
 use crate::department::{DepartmentFields, Departments};
 use crate::room::{DataError, Field, RoomBatch, RoomFields};
 use crate::zone::LocalZone;
-use serde::de::{self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
 /// Reads rooms from JSON (array, REST page, or NDJSON).

@@ -46,7 +46,7 @@ pub mod room;
 pub mod zone;
 
 #[cfg(target_arch = "wasm32")]
-mod bindings;
+pub mod bindings;
 
 use body::{Body, Failure};
 use department::Departments;

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: the web, bundler and nodejs targets,
+# size-optimised with npm's binaryen wasm-opt (never Debian's: its v108
+# produces modules that fail to load).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+
+WASM_OPT="$PWD/node_modules/.bin/wasm-opt"
+NAME=chats_per_department
+
+for target in web bundler nodejs; do
+  wasm-pack build --quiet --release --target "$target" --out-dir "pkg/$target" --out-name "$NAME" --no-pack
+  rm -f "pkg/$target/.gitignore"
+  wasm="pkg/$target/${NAME}_bg.wasm"
+  "$WASM_OPT" -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$wasm" -o "$wasm.opt"
+  mv "$wasm.opt" "$wasm"
+done
+# The nodejs target is CommonJS inside an ESM package.
+echo '{"type":"commonjs"}' > pkg/nodejs/package.json
+cp packaging/package.json packaging/node.mjs packaging/node.d.ts pkg/
+cp README.md pkg/
+
+raw=$(stat -c %s "pkg/web/${NAME}_bg.wasm")
+gz=$(gzip -9 -c "pkg/web/${NAME}_bg.wasm" | wc -c)
+echo "built pkg/: ${NAME}_bg.wasm ${raw} bytes, ${gz} bytes gzipped"
