@@ -8,6 +8,7 @@
 //! prototype change.
 
 use crate::body::Body;
+use crate::calendar::{make_day, make_time};
 use crate::department::{DepartmentFields, Departments};
 use crate::params::{ParamValue, Params};
 use crate::room::{DataError, Field, RoomBatch, RoomFields};
@@ -102,15 +103,41 @@ export function chatsPerDepartmentJson(rooms: RoomsInput, departments: Departmen
 export function dateParse(text: string): number;
 "#;
 
-/// The JavaScript host's time zone, asked through `getTimezoneOffset`.
+#[wasm_bindgen]
+extern "C" {
+    /// A `Date` read through its local calendar getters, typed as numbers
+    /// (js-sys declares `getFullYear` as `u32`, which loses years before 1 CE).
+    #[wasm_bindgen(js_name = Date)]
+    type LocalDate;
+    #[wasm_bindgen(constructor, js_class = "Date")]
+    fn new(ms: f64) -> LocalDate;
+    #[wasm_bindgen(method, js_class = "Date", js_name = getFullYear)]
+    fn year(this: &LocalDate) -> f64;
+    #[wasm_bindgen(method, js_class = "Date", js_name = getMonth)]
+    fn month(this: &LocalDate) -> f64;
+    #[wasm_bindgen(method, js_class = "Date", js_name = getDate)]
+    fn day(this: &LocalDate) -> f64;
+    #[wasm_bindgen(method, js_class = "Date", js_name = getHours)]
+    fn hours(this: &LocalDate) -> f64;
+    #[wasm_bindgen(method, js_class = "Date", js_name = getMinutes)]
+    fn minutes(this: &LocalDate) -> f64;
+    #[wasm_bindgen(method, js_class = "Date", js_name = getSeconds)]
+    fn seconds(this: &LocalDate) -> f64;
+    #[wasm_bindgen(method, js_class = "Date", js_name = getMilliseconds)]
+    fn milliseconds(this: &LocalDate) -> f64;
+}
+
+/// The JavaScript host's time zone, read off the local calendar fields of a
+/// `Date` (not `getTimezoneOffset`, which drops the seconds of historic
+/// offsets such as Sao Paulo's local mean time, -3:06:28).
 pub(crate) struct HostZone;
 
 impl LocalZone for HostZone {
     fn offset_ms(&self, utc_ms: i64) -> i64 {
-        let minutes = Date::new(&JsValue::from_f64(utc_ms as f64)).get_timezone_offset();
-        // getTimezoneOffset is minutes west, fractional for historic
-        // second-precision offsets.
-        (-minutes * 60_000.0).round() as i64
+        let d = LocalDate::new(utc_ms as f64);
+        let day = make_day(d.year() as i64, d.month() as i64, d.day() as i64);
+        let time = make_time(d.hours() as i64, d.minutes() as i64, d.seconds() as i64, d.milliseconds() as i64);
+        day.map_or(0, |day| day * 86_400_000 + time - utc_ms)
     }
 }
 

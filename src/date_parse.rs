@@ -215,10 +215,12 @@ fn read_iso_format(s: &mut Scanner, day: &mut DayComposer, time: &mut TimeCompos
         let Some(year) = s.peek().fixed_number(6) else {
             return sign_token;
         };
+        // The year is consumed before "-000000" is rejected: the legacy
+        // reader then continues after it, as V8 does.
+        s.next();
         if sign == '-' && year == 0 {
             return sign_token;
         }
-        s.next();
         day.add(if sign == '-' { -year } else { year });
     } else if let Some(year) = s.peek().fixed_number(4) {
         s.next();
@@ -455,14 +457,17 @@ fn classify_word(prefix: [u32; 3], len: u32) -> (WordKind, i64) {
     (WordKind::Unknown, 0)
 }
 
-/// ECMAScript's WhiteSpace and LineTerminator characters.
-pub(crate) fn is_js_whitespace(c: char) -> bool {
+/// ECMAScript's WhiteSpace characters (line terminators excluded).
+fn is_js_space(c: char) -> bool {
     matches!(
         c,
-        '\u{9}' | '\u{A}' | '\u{B}' | '\u{C}' | '\u{D}' | ' ' | '\u{A0}' | '\u{1680}'
-            | '\u{2000}'..='\u{200A}'
-            | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
+        '\u{9}' | '\u{B}' | '\u{C}' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
     )
+}
+
+/// ECMAScript's WhiteSpace and LineTerminator characters.
+fn is_js_whitespace(c: char) -> bool {
+    is_js_space(c) || matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
 }
 
 /// Turns characters into tokens with one token of look-ahead.
@@ -511,11 +516,19 @@ impl<'a> Scanner<'a> {
             return Token::End;
         }
         if c.is_ascii_digit() {
-            let (mut value, mut len) = (0i64, 0u32);
+            // Leading zeros count towards the length but not towards the
+            // nine significant digits kept (so ".0123456789" reads as 123
+            // milliseconds in V8, and so here).
+            let (mut value, mut len, mut significant) = (0i64, 0u32, 0u32);
+            while self.ch == '0' {
+                len += 1;
+                self.advance();
+            }
             while let Some(d) = self.ch.to_digit(10) {
-                if len < MAX_SIGNIFICANT_DIGITS {
+                if significant < MAX_SIGNIFICANT_DIGITS {
                     value = value * 10 + i64::from(d);
                 }
+                significant += 1;
                 len += 1;
                 self.advance();
             }
@@ -564,10 +577,11 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// Characters that make up words: everything from `'A'` up, except
-/// white space (U+00A0, U+3000, … separate words as a space does).
+/// Characters that make up words: everything from `'A'` up, except white
+/// space (U+00A0, U+3000, … end a word as a space does). Line separators
+/// U+2028/U+2029 do not end a word, though alone they are skipped as space.
 fn is_word_char(c: char) -> bool {
-    c >= 'A' && !is_js_whitespace(c)
+    c >= 'A' && !is_js_space(c)
 }
 
 /// Collects year, month and day numbers in the order written.
@@ -763,6 +777,9 @@ mod tests {
         assert_eq!(utc("1970-01"), Some(0));
         assert_eq!(utc("1970-01-01T00:00:00.5Z"), Some(500));
         assert_eq!(utc("1970-01-01T00:00:00.123456789Z"), Some(123));
+        assert_eq!(utc("1970-01-01T00:00:00.0123456789Z"), Some(123)); // V8's reading
+        assert_eq!(utc("-000000-01-01"), utc("2001-01-01T00:00:00Z"));
+        assert_eq!(utc("Jan 0000000001 2000"), utc("2000-01-01T00:00:00Z"));
         assert_eq!(utc("1970-01-01T01:00+01:00"), Some(0));
         assert_eq!(utc("1970-01-01T01:00+0100"), Some(0));
         assert_eq!(utc("1970-01-01T24:00Z"), Some(86_400_000));
@@ -802,6 +819,8 @@ mod tests {
         assert_eq!(utc("Sep 10 2020 junk"), utc("2020-06-10T00:00:00Z"));
         // Non-ASCII white space separates words.
         assert_eq!(utc("Sep\u{A0}10 2020"), sep10);
+        // ... but a line separator is part of a word.
+        assert_eq!(utc("\u{2028}Mar 2 1942"), None);
         assert_eq!(utc("Sep 10 70"), utc("1970-09-10T00:00:00Z"));
     }
 
