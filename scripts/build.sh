@@ -19,6 +19,11 @@ for target in web bundler nodejs; do
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$wasm" -o "$wasm.opt"
   mv "$wasm.opt" "$wasm"
+  # wasm-bindgen types the raw exports (InitOutput) with `any`; nothing
+  # public may be `any`, so they become `unknown`.
+  for dts in "pkg/$target/$NAME.d.ts" "pkg/$target/${NAME}_bg.wasm.d.ts"; do
+    sed -i -E 's/\bany\b/unknown/g' "$dts"
+  done
 done
 # The nodejs target is CommonJS inside an ESM package.
 echo '{"type":"commonjs"}' > pkg/nodejs/package.json

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The main job: builds everything, generates the bundled sample, prints the
+# chart for it, and serves the dashboard on http://127.0.0.1:${PORT:-8080}/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh
+node www/sample/generate.mjs
+node scripts/summary.mjs
+exec node scripts/serve.mjs www

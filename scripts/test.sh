@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test: native Rust (unit, conformance, doc), wasm-bindgen tests
+# in Node and in headless Chromium, the TypeScript surface, the three
+# differential suites against real oracles, and the page tests.
+# Fails on the first failing suite; a browser run that executes zero tests
+# counts as a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --browser
+bash scripts/build.sh
+node www/sample/generate.mjs
+export PATH="$HOME/.cargo/bin:$PATH"
+log=$(mktemp -d)
+
+step() { printf '\n=== %s\n' "$*"; }
+
+# `wasm-pack test` output must show tests/wasm.rs really ran (count > 0).
+wasm_tests_ran() {
+  local count
+  count=$(sed -n '/Running tests\/wasm.rs/,$p' "$1" | grep -m1 -oE 'test result: ok\. [0-9]+ passed' | grep -oE '[0-9]+' || true)
+  if [ -z "$count" ] || [ "$count" -eq 0 ]; then
+    echo "FAIL: $2 ran no wasm tests"; return 1
+  fi
+  echo "$2: $count wasm-bindgen tests passed"
+}
+
+step "native: cargo test (unit, conformance, doc tests)"
+cargo test --quiet 2>&1 | tee "$log/native.txt"
+
+step "wasm-bindgen tests in Node"
+wasm-pack test --node 2>&1 | tee "$log/node.txt"
+wasm_tests_ran "$log/node.txt" "Node"
+
+step "wasm-bindgen tests in headless Chromium"
+WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" 2>&1 | tee "$log/chrome.txt"
+wasm_tests_ran "$log/chrome.txt" "Chromium"
+
+step "TypeScript surface"
+npx --no-install tsc -p tests/types/tsconfig.json
+if grep -nE '\bany\b' pkg/*/*.d.ts | grep -v '^\s*\*'; then echo "FAIL: 'any' in the published types"; exit 1; fi
+echo "types: ok, no 'any'"
+
+step "differential suites (ajv@8, Node's Date.parse under 6 TZs, mingo pipelines) and JS tests"
+node --test --test-reporter=spec tests/differential/*.test.mjs www/*.test.mjs 2>&1 | tee "$log/js.txt"
+
+printf '\nall suites passed\n'

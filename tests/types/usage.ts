@@ -1,0 +1,44 @@
+// Compile-only test of the published TypeScript surface: right calls must
+// type-check and every `@ts-expect-error` line must really be an error
+// (tsc fails on an unused `@ts-expect-error`).
+import init, { chatsPerDepartment, chatsPerDepartmentJson, dateParse } from 'chats-per-department';
+import type { Room, Department, ResponseBody, DepartmentCounts } from 'chats-per-department';
+
+await init();
+
+const rooms: Room[] = [{ t: 'l', open: true, departmentId: 'd1', ts: '2020-09-10T00:00:00Z', servedBy: { _id: 'a' } }];
+const departments: Department[] = [{ _id: 'd1', name: 'Sales' }];
+
+const body: ResponseBody = chatsPerDepartment(rooms, departments, { start: '2020-09-01', end: new Date() });
+if (body.success) {
+  const sales = body['Sales'];
+  if (sales !== true && sales !== undefined) {
+    const counts: DepartmentCounts = sales;
+    console.log(counts.open + counts.closed);
+  }
+} else {
+  const message: string = body.error;
+  const kind: 'invalid-params' | 'invalid-rooms' | 'invalid-departments' | undefined = body.errorType;
+  console.log(message, kind);
+}
+
+chatsPerDepartment({ rooms }, null, { start: 'a', end: 'b', departmentId: null });
+chatsPerDepartment('[]', new Uint8Array(), { start: 'a', end: 'b' });
+const text: string = chatsPerDepartmentJson(new Uint8Array(), { departments }, { start: 'a', end: 'b' });
+const ms: number = dateParse('Sep 10 2020');
+console.log(text, ms);
+
+// @ts-expect-error: end is required
+chatsPerDepartment(rooms, departments, { start: '2020' });
+// @ts-expect-error: a number is not a date parameter
+chatsPerDepartment(rooms, departments, { start: 2020, end: '2021' });
+// @ts-expect-error: rooms must be records, text or bytes
+chatsPerDepartment(42, departments, { start: 'a', end: 'b' });
+// @ts-expect-error: departments need an _id
+chatsPerDepartment(rooms, [{ name: 'Sales' }], { start: 'a', end: 'b' });
+// @ts-expect-error: a room's ts is a date form, not a boolean
+chatsPerDepartment([{ t: 'l', ts: true }], null, { start: 'a', end: 'b' });
+// @ts-expect-error: open counts must be narrowed before use (could be `true` for success)
+const wrong: DepartmentCounts = (body as { success: true; [k: string]: DepartmentCounts | true })['x'];
+// @ts-expect-error: error exists only on failures
+console.log(chatsPerDepartment(rooms, departments, { start: 'a', end: 'b' }).error.length, wrong);

@@ -1,0 +1,78 @@
+//! The bindings in a real JavaScript engine: run with
+//! `wasm-pack test --node` and, with `WASM_BINDGEN_USE_BROWSER=1`,
+//! `wasm-pack test --headless --chrome` (scripts/test.sh checks that the
+//! browser run reports a non-zero number of passed tests).
+#![cfg(target_arch = "wasm32")]
+
+use chats_per_department::bindings::{chats_per_department, chats_per_department_json, date_parse};
+use js_sys::{Array, Date, Object, Reflect, Uint8Array, JSON};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn js(json: &str) -> JsValue {
+    JSON::parse(json).unwrap()
+}
+
+fn stringify(value: &JsValue) -> String {
+    JSON::stringify(value).unwrap().as_string().unwrap()
+}
+
+const SEPT: &str = r#"{"start":"2020-09-09T00:11:22.345Z","end":"2020-09-10T23:59:22.345Z"}"#;
+
+#[wasm_bindgen_test]
+fn counts_js_objects() {
+    let rooms = js(r#"[{"t":"l","open":true,"departmentId":"a","ts":"2020-09-10T00:00:00Z"},{"t":"l","departmentId":"a","ts":1599696000000}]"#);
+    let body = chats_per_department(rooms, js(r#"[{"_id":"a","name":"Sales"}]"#), js(SEPT));
+    assert_eq!(stringify(&body), r#"{"Sales":{"open":1,"closed":1},"success":true}"#);
+}
+
+#[wasm_bindgen_test]
+fn accepts_dates_bytes_and_envelopes() {
+    let room = Object::new();
+    Reflect::set(&room, &"t".into(), &"l".into()).unwrap();
+    Reflect::set(&room, &"departmentId".into(), &JsValue::NULL).unwrap();
+    Reflect::set(&room, &"ts".into(), &Date::new(&JsValue::from_f64(1_599_696_000_000.0))).unwrap();
+    let envelope = Object::new();
+    Reflect::set(&envelope, &"rooms".into(), &Array::of1(&room)).unwrap();
+    let body = chats_per_department(envelope.into(), JsValue::NULL, js(SEPT));
+    assert_eq!(stringify(&body), r#"{"undefined":{"open":0,"closed":1},"success":true}"#);
+
+    let ndjson = b"{\"t\":\"l\",\"open\":true,\"departmentId\":\"a\",\"ts\":{\"$date\":\"2020-09-10T00:00:00Z\"}}\n";
+    let bytes = Uint8Array::from(&ndjson[..]);
+    let body = chats_per_department(bytes.into(), JsValue::from_str(r#"{"departments":[{"_id":"a","name":"A"}]}"#), js(SEPT));
+    assert_eq!(stringify(&body), r#"{"A":{"open":1,"closed":0},"success":true}"#);
+}
+
+#[wasm_bindgen_test]
+fn prototype_names_are_own_data_properties() {
+    let rooms = js(r#"[{"t":"l","departmentId":"p","ts":"2020-09-10T00:00:00Z"}]"#);
+    let body = chats_per_department(rooms, js(r#"[{"_id":"p","name":"__proto__"}]"#), js(SEPT));
+    let object: Object = body.clone().into();
+    assert_eq!(Object::get_prototype_of(&body), Object::get_prototype_of(&Object::new().into()));
+    assert!(object.has_own_property(&"__proto__".into()));
+    assert_eq!(stringify(&body), r#"{"__proto__":{"open":0,"closed":1},"success":true}"#);
+}
+
+#[wasm_bindgen_test]
+fn server_error_bodies() {
+    let text = chats_per_department_json(js("[]"), JsValue::NULL, js(r#"{"end":"2020"}"#));
+    assert_eq!(text, r#"{"success":false,"error":"must have required property 'start' [invalid-params]","errorType":"invalid-params"}"#);
+    let text = chats_per_department_json(js("[]"), JsValue::NULL, js(r#"{"start":"2020","end":"nope"}"#));
+    assert_eq!(text, r#"{"success":false,"error":"The \"end\" query parameter must be a valid date."}"#);
+    let text = chats_per_department_json(JsValue::UNDEFINED, JsValue::NULL, js(SEPT));
+    assert!(text.contains("rooms must be an array"), "{text}");
+    let text = chats_per_department_json(js(r#"[{"t":"l"},[]]"#), JsValue::NULL, js(SEPT));
+    assert_eq!(text, r#"{"success":false,"error":"rooms[1] is not an object [invalid-rooms]","errorType":"invalid-rooms"}"#);
+    let text = chats_per_department_json(js("[]"), js(r#"[{"_id":1}]"#), js(SEPT));
+    assert_eq!(text, r#"{"success":false,"error":"departments[0]._id is not a string [invalid-departments]","errorType":"invalid-departments"}"#);
+}
+
+#[wasm_bindgen_test]
+fn date_parse_matches_the_host_for_common_forms() {
+    // In Node and Chromium the host is V8, so the two must agree exactly.
+    for text in ["2020-09-10T23:59:22.345Z", "2020-09-10", "2020-09-10T10:00", "Sep 10 2020", "Thu, 10 Sep 2020 23:59:22 GMT", "2020/09/10 10:00", "garbage", ""] {
+        let ours = date_parse(text);
+        let host = Date::parse(text);
+        assert!(ours == host || (ours.is_nan() && host.is_nan()), "{text}: {ours} vs {host}");
+    }
+}
