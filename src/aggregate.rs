@@ -64,22 +64,53 @@ pub fn matches(room: &Room, query: &Query) -> bool {
 /// assert_eq!((chart[0].name.as_str(), chart[0].open, chart[0].closed), ("undefined", 1, 1));
 /// ```
 pub fn count<'a>(rooms: impl IntoIterator<Item = &'a Room>, departments: &Departments, query: &Query) -> Vec<DepartmentCount> {
-    let mut totals: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    let mut totals = Totals::default();
     for room in rooms {
         if !matches(room, query) {
             continue;
         }
-        let entry = totals.entry(departments.key_for(&room.department)).or_default();
+        let name = departments.key_for(&room.department);
         match room.state {
-            State::Open => entry.0 += 1,
-            State::Closed => entry.1 += 1,
+            State::Open => totals.add(name, 1, 0),
+            State::Closed => totals.add(name, 0, 1),
             State::Neither => {}
         }
     }
-    totals
-        .into_iter()
-        .map(|(name, (open, closed))| DepartmentCount { name: name.to_owned(), open, closed })
-        .collect()
+    totals.into_counts()
+}
+
+/// Open and closed counts per body key, merged by name (the library's rule
+/// for groups that share a name) and listed in name order.
+///
+/// # Example
+/// ```
+/// use chats_per_department::aggregate::Totals;
+/// let mut totals = Totals::default();
+/// totals.add("Sales", 1, 0);
+/// totals.add("Sales", 0, 2);
+/// let counts = totals.into_counts();
+/// assert_eq!((counts[0].open, counts[0].closed), (1, 2));
+/// ```
+#[derive(Debug, Default)]
+pub struct Totals<'a> {
+    by_name: BTreeMap<&'a str, (u64, u64)>,
+}
+
+impl<'a> Totals<'a> {
+    /// Adds counts under `name`.
+    pub fn add(&mut self, name: &'a str, open: u64, closed: u64) {
+        let entry = self.by_name.entry(name).or_default();
+        entry.0 += open;
+        entry.1 += closed;
+    }
+
+    /// The counts, by name.
+    pub fn into_counts(self) -> Vec<DepartmentCount> {
+        self.by_name
+            .into_iter()
+            .map(|(name, (open, closed))| DepartmentCount { name: name.to_owned(), open, closed })
+            .collect()
+    }
 }
 
 #[cfg(test)]

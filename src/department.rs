@@ -63,11 +63,20 @@ impl Departments {
         Ok(Departments { keys })
     }
 
-    /// Adds one embedded department unless its id is known already.
-    pub fn add_embedded(&mut self, embedded: &DepartmentFields) -> Result<(), String> {
+    /// Adds one embedded department unless its id is known already;
+    /// returns the id when it was new.
+    pub fn add_embedded(&mut self, embedded: &DepartmentFields) -> Result<Option<String>, String> {
         let (id, key) = entry(embedded)?;
-        self.keys.entry(id).or_insert(key);
-        Ok(())
+        if self.keys.contains_key(&id) {
+            return Ok(None);
+        }
+        self.keys.insert(id.clone(), key);
+        Ok(Some(id))
+    }
+
+    /// Forgets a department (undoing a failed load).
+    pub fn remove(&mut self, id: &str) {
+        self.keys.remove(id);
     }
 
     /// The body key for a room's department.
@@ -153,5 +162,6 @@ mod tests {
         table.add_embedded(&record(text("d"), text("Second"))).unwrap();
         assert_eq!(table.key_for(&DepartmentRef::Id("d".into())), "First");
         assert_eq!(table.add_embedded(&record(Field::Absent, text("x"))), Err("_id is missing".into()));
+        assert_eq!(table.add_embedded(&record(text("e"), text("E"))), Ok(Some("e".into())));
     }
 }

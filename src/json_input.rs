@@ -29,9 +29,39 @@ use std::fmt;
 /// assert!(err.message.starts_with("rooms[1].ts is not a date"));
 /// ```
 pub fn read_rooms(json: &[u8], zone: &dyn LocalZone) -> Result<RoomBatch, DataError> {
-    let mut sink = RoomSink { batch: RoomBatch::default(), zone };
-    read_records(json, &mut sink)?;
-    Ok(sink.batch)
+    let mut batch = RoomBatch::default();
+    read_rooms_into(json, zone, &mut batch)?;
+    Ok(batch)
+}
+
+/// Where rooms go as they are read: a [`RoomBatch`], or a
+/// [`ChatIndex`](crate::index::ChatIndex) loading a page.
+pub trait RoomTarget {
+    /// Takes `rooms[index]`, or says what is wrong with it.
+    fn accept(&mut self, fields: &RoomFields, index: usize, zone: &dyn LocalZone) -> Result<(), DataError>;
+}
+
+impl RoomTarget for RoomBatch {
+    fn accept(&mut self, fields: &RoomFields, index: usize, zone: &dyn LocalZone) -> Result<(), DataError> {
+        self.push(fields, index, zone)
+    }
+}
+
+/// Reads rooms from JSON into `target`, record by record; on error, what
+/// `target` already took is its own business (see `ChatIndex::add_json`).
+///
+/// # Example
+/// ```
+/// use chats_per_department::json_input::read_rooms_into;
+/// use chats_per_department::room::RoomBatch;
+/// use chats_per_department::zone::Utc;
+/// let mut batch = RoomBatch::default();
+/// read_rooms_into(b"{\"t\":\"l\"}\n{\"t\":\"l\"}", &Utc, &mut batch).unwrap();
+/// assert_eq!(batch.rooms.len(), 2);
+/// ```
+pub fn read_rooms_into(json: &[u8], zone: &dyn LocalZone, target: &mut dyn RoomTarget) -> Result<(), DataError> {
+    let mut sink = RoomSink { target, zone };
+    read_records(json, &mut sink)
 }
 
 /// Reads departments from JSON (array, `{"departments": […]}` page, or NDJSON).
@@ -62,12 +92,12 @@ trait Sink {
     fn accept(&mut self, record: Self::Record, index: usize) -> Result<(), DataError>;
 }
 
-struct RoomSink<'z> {
-    batch: RoomBatch,
+struct RoomSink<'t, 'z> {
+    target: &'t mut dyn RoomTarget,
     zone: &'z dyn LocalZone,
 }
 
-impl Sink for RoomSink<'_> {
+impl Sink for RoomSink<'_, '_> {
     type Record = RoomFields;
     const NAME: &'static str = "rooms";
     const KEYS: &'static [&'static str] = &["t", "open", "departmentId", "ts", "department"];
@@ -84,7 +114,7 @@ impl Sink for RoomSink<'_> {
     }
 
     fn accept(&mut self, record: RoomFields, index: usize) -> Result<(), DataError> {
-        self.batch.push(&record, index, self.zone)
+        self.target.accept(&record, index, self.zone)
     }
 }
 

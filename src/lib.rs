@@ -16,7 +16,9 @@
 //! - [`json_input`], [`room`], [`department`]: the records, read from JSON
 //!   or built field by field, with errors that name the record and field;
 //! - [`aggregate`]: the two MongoDB counts and how the server merges them;
-//! - [`body`]: the response, as JSON text.
+//! - [`body`]: the response, as JSON text;
+//! - [`index`]: [`index::ChatIndex`], rooms loaded once and re-queried in
+//!   microseconds.
 //!
 //! The wasm bindings (compiled for `wasm32` only) add nothing but
 //! conversions at the JavaScript boundary.
@@ -39,6 +41,7 @@ pub mod body;
 pub mod calendar;
 pub mod date_parse;
 pub mod department;
+pub mod index;
 pub mod js_number;
 pub mod json_input;
 pub mod params;

@@ -1,0 +1,137 @@
+//! Property: for any rooms, split into any pages, and any parameters,
+//! `ChatIndex::query` answers exactly what `chats_per_department_json`
+//! answers for all the rooms at once, errors included.
+
+use chats_per_department::index::ChatIndex;
+use chats_per_department::json_input::read_departments;
+use chats_per_department::params::{ParamValue, Params};
+use chats_per_department::zone::{FixedOffset, LocalZone, Utc};
+use chats_per_department::chats_per_department_json;
+
+/// xorshift64*: deterministic, dependency-free case generation.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const T0: i64 = 1_600_000_000_000;
+const SPAN: u64 = 864_000_000;
+
+fn room(r: &mut Rng, ids: &[String]) -> String {
+    let mut fields = vec![format!(r#""_id":"r{}""#, r.next() % 100_000)];
+    match r.below(10) {
+        0 => fields.push(r#""t":"c""#.into()),
+        1 => {}
+        _ => fields.push(r#""t":"l""#.into()),
+    }
+    match r.below(10) {
+        0..=4 => fields.push(r#""open":true"#.into()),
+        5 => fields.push(format!(r#""open":{}"#, r.pick(&["false", "null"]))),
+        _ => {}
+    }
+    match r.below(10) {
+        0 => {}
+        1 => fields.push(r#""departmentId":null"#.into()),
+        2 => fields.push(r#""departmentId":"gone""#.into()),
+        _ if !ids.is_empty() => {
+            let id = &ids[r.below(ids.len() as u64) as usize];
+            fields.push(format!(r#""departmentId":"{id}""#));
+            if r.below(2) == 0 {
+                fields.push(format!(r#""department":{{"_id":"{id}","name":"E{id}"}}"#));
+            }
+        }
+        _ => {}
+    }
+    let ts = instant(r);
+    match r.below(12) {
+        0 => {}
+        1 => fields.push(r#""ts":null"#.into()),
+        2 => fields.push(format!(r#""ts":{{"$date":{{"$numberLong":"{ts}"}}}}"#)),
+        3 => fields.push(format!(r#""ts":{ts}"#)),
+        4 if r.below(20) == 0 => fields.push(r#""ts":"not a date""#.into()),
+        _ => fields.push(format!(r#""ts":"{}""#, iso(ts))),
+    }
+    format!("{{{}}}", fields.join(","))
+}
+
+/// Times on an hourly grid (so that rooms sit exactly on `start` and `end`)
+/// or anywhere.
+fn instant(r: &mut Rng) -> i64 {
+    if r.below(2) == 0 {
+        T0 + (r.below(SPAN / 3_600_000) * 3_600_000) as i64
+    } else {
+        T0 + r.below(SPAN) as i64
+    }
+}
+
+fn iso(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+fn params(r: &mut Rng, ids: &[String]) -> Params {
+    let start = instant(r);
+    let end = if r.below(10) == 0 { start - 3_600_000 } else { instant(r).max(start) };
+    let mut pairs = vec![("start".to_owned(), ParamValue::String(iso(start))), ("end".to_owned(), ParamValue::String(iso(end)))];
+    if r.below(20) == 0 {
+        pairs[0].1 = ParamValue::String(r.pick(&["bad", "Sep 10 2020", "2020-09-13T12:00"]).into());
+    }
+    match r.below(6) {
+        0 => pairs.push(("departmentId".into(), ParamValue::String(r.pick(&["", "undefined", "gone"]).into()))),
+        1 | 2 if !ids.is_empty() => pairs.push(("departmentId".into(), ParamValue::String(ids[r.below(ids.len() as u64) as usize].clone()))),
+        3 => pairs.push(("departmentId".into(), ParamValue::Null)),
+        _ => {}
+    }
+    Params::Object(pairs)
+}
+
+fn check(zone: &dyn LocalZone, seed: u64) {
+    let mut r = Rng(seed);
+    for case in 0..400 {
+        let ids: Vec<String> = (0..r.below(6)).map(|i| format!("d{i}")).collect();
+        let names = ["Sales", "Support", "Sales", "success", "undefined", "__proto__"];
+        let departments_json = format!(
+            "[{}]",
+            ids.iter().map(|id| format!(r#"{{"_id":"{id}","name":"{}"}}"#, r.pick(&names))).collect::<Vec<_>>().join(",")
+        );
+        let with_list = r.below(2) == 0;
+        let pages: Vec<Vec<String>> = (0..r.below(5)).map(|_| (0..r.below(40)).map(|_| room(&mut r, &ids)).collect()).collect();
+
+        let mut index = ChatIndex::new(with_list.then(|| read_departments(departments_json.as_bytes()).unwrap()));
+        let mut accepted: Vec<String> = Vec::new();
+        for page in &pages {
+            // A page that fails is rejected whole; the one-shot side then
+            // never sees it either.
+            if index.add_json(format!("[{}]", page.join(",")).as_bytes(), zone).is_ok() {
+                accepted.extend(page.iter().cloned());
+            }
+        }
+        assert_eq!(index.size(), accepted.len(), "case {case}");
+        let all = format!("[{}]", accepted.join(","));
+        for _ in 0..5 {
+            let params = params(&mut r, &ids);
+            let expected = chats_per_department_json(all.as_bytes(), with_list.then_some(departments_json.as_bytes()), &params, zone);
+            assert_eq!(index.query(&params, zone), expected, "case {case}, params {params:?}");
+        }
+    }
+}
+
+#[test]
+fn index_answers_like_the_one_shot_path_in_utc() {
+    check(&Utc, 0x9E37_79B9_7F4A_7C15);
+}
+
+#[test]
+fn index_answers_like_the_one_shot_path_in_a_local_zone() {
+    check(&FixedOffset::from_minutes(-180), 0xD1B5_4A32_D192_ED03);
+}
