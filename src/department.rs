@@ -74,6 +74,13 @@ impl Departments {
         Ok(Some(id))
     }
 
+    /// Takes the departments of `other` whose ids are not known yet.
+    pub fn merge_missing(&mut self, other: Departments) {
+        for (id, key) in other.keys {
+            self.keys.entry(id).or_insert(key);
+        }
+    }
+
     /// Forgets a department (undoing a failed load).
     pub fn remove(&mut self, id: &str) {
         self.keys.remove(id);

@@ -18,7 +18,8 @@
 use crate::aggregate::Totals;
 use crate::body::{Body, Failure};
 use crate::department::Departments;
-use crate::json_input::{read_rooms_into, RoomTarget};
+use crate::json_input::{read_room_record, read_rooms_into, RoomTarget};
+use crate::stream::RecordSplitter;
 use crate::params::{validate, Params, Query};
 use crate::room::{DataError, DepartmentRef, Room, RoomFields, State};
 use crate::zone::LocalZone;
@@ -79,6 +80,11 @@ impl Column {
             return;
         }
         self.tail.sort_unstable();
+        if self.sorted.is_empty() {
+            self.sorted = std::mem::take(&mut self.tail);
+            self.sorted.shrink_to_fit();
+            return;
+        }
         let (old, new) = (self.sorted.len(), self.tail.len());
         self.sorted.reserve_exact(new);
         self.sorted.resize(old + new, 0);
@@ -94,6 +100,15 @@ impl Column {
             }
         }
         self.tail = Vec::new();
+    }
+
+    /// Adds staged times, moving the vector when the tail is empty.
+    fn take_tail(&mut self, times: Vec<i64>) {
+        if self.tail.is_empty() {
+            self.tail = times;
+        } else {
+            self.tail.extend_from_slice(&times);
+        }
     }
 
     /// Times within `start..=end` (call `settle` first).
@@ -198,6 +213,28 @@ impl ChatIndex {
         }
     }
 
+    /// Starts loading a byte stream (see [`StreamLoad`]).
+    pub fn begin_stream() -> StreamLoad {
+        StreamLoad { splitter: RecordSplitter::new("rooms"), staging: ChatIndex::default() }
+    }
+
+    /// Ends a stream: checks the document was complete, then takes all its
+    /// rooms at once. On error nothing is added. Returns the rooms added.
+    pub fn finish_stream(&mut self, stream: StreamLoad) -> Result<usize, DataError> {
+        stream.splitter.finish()?;
+        let staging = stream.staging;
+        let added = staging.held;
+        for slot in staging.slots {
+            let target = self.slot(&slot.department) as usize;
+            let target = &mut self.slots[target];
+            target.open.take_tail(slot.open.tail);
+            target.closed.take_tail(slot.closed.tail);
+        }
+        self.embedded.merge_missing(staging.embedded);
+        self.held += added;
+        Ok(added)
+    }
+
     fn slot(&mut self, department: &DepartmentRef) -> u32 {
         if let Some(&slot) = self.slot_of.get(department) {
             return slot;
@@ -281,6 +318,43 @@ impl RoomTarget for Loader<'_> {
         }
         self.add_room(&room);
         Ok(())
+    }
+}
+
+/// A byte stream being loaded into a [`ChatIndex`]: records are parsed as
+/// chunks arrive into a staging area that queries do not see, and join the
+/// index only when [`ChatIndex::finish_stream`] succeeds.
+///
+/// # Example
+/// ```
+/// use chats_per_department::index::ChatIndex;
+/// use chats_per_department::params::Params;
+/// use chats_per_department::zone::Utc;
+/// let mut index = ChatIndex::new(None);
+/// let mut stream = ChatIndex::begin_stream();
+/// stream.push(br#"[{"t":"l","open":true,"departmentId":null,"ts":"2020-01-0"#, &Utc).unwrap();
+/// stream.push(br#"1T00:00:00Z"}]"#, &Utc).unwrap();
+/// assert_eq!(index.finish_stream(stream).unwrap(), 1);
+/// let body = index.query(&Params::from_pairs([("start", "2020"), ("end", "2021")]), &Utc);
+/// assert_eq!(body.to_json(), r#"{"undefined":{"open":1,"closed":0},"success":true}"#);
+/// ```
+pub struct StreamLoad {
+    splitter: RecordSplitter,
+    staging: ChatIndex,
+}
+
+impl StreamLoad {
+    /// Parses the records this chunk completes.
+    pub fn push(&mut self, chunk: &[u8], zone: &dyn LocalZone) -> Result<(), DataError> {
+        let staging = &mut self.staging;
+        self.splitter.push(chunk, &mut |record, index| {
+            staging.load(|loader| read_room_record(record, index, zone, loader)).map(|_| ())
+        })
+    }
+
+    /// Bytes of input held between chunks (at most one chunk and one record).
+    pub fn buffered(&self) -> usize {
+        self.splitter.buffered()
     }
 }
 

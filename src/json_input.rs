@@ -149,6 +149,26 @@ impl Default for DepartmentFields {
     }
 }
 
+/// Reads exactly one room record (one object) as `rooms[index]`: the
+/// streaming path hands records over one at a time.
+///
+/// # Example
+/// ```
+/// use chats_per_department::json_input::read_room_record;
+/// use chats_per_department::room::RoomBatch;
+/// use chats_per_department::zone::Utc;
+/// let mut batch = RoomBatch::default();
+/// let err = read_room_record(br#"{"ts": true}"#, 41, &Utc, &mut batch).unwrap_err();
+/// assert!(err.message.starts_with("rooms[41].ts is not a date"));
+/// ```
+pub fn read_room_record(json: &[u8], index: usize, zone: &dyn LocalZone, target: &mut dyn RoomTarget) -> Result<(), DataError> {
+    let mut sink = RoomSink { target, zone };
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let fail = |e: serde_json::Error| DataError::new(with_context(RoomSink::NAME, e));
+    RecordSeed { sink: &mut sink, index }.deserialize(&mut de).map_err(fail)?;
+    de.end().map_err(fail)
+}
+
 fn read_records<S: Sink>(json: &[u8], sink: &mut S) -> Result<(), DataError> {
     let json = json.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(json);
     let name = S::NAME;

@@ -46,6 +46,7 @@ pub mod js_number;
 pub mod json_input;
 pub mod params;
 pub mod room;
+pub mod stream;
 pub mod zone;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,6 +1,7 @@
 //! Property: for any rooms, split into any pages, and any parameters,
 //! `ChatIndex::query` answers exactly what `chats_per_department_json`
-//! answers for all the rooms at once, errors included.
+//! answers for all the rooms at once, errors included, whether the rooms
+//! came as pages or as a stream cut into arbitrary chunks.
 
 use chats_per_department::index::ChatIndex;
 use chats_per_department::json_input::read_departments;
@@ -118,10 +119,27 @@ fn check(zone: &dyn LocalZone, seed: u64) {
         }
         assert_eq!(index.size(), accepted.len(), "case {case}");
         let all = format!("[{}]", accepted.join(","));
+        // The same rooms streamed in random chunks, as an array, a REST page
+        // or NDJSON.
+        let mut streamed = ChatIndex::new(with_list.then(|| read_departments(departments_json.as_bytes()).unwrap()));
+        let text = match r.below(3) {
+            0 => all.clone(),
+            1 => format!(r#"{{"count":{0},"rooms":{all},"total":{0}}}"#, accepted.len()),
+            _ => accepted.join("\n"),
+        };
+        let mut stream = ChatIndex::begin_stream();
+        let mut rest = text.as_bytes();
+        while !rest.is_empty() {
+            let (chunk, tail) = rest.split_at((1 + r.below(64) as usize).min(rest.len()));
+            stream.push(chunk, zone).unwrap();
+            rest = tail;
+        }
+        assert_eq!(streamed.finish_stream(stream).unwrap(), accepted.len(), "case {case}");
         for _ in 0..5 {
             let params = params(&mut r, &ids);
             let expected = chats_per_department_json(all.as_bytes(), with_list.then_some(departments_json.as_bytes()), &params, zone);
             assert_eq!(index.query(&params, zone), expected, "case {case}, params {params:?}");
+            assert_eq!(streamed.query(&params, zone), expected, "streamed, case {case}, params {params:?}");
         }
     }
 }
