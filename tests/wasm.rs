@@ -76,3 +76,28 @@ fn date_parse_matches_the_host_for_common_forms() {
         assert!(ours == host || (ours.is_nan() && host.is_nan()), "{text}: {ours} vs {host}");
     }
 }
+
+#[wasm_bindgen_test]
+fn chat_index_matches_one_shot_and_rejects_bad_pages_whole() {
+    use chats_per_department::bindings::ChatIndexHandle;
+    let departments = r#"[{"_id":"a","name":"A"},{"_id":"b","name":"B"}]"#;
+    let pages = [
+        r#"[{"t":"l","open":true,"departmentId":"a","ts":"2020-09-10T00:00:00Z"},{"t":"l","departmentId":"b","ts":"2020-09-10T05:00:00Z"}]"#,
+        r#"{"rooms":[{"t":"l","departmentId":"a","ts":"2020-09-09T01:00:00Z"},{"t":"l","open":true,"departmentId":null,"ts":"2020-09-10T01:00:00Z"}]}"#,
+    ];
+    let index = ChatIndexHandle::new(JsValue::from_str(departments));
+    for page in pages {
+        index.add(js(page)).unwrap();
+    }
+    let all = r#"[{"t":"l","open":true,"departmentId":"a","ts":"2020-09-10T00:00:00Z"},{"t":"l","departmentId":"b","ts":"2020-09-10T05:00:00Z"},{"t":"l","departmentId":"a","ts":"2020-09-09T01:00:00Z"},{"t":"l","open":true,"departmentId":null,"ts":"2020-09-10T01:00:00Z"}]"#;
+    for params in [SEPT, r#"{"start":"2020-09-10","end":"2020-09-10T01:00:00Z","departmentId":"a"}"#, r#"{"start":"x","end":"y"}"#] {
+        let expected = chats_per_department_json(js(all), JsValue::from_str(departments), js(params));
+        assert_eq!(index.query_json(js(params)), expected, "{params}");
+    }
+    let before = index.query_json(js(SEPT));
+    let error = index.add(js(r#"[{"t":"l","open":true,"departmentId":"a","ts":"2020-09-10T00:00:00Z"},{"ts":false}]"#)).unwrap_err();
+    let body = Reflect::get(&error, &"body".into()).unwrap();
+    assert_eq!(stringify(&body), r#"{"success":false,"error":"rooms[1].ts is not a date [invalid-rooms]","errorType":"invalid-rooms"}"#);
+    assert_eq!(index.query_json(js(SEPT)), before);
+    assert_eq!(index.size(), 4);
+}

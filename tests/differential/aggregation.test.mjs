@@ -1,10 +1,11 @@
 // Differential test of the counting: the server's two aggregation
 // pipelines, verbatim, run by mingo over random data sets, against the
 // library through each of its input paths (JS objects, JSON text, NDJSON
-// bytes with Extended JSON dates, REST envelopes, embedded departments).
+// bytes with Extended JSON dates, REST envelopes, embedded departments,
+// ChatIndex fed in pages, ChatIndex fed a chunked stream).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chatsPerDepartment, chatsPerDepartmentJson } from '../../pkg/node.mjs';
+import { ChatIndex, chatsPerDepartment, chatsPerDepartmentJson } from '../../pkg/node.mjs';
 import { rng } from './random.mjs';
 import { serverBody, sameBody } from './server_oracle.mjs';
 
@@ -84,7 +85,34 @@ function mongoexport(rooms) {
   return new TextEncoder().encode(lines.join('\n') + '\n');
 }
 
-test(`aggregation: ${DATASETS} random data sets, every input path, same counts as the server's pipelines`, () => {
+/** A ChatIndex fed in 1-4 pages of mixed forms. */
+function indexedInPages(r, rest, departments) {
+  const index = new ChatIndex(r.chance(0.5) ? departments : JSON.stringify({ departments }));
+  let at = 0;
+  while (at < rest.length) {
+    const end = Math.min(rest.length, at + r.int(1, Math.max(1, rest.length)));
+    const page = rest.slice(at, end);
+    index.add(r.pick([page, JSON.stringify(page), { rooms: page }, new TextEncoder().encode(JSON.stringify({ rooms: page }))]));
+    at = end;
+  }
+  return index;
+}
+
+/** A ReadableStream of `bytes` cut into random chunks. */
+function chunked(r, bytes) {
+  return new ReadableStream({
+    start(controller) {
+      for (let at = 0; at < bytes.length;) {
+        const end = Math.min(bytes.length, at + r.int(1, 4096));
+        controller.enqueue(bytes.subarray(at, end));
+        at = end;
+      }
+      controller.close();
+    },
+  });
+}
+
+test(`aggregation: ${DATASETS} random data sets, every input path, same counts as the server's pipelines`, async () => {
   const r = rng(7);
   const disagreements = [];
   let nonEmpty = 0;
@@ -105,12 +133,20 @@ test(`aggregation: ${DATASETS} random data sets, every input path, same counts a
       embeddedNames: () => chatsPerDepartment(rest, null, params),
       jsonOut: () => JSON.parse(chatsPerDepartmentJson(rooms, departments, params)),
     };
+    const index = indexedInPages(r, rest, departments);
+    const streamed = new ChatIndex(departments);
+    await streamed.addStream(chunked(r, r.chance(0.5) ? mongoexport(rooms) : new TextEncoder().encode(JSON.stringify({ rooms: rest }))));
+    paths.indexPages = () => index.query(params);
+    paths.indexStream = () => streamed.query(params);
     for (const [path, run] of Object.entries(paths)) {
       const actual = run();
       if (!sameBody(expected, actual)) disagreements.push({ dataset: i, path, params, expected, actual });
     }
+    if (index.size !== rooms.length || streamed.size !== rooms.length) disagreements.push({ dataset: i, size: [index.size, streamed.size, rooms.length] });
+    index.free();
+    streamed.free();
   }
-  console.log(`${DATASETS} data sets x 6 input paths: ${disagreements.length} disagreements (${nonEmpty} non-empty charts, ${departmentsSeen} department entries)`);
+  console.log(`${DATASETS} data sets x 8 input paths: ${disagreements.length} disagreements (${nonEmpty} non-empty charts, ${departmentsSeen} department entries)`);
   assert.ok(nonEmpty > DATASETS / 2, 'most data sets must produce counts');
   assert.deepEqual(disagreements.slice(0, 3), []);
 });

@@ -1,8 +1,8 @@
 // Compile-only test of the published TypeScript surface: right calls must
 // type-check and every `@ts-expect-error` line must really be an error
 // (tsc fails on an unused `@ts-expect-error`).
-import init, { chatsPerDepartment, chatsPerDepartmentJson, dateParse } from 'chats-per-department';
-import type { Room, Department, ResponseBody, DepartmentCounts } from 'chats-per-department';
+import init, { ChatIndex, chatsPerDepartment, chatsPerDepartmentJson, dateParse } from 'chats-per-department';
+import type { Room, Department, ResponseBody, DepartmentCounts, ChatIndexError } from 'chats-per-department';
 
 await init();
 
@@ -42,3 +42,15 @@ chatsPerDepartment([{ t: 'l', ts: true }], null, { start: 'a', end: 'b' });
 const wrong: DepartmentCounts = (body as { success: true; [k: string]: DepartmentCounts | true })['x'];
 // @ts-expect-error: error exists only on failures
 console.log(chatsPerDepartment(rooms, departments, { start: 'a', end: 'b' }).error.length, wrong);
+
+const index = new ChatIndex(departments);
+const held: number = index.add(rooms) + index.size + index.memoryBytes;
+const again: ResponseBody = index.query({ start: 'a', end: 'b' });
+const viaStream: Promise<number> = index.addStream(new ReadableStream<Uint8Array>());
+try { index.add('[]'); } catch (e) { const body = (e as ChatIndexError).body; console.log(body.error); }
+console.log(held, again, viaStream, index.queryJson({ start: 'a', end: 'b' }));
+// @ts-expect-error: query needs the parameters
+index.query();
+// @ts-expect-error: size is read-only
+index.size = 3;
+index.free();
