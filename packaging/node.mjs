@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 
 const wasm = createRequire(import.meta.url)('./nodejs/chats_per_department.js');
 
-export const { chatsPerDepartment, chatsPerDepartmentJson, dateParse } = wasm;
+export const { chatsPerDepartment, chatsPerDepartmentJson, dateParse, wasmMemoryBytes } = wasm;
 export const ChatIndex = wasm.ChatIndex;
 
 /** Resolves at once: the module is ready when imported. */

@@ -107,6 +107,9 @@ export function chatsPerDepartmentJson(rooms: RoomsInput, departments: Departmen
  */
 export function dateParse(text: string): number;
 
+/** Size of this module's WebAssembly memory, in bytes (it grows, never shrinks). */
+export function wasmMemoryBytes(): number;
+
 /** Thrown by `ChatIndex.add` / `addStream` for a bad page; `body` is the 400 body. */
 export interface ChatIndexError extends Error {
   body: FailureBody;
@@ -199,6 +202,12 @@ pub fn chats_per_department(rooms: JsValue, departments: JsValue, params: JsValu
 #[wasm_bindgen(js_name = chatsPerDepartmentJson, skip_typescript)]
 pub fn chats_per_department_json(rooms: JsValue, departments: JsValue, params: JsValue) -> String {
     body(&rooms, &departments, &params).to_json()
+}
+
+/// See the TypeScript declaration above.
+#[wasm_bindgen(js_name = wasmMemoryBytes, skip_typescript)]
+pub fn wasm_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65_536) as f64
 }
 
 /// See the TypeScript declaration above.
