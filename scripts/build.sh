@@ -14,7 +14,7 @@ for target in web bundler nodejs; do
   wasm-pack build --quiet --release --target "$target" --out-dir "pkg/$target" --out-name "$NAME" --no-pack
   rm -f "pkg/$target/.gitignore"
   wasm="pkg/$target/${NAME}_bg.wasm"
-  "$WASM_OPT" -Oz --strip-debug --strip-producers \
+  "$WASM_OPT" -O3 --strip-debug --strip-producers \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$wasm" -o "$wasm.opt"

@@ -12,10 +12,10 @@
 //! Departments come out sorted by name (Unicode code point order).
 
 use crate::body::DepartmentCount;
-use crate::department::Departments;
+use crate::department::{Departments, UNDEFINED_KEY};
 use crate::params::Query;
-use crate::room::{DepartmentRef, Room, State};
-use std::collections::BTreeMap;
+use crate::room::{DepartmentView, Room, RoomSink, RoomView, State};
+use std::collections::{BTreeMap, HashMap};
 
 /// Whether `room` passes the server's `$match` for its state, date range
 /// and department filter.
@@ -30,6 +30,11 @@ use std::collections::BTreeMap;
 /// assert!(matches(&room, &query)); // both ends inclusive
 /// ```
 pub fn matches(room: &Room, query: &Query) -> bool {
+    matches_view(room.view(), query)
+}
+
+/// [`matches`] for a borrowed room.
+pub fn matches_view(room: RoomView<'_>, query: &Query) -> bool {
     if room.state == State::Neither {
         return false;
     }
@@ -39,11 +44,85 @@ pub fn matches(room: &Room, query: &Query) -> bool {
     if ts < query.start || ts > query.end {
         return false;
     }
-    match (&room.department, &query.department_id) {
-        (DepartmentRef::Absent, _) => false,
+    match (room.department, &query.department_id) {
+        (DepartmentView::Absent, _) => false,
         (_, None) => true,
-        (DepartmentRef::Id(id), Some(wanted)) => id == wanted,
-        (DepartmentRef::Null, Some(_)) => false,
+        (DepartmentView::Id(id), Some(wanted)) => id == wanted,
+        (DepartmentView::Null, Some(_)) => false,
+    }
+}
+
+/// Counts rooms for one known query as they are read, keeping nothing but
+/// a count per department id: the one-shot path, O(rooms) time and
+/// O(departments) memory.
+///
+/// # Example
+/// ```
+/// use chats_per_department::aggregate::Counter;
+/// use chats_per_department::params::Query;
+/// use chats_per_department::room::{DepartmentView, RoomSink, RoomView, State};
+/// let query = Query { start: 0, end: 10, department_id: None };
+/// let mut counter = Counter::new(&query);
+/// counter.embedded("d", "Sales");
+/// counter.room(RoomView { state: State::Open, department: DepartmentView::Id("d"), ts: Some(3) });
+/// counter.room(RoomView { state: State::Closed, department: DepartmentView::Id("d"), ts: Some(11) });
+/// let chart = counter.finish(None);
+/// assert_eq!((chart[0].name.as_str(), chart[0].open, chart[0].closed), ("Sales", 1, 0));
+/// ```
+#[derive(Debug)]
+pub struct Counter<'q> {
+    query: &'q Query,
+    by_id: HashMap<String, (u64, u64)>,
+    null: (u64, u64),
+    embedded: Departments,
+}
+
+impl<'q> Counter<'q> {
+    /// A counter for `query`.
+    pub fn new(query: &'q Query) -> Self {
+        Counter { query, by_id: HashMap::new(), null: (0, 0), embedded: Departments::default() }
+    }
+
+    /// The counts by name, with names from `listed` or, without a list,
+    /// from the rooms' embedded departments.
+    pub fn finish(self, listed: Option<&Departments>) -> Vec<DepartmentCount> {
+        let departments = listed.unwrap_or(&self.embedded);
+        let mut totals = Totals::default();
+        for (id, (open, closed)) in &self.by_id {
+            totals.add(departments.key_of_id(id).unwrap_or(UNDEFINED_KEY), *open, *closed);
+        }
+        if self.null != (0, 0) {
+            totals.add(UNDEFINED_KEY, self.null.0, self.null.1);
+        }
+        totals.into_counts()
+    }
+}
+
+impl RoomSink for Counter<'_> {
+    fn room(&mut self, room: RoomView<'_>) {
+        if !matches_view(room, self.query) {
+            return;
+        }
+        let entry = match room.department {
+            DepartmentView::Id(id) => match self.by_id.get_mut(id) {
+                Some(entry) => entry,
+                None => self.by_id.entry(id.to_owned()).or_default(),
+            },
+            _ => &mut self.null,
+        };
+        if room.state == State::Open {
+            entry.0 += 1;
+        } else {
+            entry.1 += 1;
+        }
+    }
+
+    fn embedded(&mut self, id: &str, key: &str) {
+        self.embedded.insert_missing(id, key);
+    }
+
+    fn reset(&mut self) {
+        *self = Counter::new(self.query);
     }
 }
 
@@ -117,7 +196,7 @@ impl<'a> Totals<'a> {
 mod tests {
     use super::*;
     use crate::department::DepartmentFields;
-    use crate::room::Field;
+    use crate::room::{DepartmentRef, Field};
 
     fn room(state: State, department: &str, ts: i64) -> Room {
         Room { state, department: DepartmentRef::Id(department.into()), ts: Some(ts) }

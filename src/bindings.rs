@@ -12,8 +12,7 @@ use crate::calendar::{make_day, make_time};
 use crate::department::{DepartmentFields, Departments};
 use crate::params::{ParamValue, Params};
 use crate::index::{add_failure, ChatIndex};
-use crate::json_input::RoomTarget;
-use crate::room::{DataError, Field, RoomBatch, RoomFields};
+use crate::room::{deliver, DataError, Field, RoomFields, RoomSink};
 use crate::zone::LocalZone;
 use crate::{json_input, respond};
 use js_sys::{Array, Date, Function, Object, Promise, Reflect, Uint8Array, JSON};
@@ -220,7 +219,7 @@ fn body(rooms: &JsValue, departments: &JsValue, params: &JsValue) -> Body {
     respond(
         &params_from_js(params),
         &HostZone,
-        |zone| rooms_from_js(rooms, zone),
+        |zone, sink| rooms_into(rooms, zone, sink),
         || departments_from_js(departments),
     )
 }
@@ -291,16 +290,10 @@ fn records_array(value: &JsValue, key: &str) -> Option<Array> {
     None
 }
 
-pub(crate) fn rooms_from_js(value: &JsValue, zone: &dyn LocalZone) -> Result<RoomBatch, DataError> {
-    let mut batch = RoomBatch::default();
-    rooms_into(value, zone, &mut batch)?;
-    Ok(batch)
-}
-
 /// Reads rooms given as JSON text or bytes, an array, or a REST page.
-fn rooms_into(value: &JsValue, zone: &dyn LocalZone, target: &mut dyn RoomTarget) -> Result<(), DataError> {
+fn rooms_into(value: &JsValue, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
     if let Some(bytes) = json_bytes(value) {
-        return json_input::read_rooms_into(&bytes, zone, target);
+        return json_input::read_rooms_into(&bytes, zone, sink);
     }
     let array = records_array(value, "rooms").ok_or_else(|| {
         DataError::new("rooms must be an array, a {rooms: [...]} page, or JSON text or bytes")
@@ -318,7 +311,7 @@ fn rooms_into(value: &JsValue, zone: &dyn LocalZone, target: &mut dyn RoomTarget
             ts: get("ts"),
             department: department_fields(&embedded),
         };
-        target.accept(&fields, index, zone)?;
+        deliver(&fields, index, zone, sink)?;
     }
     Ok(())
 }

@@ -95,31 +95,58 @@ impl Body {
             Body::Failure(failure) => return failure.to_json(),
             Body::Chart(departments) => departments,
         };
+        let mut out = String::with_capacity(20 + departments.len() * 48);
+        out.push('{');
+        // JavaScript objects list array-index keys first, ascending; the
+        // rest keep their order.
+        let mut indexed: Vec<(u32, &DepartmentCount)> =
+            departments.iter().filter_map(|d| array_index(&d.name).map(|i| (i, d))).collect();
+        indexed.sort_by_key(|(i, _)| *i);
+        let rest = departments.iter().filter(|d| array_index(&d.name).is_none());
+        for department in indexed.into_iter().map(|(_, d)| d).chain(rest) {
+            write_entry(&mut out, department);
+        }
         // The server assigns `success` last, into the same object: a
         // department named "success" keeps its place but becomes `true`.
-        let mut entries: Vec<(&str, String)> = departments
-            .iter()
-            .map(|d| {
-                let value = if d.name == "success" {
-                    "true".to_owned()
-                } else {
-                    format!(r#"{{"open":{},"closed":{}}}"#, d.open, d.closed)
-                };
-                (d.name.as_str(), value)
-            })
-            .collect();
         if !departments.iter().any(|d| d.name == "success") {
-            entries.push(("success", "true".to_owned()));
+            out.push_str("\"success\":true,");
         }
-        // JavaScript objects list array-index keys first, ascending.
-        entries.sort_by_key(|(name, _)| array_index(name).map_or((1, 0), |i| (0, i)));
-        let fields: Vec<String> = entries.iter().map(|(name, value)| format!("{}:{value}", quote(name))).collect();
-        format!("{{{}}}", fields.join(","))
+        out.pop(); // the last comma
+        out.push('}');
+        out
+    }
+}
+
+/// `"name":{"open":n,"closed":n},` (or `"success":true,`).
+fn write_entry(out: &mut String, department: &DepartmentCount) {
+    push_quoted(out, &department.name);
+    if department.name == "success" {
+        out.push_str(":true,");
+        return;
+    }
+    out.push_str(":{\"open\":");
+    out.push_str(&department.open.to_string());
+    out.push_str(",\"closed\":");
+    out.push_str(&department.closed.to_string());
+    out.push_str("},");
+}
+
+/// Appends a JSON string literal, escaping only when needed.
+fn push_quoted(out: &mut String, text: &str) {
+    if text.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(&quote(text));
+    } else {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
     }
 }
 
 /// The value of `key` as an array index (a canonical integer below 2³²−1).
 fn array_index(key: &str) -> Option<u32> {
+    if !key.as_bytes().first()?.is_ascii_digit() {
+        return None;
+    }
     let value: u32 = key.parse().ok()?;
     (value != u32::MAX && value.to_string() == key).then_some(value)
 }

@@ -53,7 +53,7 @@ impl Departments {
         let mut keys = HashMap::with_capacity(records.len());
         for (index, record) in records.iter().enumerate() {
             let at = |problem: &str| DataError::new(format!("departments[{index}]{problem}"));
-            let (id, key) = entry(record).map_err(|field| at(&format!(".{field}")))?;
+            let (id, key) = record.entry().map_err(|field| at(&format!(".{field}")))?;
             if keys.insert(id, key).is_some() {
                 // A real collection cannot hold two: the join would count
                 // the room twice. Say so instead.
@@ -66,12 +66,17 @@ impl Departments {
     /// Adds one embedded department unless its id is known already;
     /// returns the id when it was new.
     pub fn add_embedded(&mut self, embedded: &DepartmentFields) -> Result<Option<String>, String> {
-        let (id, key) = entry(embedded)?;
-        if self.keys.contains_key(&id) {
-            return Ok(None);
+        let (id, key) = embedded.entry()?;
+        Ok(self.insert_missing(&id, &key).then_some(id))
+    }
+
+    /// Records `id` with body key `key` unless `id` is known; `true` if new.
+    pub fn insert_missing(&mut self, id: &str, key: &str) -> bool {
+        if self.keys.contains_key(id) {
+            return false;
         }
-        self.keys.insert(id.clone(), key);
-        Ok(Some(id))
+        self.keys.insert(id.to_owned(), key.to_owned());
+        true
     }
 
     /// Takes the departments of `other` whose ids are not known yet.
@@ -110,8 +115,14 @@ impl Departments {
     }
 }
 
-/// `(id, body key)` of a record, or the name of the faulty field with what
-/// is wrong with it.
+impl DepartmentFields {
+    /// `(id, body key)` of the record, or the faulty field and what is
+    /// wrong with it.
+    pub fn entry(&self) -> Result<(String, String), String> {
+        entry(self)
+    }
+}
+
 fn entry(record: &DepartmentFields) -> Result<(String, String), String> {
     let id = match &record.id {
         Field::Text(id) => id.clone(),

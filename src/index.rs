@@ -15,16 +15,15 @@
 //! pages and then querying costs one merge, not N rebuilds. An `add` that
 //! fails leaves the index exactly as it was before the call.
 
-use crate::aggregate::Totals;
-use crate::body::{Body, Failure};
+use crate::body::{Body, DepartmentCount, Failure};
 use crate::department::Departments;
-use crate::json_input::{read_room_record, read_rooms_into, RoomTarget};
+use crate::json_input::{read_room_record, read_rooms_into};
 use crate::stream::RecordSplitter;
 use crate::params::{validate, Params, Query};
-use crate::room::{DataError, DepartmentRef, Room, RoomFields, State};
+use crate::room::{DataError, DepartmentRef, DepartmentView, RoomSink, RoomView, State};
 use crate::zone::LocalZone;
 use crate::{data_failure, INVALID_DEPARTMENTS, INVALID_ROOMS};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::mem::size_of;
 
 /// Rooms indexed for repeated chart queries; answers exactly what
@@ -52,9 +51,20 @@ pub struct ChatIndex {
     embedded: Departments,
     /// One entry per distinct `departmentId` value seen (null included).
     slots: Vec<Slot>,
-    slot_of: HashMap<DepartmentRef, u32>,
+    slot_of: HashMap<String, u32>,
+    null_slot: Option<u32>,
     /// Every room added, countable or not.
     held: usize,
+    /// Slots grouped by body key, in key order: rebuilt when slots or
+    /// names change, so a query only sums and writes.
+    groups: Option<Vec<Group>>,
+}
+
+/// The slots whose department has one body key.
+#[derive(Debug)]
+struct Group {
+    name: String,
+    slots: Vec<u32>,
 }
 
 #[derive(Debug)]
@@ -62,6 +72,49 @@ struct Slot {
     department: DepartmentRef,
     open: Column,
     closed: Column,
+}
+
+impl Slot {
+    fn push(&mut self, state: State, ts: i64) {
+        match state {
+            State::Open => self.open.tail.push(ts),
+            _ => self.closed.tail.push(ts),
+        }
+    }
+}
+
+/// The creation time of a room the chart can ever count; `None` for rooms
+/// that are only counted in `size`.
+fn countable(room: RoomView<'_>) -> Option<i64> {
+    match (room.state, room.department) {
+        (State::Neither, _) | (_, DepartmentView::Absent) => None,
+        _ => room.ts,
+    }
+}
+
+/// A stream's staging index takes rooms directly: a stream that fails is
+/// dropped whole, so no per-record undo is needed.
+impl RoomSink for ChatIndex {
+    fn room(&mut self, room: RoomView<'_>) {
+        self.held += 1;
+        if let Some(ts) = countable(room) {
+            let slot = self.slot(room.department) as usize;
+            self.slots[slot].push(room.state, ts);
+        }
+    }
+
+    fn embedded(&mut self, id: &str, key: &str) {
+        if self.embedded.insert_missing(id, key) {
+            self.groups = None;
+        }
+    }
+
+    /// Empties the index's rooms (departments given at construction stay).
+    fn reset(&mut self) {
+        let listed = self.listed.take();
+        let listed_error = self.listed_error.take();
+        *self = ChatIndex { listed, listed_error, ..ChatIndex::default() };
+    }
 }
 
 /// Creation times of one department and state: a sorted part and an
@@ -179,29 +232,48 @@ impl ChatIndex {
             return data_failure(error.clone(), INVALID_DEPARTMENTS);
         }
         self.settle();
-        Body::Chart(self.count(&query).into_counts())
+        Body::Chart(self.count(&query))
     }
 
     /// Counts for an already validated query (call `settle` first).
-    fn count(&self, query: &Query) -> Totals<'_> {
-        let departments = self.listed.as_ref().unwrap_or(&self.embedded);
-        let mut totals = Totals::default();
-        let mut add = |slot: &Slot| {
-            let open = slot.open.count(query.start, query.end);
-            let closed = slot.closed.count(query.start, query.end);
-            if open + closed > 0 {
-                totals.add(departments.key_for(&slot.department), open, closed);
-            }
-        };
-        match &query.department_id {
-            Some(id) => {
-                if let Some(&slot) = self.slot_of.get(&DepartmentRef::Id(id.clone())) {
-                    add(&self.slots[slot as usize]);
-                }
-            }
-            None => self.slots.iter().for_each(add),
+    fn count(&mut self, query: &Query) -> Vec<DepartmentCount> {
+        let (start, end) = (query.start, query.end);
+        if let Some(id) = &query.department_id {
+            let departments = self.listed.as_ref().unwrap_or(&self.embedded);
+            let Some(&slot) = self.slot_of.get(id.as_str()) else {
+                return Vec::new();
+            };
+            let slot = &self.slots[slot as usize];
+            let (open, closed) = (slot.open.count(start, end), slot.closed.count(start, end));
+            return if open + closed > 0 {
+                vec![DepartmentCount { name: departments.key_for(&slot.department).to_owned(), open, closed }]
+            } else {
+                Vec::new()
+            };
         }
-        totals
+        if self.groups.is_none() {
+            self.groups = Some(self.build_groups());
+        }
+        let (groups, slots) = (self.groups.as_deref().unwrap_or_default(), &self.slots);
+        groups
+            .iter()
+            .filter_map(|group| {
+                let (open, closed) = group.slots.iter().fold((0, 0), |(o, c), &s| {
+                    let slot = &slots[s as usize];
+                    (o + slot.open.count(start, end), c + slot.closed.count(start, end))
+                });
+                (open + closed > 0).then(|| DepartmentCount { name: group.name.clone(), open, closed })
+            })
+            .collect()
+    }
+
+    fn build_groups(&self) -> Vec<Group> {
+        let departments = self.listed.as_ref().unwrap_or(&self.embedded);
+        let mut by_name: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            by_name.entry(departments.key_for(&slot.department)).or_default().push(i as u32);
+        }
+        by_name.into_iter().map(|(name, slots)| Group { name: name.to_owned(), slots }).collect()
     }
 
     /// Merges every column's recent additions (done by `query`; call it
@@ -225,24 +297,57 @@ impl ChatIndex {
         let staging = stream.staging;
         let added = staging.held;
         for slot in staging.slots {
-            let target = self.slot(&slot.department) as usize;
+            let view = match &slot.department {
+                DepartmentRef::Id(id) => DepartmentView::Id(id),
+                _ => DepartmentView::Null,
+            };
+            let target = self.slot(view) as usize;
             let target = &mut self.slots[target];
             target.open.take_tail(slot.open.tail);
             target.closed.take_tail(slot.closed.tail);
         }
         self.embedded.merge_missing(staging.embedded);
+        self.groups = None;
         self.held += added;
         Ok(added)
     }
 
-    fn slot(&mut self, department: &DepartmentRef) -> u32 {
-        if let Some(&slot) = self.slot_of.get(department) {
+    /// The slot of a department (absent departments are never stored).
+    fn slot(&mut self, department: DepartmentView<'_>) -> u32 {
+        let existing = match department {
+            DepartmentView::Id(id) => self.slot_of.get(id).copied(),
+            _ => self.null_slot,
+        };
+        if let Some(slot) = existing {
             return slot;
         }
         let slot = self.slots.len() as u32;
-        self.slots.push(Slot { department: department.clone(), open: Column::default(), closed: Column::default() });
-        self.slot_of.insert(department.clone(), slot);
+        self.groups = None;
+        let department = match department {
+            DepartmentView::Id(id) => {
+                self.slot_of.insert(id.to_owned(), slot);
+                DepartmentRef::Id(id.to_owned())
+            }
+            _ => {
+                self.null_slot = Some(slot);
+                DepartmentRef::Null
+            }
+        };
+        self.slots.push(Slot { department, open: Column::default(), closed: Column::default() });
         slot
+    }
+
+    /// Forgets the slots from `len` on (undoing a failed load).
+    fn truncate_slots(&mut self, len: usize) {
+        self.groups = None;
+        for slot in self.slots.drain(len..) {
+            match slot.department {
+                DepartmentRef::Id(id) => {
+                    self.slot_of.remove(&id);
+                }
+                _ => self.null_slot = None,
+            }
+        }
     }
 }
 
@@ -263,61 +368,51 @@ impl<'a> Loader<'a> {
         Loader { index, slots_before, touched: Vec::new(), touched_mark: vec![false; slots_before], embedded_added: Vec::new(), rooms: 0 }
     }
 
-    /// Adds one interpreted room (and the department it embeds).
-    pub fn add_room(&mut self, room: &Room) {
-        self.rooms += 1;
-        let ts = match (room.state, &room.department, room.ts) {
-            (State::Neither, _, _) | (_, DepartmentRef::Absent, _) | (_, _, None) => return,
-            (_, _, Some(ts)) => ts,
-        };
-        let slot = self.index.slot(&room.department) as usize;
-        if slot < self.slots_before && !self.touched_mark[slot] {
-            self.touched_mark[slot] = true;
-            let s = &self.index.slots[slot];
-            self.touched.push((slot as u32, s.open.tail.len(), s.closed.tail.len()));
-        }
-        let s = &mut self.index.slots[slot];
-        match room.state {
-            State::Open => s.open.tail.push(ts),
-            _ => s.closed.tail.push(ts),
-        }
-    }
-
     fn commit(self) -> usize {
         self.index.held += self.rooms;
         self.rooms
     }
 
-    fn rollback(self) {
-        for slot in self.index.slots.drain(self.slots_before..) {
-            self.index.slot_of.remove(&slot.department);
-        }
-        for (slot, open, closed) in self.touched {
-            let s = &mut self.index.slots[slot as usize];
-            s.open.tail.truncate(open);
-            s.closed.tail.truncate(closed);
-        }
-        for id in &self.embedded_added {
-            self.index.embedded.remove(id);
-        }
+    fn rollback(mut self) {
+        self.reset();
     }
 }
 
-impl RoomTarget for Loader<'_> {
-    fn accept(&mut self, fields: &RoomFields, index: usize, zone: &dyn LocalZone) -> Result<(), DataError> {
-        let room = Room::from_fields(fields, index, zone)?;
-        if let Some(embedded) = &fields.department {
-            let added = self
-                .index
-                .embedded
-                .add_embedded(embedded)
-                .map_err(|problem| DataError::new(format!("rooms[{index}].department.{problem}")))?;
-            if let Some(id) = added {
-                self.embedded_added.push(id);
-            }
+impl RoomSink for Loader<'_> {
+    fn room(&mut self, room: RoomView<'_>) {
+        self.rooms += 1;
+        let Some(ts) = countable(room) else {
+            return;
+        };
+        let slot = self.index.slot(room.department) as usize;
+        if slot < self.slots_before && !self.touched_mark[slot] {
+            self.touched_mark[slot] = true;
+            let s = &self.index.slots[slot];
+            self.touched.push((slot as u32, s.open.tail.len(), s.closed.tail.len()));
         }
-        self.add_room(&room);
-        Ok(())
+        self.index.slots[slot].push(room.state, ts);
+    }
+
+    fn embedded(&mut self, id: &str, key: &str) {
+        if self.index.embedded.insert_missing(id, key) {
+            self.index.groups = None;
+            self.embedded_added.push(id.to_owned());
+        }
+    }
+
+    fn reset(&mut self) {
+        self.index.truncate_slots(self.slots_before);
+        for (slot, open, closed) in self.touched.drain(..) {
+            let s = &mut self.index.slots[slot as usize];
+            s.open.tail.truncate(open);
+            s.closed.tail.truncate(closed);
+            self.touched_mark[slot as usize] = false;
+        }
+        for id in self.embedded_added.drain(..) {
+            self.index.embedded.remove(&id);
+            self.index.groups = None;
+        }
+        self.rooms = 0;
     }
 }
 
@@ -347,9 +442,7 @@ impl StreamLoad {
     /// Parses the records this chunk completes.
     pub fn push(&mut self, chunk: &[u8], zone: &dyn LocalZone) -> Result<(), DataError> {
         let staging = &mut self.staging;
-        self.splitter.push(chunk, &mut |record, index| {
-            staging.load(|loader| read_room_record(record, index, zone, loader)).map(|_| ())
-        })
+        self.splitter.push(chunk, &mut |record, index| read_room_record(record, index, zone, staging))
     }
 
     /// Bytes of input held between chunks (at most one chunk and one record).
@@ -399,7 +492,7 @@ mod tests {
         }
         assert_eq!(index.slots[0].closed.sorted, vec![0, 1, 2, 3, 4, 5, 7, 8, 9]);
         let query = Query { start: 2, end: 7, department_id: None };
-        assert_eq!(index.count(&query).into_counts()[0].closed, 5);
+        assert_eq!(index.count(&query)[0].closed, 5);
     }
 
     #[test]

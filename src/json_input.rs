@@ -12,7 +12,8 @@
 //! by serde_json's line and column.
 
 use crate::department::{DepartmentFields, Departments};
-use crate::room::{DataError, Field, RoomBatch, RoomFields};
+use crate::fast_json;
+use crate::room::{deliver, DataError, Field, RoomBatch, RoomFields, RoomSink};
 use crate::zone::LocalZone;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -34,21 +35,11 @@ pub fn read_rooms(json: &[u8], zone: &dyn LocalZone) -> Result<RoomBatch, DataEr
     Ok(batch)
 }
 
-/// Where rooms go as they are read: a [`RoomBatch`], or a
-/// [`ChatIndex`](crate::index::ChatIndex) loading a page.
-pub trait RoomTarget {
-    /// Takes `rooms[index]`, or says what is wrong with it.
-    fn accept(&mut self, fields: &RoomFields, index: usize, zone: &dyn LocalZone) -> Result<(), DataError>;
-}
-
-impl RoomTarget for RoomBatch {
-    fn accept(&mut self, fields: &RoomFields, index: usize, zone: &dyn LocalZone) -> Result<(), DataError> {
-        self.push(fields, index, zone)
-    }
-}
-
-/// Reads rooms from JSON into `target`, record by record; on error, what
-/// `target` already took is its own business (see `ChatIndex::add_json`).
+/// Reads rooms from JSON into `sink`. The hand-written reader
+/// ([`crate::fast_json`]) goes first; if it meets anything it does not
+/// handle (bad data, unusual escapes, malformed JSON), the sink is reset and
+/// this module's full reader starts over, so results and error messages
+/// never depend on which reader ran.
 ///
 /// # Example
 /// ```
@@ -59,9 +50,19 @@ impl RoomTarget for RoomBatch {
 /// read_rooms_into(b"{\"t\":\"l\"}\n{\"t\":\"l\"}", &Utc, &mut batch).unwrap();
 /// assert_eq!(batch.rooms.len(), 2);
 /// ```
-pub fn read_rooms_into(json: &[u8], zone: &dyn LocalZone, target: &mut dyn RoomTarget) -> Result<(), DataError> {
-    let mut sink = RoomSink { target, zone };
-    read_records(json, &mut sink)
+pub fn read_rooms_into(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
+    if fast_json::read_rooms(json, zone, sink).is_ok() {
+        return Ok(());
+    }
+    sink.reset();
+    read_rooms_fully(json, zone, sink)
+}
+
+/// The full (serde) reader alone: every JSON error and data error with its
+/// exact message. Exposed so tests can compare the two readers.
+pub fn read_rooms_fully(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
+    let mut records = RoomRecords { sink, zone };
+    read_records(json, &mut records)
 }
 
 /// Reads departments from JSON (array, `{"departments": […]}` page, or NDJSON).
@@ -92,12 +93,12 @@ trait Sink {
     fn accept(&mut self, record: Self::Record, index: usize) -> Result<(), DataError>;
 }
 
-struct RoomSink<'t, 'z> {
-    target: &'t mut dyn RoomTarget,
+struct RoomRecords<'t, 'z> {
+    sink: &'t mut dyn RoomSink,
     zone: &'z dyn LocalZone,
 }
 
-impl Sink for RoomSink<'_, '_> {
+impl Sink for RoomRecords<'_, '_> {
     type Record = RoomFields;
     const NAME: &'static str = "rooms";
     const KEYS: &'static [&'static str] = &["t", "open", "departmentId", "ts", "department"];
@@ -114,7 +115,7 @@ impl Sink for RoomSink<'_, '_> {
     }
 
     fn accept(&mut self, record: RoomFields, index: usize) -> Result<(), DataError> {
-        self.target.accept(&record, index, self.zone)
+        deliver(&record, index, self.zone, self.sink)
     }
 }
 
@@ -150,7 +151,8 @@ impl Default for DepartmentFields {
 }
 
 /// Reads exactly one room record (one object) as `rooms[index]`: the
-/// streaming path hands records over one at a time.
+/// streaming path hands records over one at a time. A record is delivered
+/// only once complete, so a reader that gives up has delivered nothing.
 ///
 /// # Example
 /// ```
@@ -161,11 +163,14 @@ impl Default for DepartmentFields {
 /// let err = read_room_record(br#"{"ts": true}"#, 41, &Utc, &mut batch).unwrap_err();
 /// assert!(err.message.starts_with("rooms[41].ts is not a date"));
 /// ```
-pub fn read_room_record(json: &[u8], index: usize, zone: &dyn LocalZone, target: &mut dyn RoomTarget) -> Result<(), DataError> {
-    let mut sink = RoomSink { target, zone };
+pub fn read_room_record(json: &[u8], index: usize, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
+    if fast_json::read_record(json, zone, sink).is_ok() {
+        return Ok(());
+    }
+    let mut records = RoomRecords { sink, zone };
     let mut de = serde_json::Deserializer::from_slice(json);
-    let fail = |e: serde_json::Error| DataError::new(with_context(RoomSink::NAME, e));
-    RecordSeed { sink: &mut sink, index }.deserialize(&mut de).map_err(fail)?;
+    let fail = |e: serde_json::Error| DataError::new(with_context(RoomRecords::NAME, e));
+    RecordSeed { sink: &mut records, index }.deserialize(&mut de).map_err(fail)?;
     de.end().map_err(fail)
 }
 

@@ -13,8 +13,10 @@
 //!   date checks, with its messages and precedence;
 //! - [`date_parse`] (with [`zone`], [`calendar`], [`js_number`]): V8's
 //!   `Date.parse`, which decides what "a valid date" is;
-//! - [`json_input`], [`room`], [`department`]: the records, read from JSON
-//!   or built field by field, with errors that name the record and field;
+//! - [`fast_json`], [`json_input`], [`stream`], [`room`], [`department`]:
+//!   the records, read from JSON (a hand-written reader for the hot path,
+//!   serde for everything else) or built field by field, with errors that
+//!   name the record and field;
 //! - [`aggregate`]: the two MongoDB counts and how the server merges them;
 //! - [`body`]: the response, as JSON text;
 //! - [`index`]: [`index::ChatIndex`], rooms loaded once and re-queried in
@@ -41,6 +43,7 @@ pub mod body;
 pub mod calendar;
 pub mod date_parse;
 pub mod department;
+pub mod fast_json;
 pub mod index;
 pub mod js_number;
 pub mod json_input;
@@ -52,10 +55,11 @@ pub mod zone;
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
 
+use aggregate::Counter;
 use body::{Body, Failure};
 use department::Departments;
 use params::Params;
-use room::{DataError, RoomBatch};
+use room::{DataError, RoomSink};
 use zone::LocalZone;
 
 /// `errorType` of a bad `rooms` argument.
@@ -64,37 +68,36 @@ pub const INVALID_ROOMS: &str = "invalid-rooms";
 pub const INVALID_DEPARTMENTS: &str = "invalid-departments";
 
 /// Answers one request: checks `params` first (as the server does, so a bad
-/// parameter wins over bad data), then loads the rooms, then the
-/// departments, then counts. `departments` returning `None` means "no list":
-/// names then come from the rooms' embedded `department` objects.
+/// parameter wins over bad data), then reads the rooms, counting them as
+/// they come (nothing is kept per room), then the departments. `departments`
+/// returning `None` means "no list": names then come from the rooms'
+/// embedded `department` objects.
 ///
 /// # Example
 /// ```
-/// use chats_per_department::{respond, params::Params, room::RoomBatch, zone::Utc};
+/// use chats_per_department::{respond, params::Params, zone::Utc};
 /// let params = Params::from_pairs([("start", "nope"), ("end", "2020")]);
-/// let body = respond(&params, &Utc, |_| Ok(RoomBatch::default()), || Ok(None));
+/// let body = respond(&params, &Utc, |_, _| Ok(()), || Ok(None));
 /// assert_eq!(body.to_json(), r#"{"success":false,"error":"The \"start\" query parameter must be a valid date."}"#);
 /// ```
 pub fn respond(
     params: &Params,
     zone: &dyn LocalZone,
-    rooms: impl FnOnce(&dyn LocalZone) -> Result<RoomBatch, DataError>,
+    rooms: impl FnOnce(&dyn LocalZone, &mut dyn RoomSink) -> Result<(), DataError>,
     departments: impl FnOnce() -> Result<Option<Departments>, DataError>,
 ) -> Body {
     let query = match params::validate(params, zone) {
         Ok(query) => query,
         Err(failure) => return Body::Failure(failure),
     };
-    let batch = match rooms(zone) {
-        Ok(batch) => batch,
-        Err(e) => return data_failure(e, INVALID_ROOMS),
-    };
-    let departments = match departments() {
-        Ok(Some(departments)) => departments,
-        Ok(None) => batch.embedded.clone(),
-        Err(e) => return data_failure(e, INVALID_DEPARTMENTS),
-    };
-    Body::Chart(aggregate::count(&batch.rooms, &departments, &query))
+    let mut counter = Counter::new(&query);
+    if let Err(e) = rooms(zone, &mut counter) {
+        return data_failure(e, INVALID_ROOMS);
+    }
+    match departments() {
+        Ok(departments) => Body::Chart(counter.finish(departments.as_ref())),
+        Err(e) => data_failure(e, INVALID_DEPARTMENTS),
+    }
 }
 
 /// [`respond`] for rooms and departments given as JSON text (arrays, REST
@@ -116,7 +119,7 @@ pub fn chats_per_department_json(
     respond(
         params,
         zone,
-        |zone| json_input::read_rooms(rooms_json, zone),
+        |zone, sink| json_input::read_rooms_into(rooms_json, zone, sink),
         || departments_json.map(json_input::read_departments).transpose(),
     )
 }

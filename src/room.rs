@@ -193,6 +193,88 @@ impl Room {
     }
 }
 
+/// A room as the chart sees it, borrowing its department id: what readers
+/// hand to a [`RoomSink`], without allocating per room.
+///
+/// # Example
+/// ```
+/// use chats_per_department::room::{DepartmentView, RoomView, State};
+/// let view = RoomView { state: State::Open, department: DepartmentView::Id("d1"), ts: Some(0) };
+/// assert_eq!(view.department, DepartmentView::Id("d1"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoomView<'a> {
+    /// Open, closed, or neither.
+    pub state: State,
+    /// The room's department.
+    pub department: DepartmentView<'a>,
+    /// Creation time in ms, `None` when absent or null.
+    pub ts: Option<i64>,
+}
+
+/// [`DepartmentRef`], borrowed.
+///
+/// # Example
+/// ```
+/// use chats_per_department::room::DepartmentView;
+/// assert_ne!(DepartmentView::Null, DepartmentView::Absent);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DepartmentView<'a> {
+    /// No `departmentId` key.
+    Absent,
+    /// `departmentId: null`.
+    Null,
+    /// A department id.
+    Id(&'a str),
+}
+
+impl Room {
+    /// This room, borrowed.
+    pub fn view(&self) -> RoomView<'_> {
+        let department = match &self.department {
+            DepartmentRef::Absent => DepartmentView::Absent,
+            DepartmentRef::Null => DepartmentView::Null,
+            DepartmentRef::Id(id) => DepartmentView::Id(id),
+        };
+        RoomView { state: self.state, department, ts: self.ts }
+    }
+}
+
+/// Where readers deliver rooms: a [`RoomBatch`], a one-shot
+/// [`Counter`](crate::aggregate::Counter), or a
+/// [`ChatIndex`](crate::index::ChatIndex) loading a page.
+///
+/// # Example
+/// ```
+/// use chats_per_department::room::{DepartmentView, RoomBatch, RoomSink, RoomView, State};
+/// let mut batch = RoomBatch::default();
+/// batch.room(RoomView { state: State::Closed, department: DepartmentView::Null, ts: None });
+/// assert_eq!(batch.rooms.len(), 1);
+/// ```
+pub trait RoomSink {
+    /// One room.
+    fn room(&mut self, room: RoomView<'_>);
+    /// A room's embedded `department`: its id and body key (the first
+    /// room naming an id decides its name).
+    fn embedded(&mut self, id: &str, key: &str);
+    /// Forgets everything delivered since the sink was created (a reader
+    /// that gave up and lets another reader start over).
+    fn reset(&mut self);
+}
+
+/// Interprets `rooms[index]` from its raw fields and delivers it, or says
+/// what is wrong with it.
+pub fn deliver(fields: &RoomFields, index: usize, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
+    let room = Room::from_fields(fields, index, zone)?;
+    if let Some(embedded) = &fields.department {
+        let (id, key) = embedded.entry().map_err(|problem| DataError::new(format!("rooms[{index}].department.{problem}")))?;
+        sink.embedded(&id, &key);
+    }
+    sink.room(room.view());
+    Ok(())
+}
+
 /// Rooms read so far, with the departments their records embed.
 ///
 /// # Example
@@ -215,14 +297,26 @@ pub struct RoomBatch {
 impl RoomBatch {
     /// Interprets and keeps `rooms[index]`, or says what is wrong with it.
     pub fn push(&mut self, fields: &RoomFields, index: usize, zone: &dyn LocalZone) -> Result<(), DataError> {
-        let room = Room::from_fields(fields, index, zone)?;
-        if let Some(embedded) = &fields.department {
-            self.embedded
-                .add_embedded(embedded)
-                .map_err(|problem| DataError::new(format!("rooms[{index}].department.{problem}")))?;
-        }
-        self.rooms.push(room);
-        Ok(())
+        deliver(fields, index, zone, self)
+    }
+}
+
+impl RoomSink for RoomBatch {
+    fn room(&mut self, room: RoomView<'_>) {
+        let department = match room.department {
+            DepartmentView::Absent => DepartmentRef::Absent,
+            DepartmentView::Null => DepartmentRef::Null,
+            DepartmentView::Id(id) => DepartmentRef::Id(id.to_owned()),
+        };
+        self.rooms.push(Room { state: room.state, department, ts: room.ts });
+    }
+
+    fn embedded(&mut self, id: &str, key: &str) {
+        self.embedded.insert_missing(id, key);
+    }
+
+    fn reset(&mut self) {
+        *self = RoomBatch::default();
     }
 }
 
