@@ -12,10 +12,10 @@
 //! Departments come out sorted by name (Unicode code point order).
 
 use crate::body::DepartmentCount;
-use crate::department::{Departments, UNDEFINED_KEY};
+use crate::department::{Departments, IdMap, UNDEFINED_KEY};
 use crate::params::Query;
 use crate::room::{DepartmentView, Room, RoomSink, RoomView, State};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Whether `room` passes the server's `$match` for its state, date range
 /// and department filter.
@@ -72,7 +72,7 @@ pub fn matches_view(room: RoomView<'_>, query: &Query) -> bool {
 #[derive(Debug)]
 pub struct Counter<'q> {
     query: &'q Query,
-    by_id: HashMap<String, (u64, u64)>,
+    by_id: IdMap<(u64, u64)>,
     null: (u64, u64),
     embedded: Departments,
 }
@@ -80,7 +80,7 @@ pub struct Counter<'q> {
 impl<'q> Counter<'q> {
     /// A counter for `query`.
     pub fn new(query: &'q Query) -> Self {
-        Counter { query, by_id: HashMap::new(), null: (0, 0), embedded: Departments::default() }
+        Counter { query, by_id: IdMap::default(), null: (0, 0), embedded: Departments::default() }
     }
 
     /// The counts by name, with names from `listed` or, without a list,

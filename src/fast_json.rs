@@ -16,7 +16,7 @@
 //! is handed to the sink only once fully read, so giving up mid-record
 //! leaves nothing half delivered.
 
-use crate::date_parse::date_parse;
+use crate::date_parse::{canonical_iso, date_parse};
 use crate::department::UNDEFINED_KEY;
 use crate::room::{DepartmentView, RoomSink, RoomView, State};
 use crate::zone::{LocalZone, MAX_TIME_MS};
@@ -163,38 +163,47 @@ impl<'a> Reader<'a> {
     /// A string at `i` (opening quote): the range of its raw content and
     /// whether it holds escapes. Validates escapes and control characters
     /// as JSON requires; leaves lone surrogate escapes to serde.
+    #[inline]
     fn string(&mut self) -> Result<(usize, usize, bool), GaveUp> {
-        self.i += 1;
-        let start = self.i;
-        let mut escapes = false;
+        let start = self.i + 1;
+        let end = start + string_stop(&self.b[start..]).ok_or(GaveUp)?;
+        if self.b[end] == b'"' {
+            // The common case: no escapes.
+            self.i = end + 1;
+            return Ok((start, end, false));
+        }
+        self.i = end;
+        self.escaped_string(start)
+    }
+
+    /// The rest of a string that has escapes (or a control character).
+    #[cold]
+    fn escaped_string(&mut self, start: usize) -> Result<(usize, usize, bool), GaveUp> {
         loop {
-            let rest = &self.b[self.i..];
-            let k = rest.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).ok_or(GaveUp)?;
-            self.i += k;
             match self.b[self.i] {
                 b'"' => {
                     let end = self.i;
                     self.i += 1;
-                    return Ok((start, end, escapes));
+                    return Ok((start, end, true));
                 }
-                b'\\' => {
-                    escapes = true;
-                    match self.b.get(self.i + 1) {
-                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.i += 2,
-                        Some(b'u') => {
-                            let hex = self.b.get(self.i + 2..self.i + 6).ok_or(GaveUp)?;
-                            let text = std::str::from_utf8(hex).map_err(|_| GaveUp)?;
-                            let unit = u16::from_str_radix(text, 16).map_err(|_| GaveUp)?;
-                            if !hex.iter().all(u8::is_ascii_hexdigit) || (0xD800..=0xDFFF).contains(&unit) {
-                                return Err(GaveUp);
-                            }
-                            self.i += 6;
+                b'\\' => match self.b.get(self.i + 1) {
+                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.i += 2,
+                    Some(b'u') => {
+                        let hex = self.b.get(self.i + 2..self.i + 6).ok_or(GaveUp)?;
+                        if !hex.iter().all(u8::is_ascii_hexdigit) {
+                            return Err(GaveUp);
                         }
-                        _ => return Err(GaveUp),
+                        let unit = hex.iter().fold(0u32, |n, &h| n * 16 + (h as char).to_digit(16).unwrap_or(0));
+                        if (0xD800..=0xDFFF).contains(&unit) {
+                            return Err(GaveUp);
+                        }
+                        self.i += 6;
                     }
-                }
+                    _ => return Err(GaveUp),
+                },
                 _ => return Err(GaveUp), // a raw control character
             }
+            self.i += string_stop(&self.b[self.i..]).ok_or(GaveUp)?;
         }
     }
 
@@ -208,8 +217,21 @@ impl<'a> Reader<'a> {
         Ok((start, end))
     }
 
+    #[inline]
     fn text(&self, start: usize, end: usize) -> Result<&'a str, GaveUp> {
         std::str::from_utf8(&self.b[start..end]).map_err(|_| GaveUp)
+    }
+
+    /// The range of a string the chart reads, checked to be UTF-8 only
+    /// when it is not plain ASCII (the common case needs no check).
+    #[inline]
+    fn plain_bytes(&mut self) -> Result<&'a [u8], GaveUp> {
+        let (start, end, escapes) = self.string()?;
+        let bytes = &self.b[start..end];
+        if escapes || (!bytes.is_ascii() && std::str::from_utf8(bytes).is_err()) {
+            return Err(GaveUp);
+        }
+        Ok(bytes)
     }
 
     /// A number, validated by JSON's grammar: its text.
@@ -415,10 +437,7 @@ impl<'a> Reader<'a> {
     /// `t`: is it exactly `"l"`? Arrays and objects are left to serde.
     fn room_type(&mut self) -> Result<bool, GaveUp> {
         match self.peek() {
-            Some(b'"') => {
-                let (start, end) = self.plain_text()?;
-                Ok(&self.b[start..end] == b"l")
-            }
+            Some(b'"') => Ok(self.plain_bytes()? == b"l"),
             Some(b'[' | b'{') | None => Err(GaveUp),
             _ => self.skip(2).map(|_| false),
         }
@@ -457,8 +476,8 @@ impl<'a> Reader<'a> {
     fn date_value(&mut self) -> Result<i64, GaveUp> {
         match self.peek() {
             Some(b'"') => {
-                let (start, end) = self.plain_text()?;
-                parse_date(&self.b[start..end], self.zone).ok_or(GaveUp)
+                let text = self.plain_bytes()?;
+                parse_date(text, self.zone).ok_or(GaveUp)
             }
             Some(b'-' | b'0'..=b'9') => {
                 let text = self.number()?;
@@ -565,10 +584,32 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// `Date.parse` of a timestamp's text (the canonical ISO form takes
-/// [`date_parse`]'s shortcut).
+/// Index of the first `"`, `\\` or control character: where a string's
+/// plain run ends. Eight bytes at a time (SWAR): most of a room's bytes are
+/// inside strings the chart skips.
+#[inline(always)]
+fn string_stop(rest: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // High bit set in each byte of `v` that is zero; exact up to the first.
+    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let mut k = 0;
+    while let Some(word) = rest.get(k..k + 8) {
+        let w = u64::from_le_bytes(word.try_into().ok()?);
+        let hits = zero_bytes(w ^ (ONES * u64::from(b'"'))) | zero_bytes(w ^ (ONES * u64::from(b'\\'))) | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS);
+        if hits != 0 {
+            return Some(k + (hits.trailing_zeros() / 8) as usize);
+        }
+        k += 8;
+    }
+    rest[k..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).map(|p| k + p)
+}
+
+/// `Date.parse` of a timestamp's text; the canonical ISO form goes
+/// straight to its shortcut, without a UTF-8 check.
+#[inline]
 fn parse_date(text: &[u8], zone: &dyn LocalZone) -> Option<i64> {
-    date_parse(std::str::from_utf8(text).ok()?, zone)
+    canonical_iso(text).or_else(|| date_parse(std::str::from_utf8(text).ok()?, zone))
 }
 
 #[cfg(test)]
@@ -586,6 +627,23 @@ mod tests {
     fn full(json: &str) -> Result<Vec<crate::room::Room>, DataError> {
         let mut batch = RoomBatch::default();
         read_rooms_fully(json.as_bytes(), &Utc, &mut batch).map(|_| batch.rooms)
+    }
+
+    #[test]
+    fn string_stop_finds_the_first_stop_byte() {
+        let slow = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+        let mut x: u64 = 88172645463325252;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 40) as usize;
+            let bytes: Vec<u8> = (0..len).map(|i| [b'a', b'"', b'\\', 0x1F, 0x20, 0x7F, 0xC3, 0x21, 0x00][((x >> (i % 50)) % 9) as usize]).collect();
+            let plain: Vec<u8> = bytes.iter().map(|&b| if (x >> 7) % 3 == 0 { b } else { b.max(0x20).min(0x21) }).collect();
+            for b in [&bytes, &plain] {
+                assert_eq!(string_stop(b), slow(b), "{b:?}");
+            }
+        }
     }
 
     #[test]

@@ -16,14 +16,14 @@
 //! fails leaves the index exactly as it was before the call.
 
 use crate::body::{Body, DepartmentCount, Failure};
-use crate::department::Departments;
+use crate::department::{Departments, IdMap};
 use crate::json_input::{read_room_record, read_rooms_into};
 use crate::stream::RecordSplitter;
 use crate::params::{validate, Params, Query};
 use crate::room::{DataError, DepartmentRef, DepartmentView, RoomSink, RoomView, State};
 use crate::zone::LocalZone;
 use crate::{data_failure, INVALID_DEPARTMENTS, INVALID_ROOMS};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::mem::size_of;
 
 /// Rooms indexed for repeated chart queries; answers exactly what
@@ -51,7 +51,7 @@ pub struct ChatIndex {
     embedded: Departments,
     /// One entry per distinct `departmentId` value seen (null included).
     slots: Vec<Slot>,
-    slot_of: HashMap<String, u32>,
+    slot_of: IdMap<u32>,
     null_slot: Option<u32>,
     /// Every room added, countable or not.
     held: usize,
