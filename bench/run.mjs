@@ -15,6 +15,7 @@ import * as aq from 'arquero';
 import * as arrow from 'apache-arrow';
 import { ChatIndex, chatsPerDepartment } from '../pkg/node.mjs';
 import { DEPARTMENTS, YEAR_START, YEAR_MS, ensureData, roomsPath, dataDir } from './data.mjs';
+import { printTable } from './report.mjs';
 import { jsChart, extractColumns, typedArrayChart, crossfilterEngine, arqueroEngine, duckdbEngine, bodyToMap, sameChart, queries, stats } from './engines.mjs';
 
 const require = createRequire(import.meta.url);
@@ -25,7 +26,6 @@ ensureData(sizes);
 const namesById = new Map(DEPARTMENTS.map((d) => [d._id, d.name]));
 const departmentsJson = readFileSync(`${dataDir}departments.json`, 'utf8');
 const time = (fn) => { const t0 = performance.now(); const value = fn(); return [performance.now() - t0, value]; };
-const fmt = (ms) => (ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(1)} µs`);
 
 async function duckdbConnection() {
   const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs');
@@ -47,7 +47,6 @@ for (const size of sizes) {
   const bytes = readFileSync(path);
   const out = (results.sizes[size] = { bytes: bytes.length, cold: {}, load: {}, query: {} });
   const probe = queries(1, DEPARTMENTS.map((d) => d._id), YEAR_START, YEAR_MS)[0];
-  console.log(`\n## ${size.toLocaleString('en')} rooms (${(bytes.length / 1e6).toFixed(0)} MB of JSON)`);
 
   // Cold path: JSON bytes -> body.
   const coldRuns = size >= 1e6 ? 3 : 7;
@@ -66,13 +65,15 @@ for (const size of sizes) {
   }
   out.cold = { js: stats(coldJs).median, lib: stats(coldLib).median };
 
-  // Loading each engine.
+  // Loading each engine. The index first: growing wasm memory while the JS
+  // heap holds every parsed room can trigger long garbage collections that
+  // have nothing to do with the index.
+  const index = new ChatIndex(departmentsJson);
+  const [indexMs] = time(() => { index.add(bytes); index.settle(); });
   const [extractMs, columns] = time(() => extractColumns(rooms));
   const [cfMs, cfQuery] = time(() => crossfilterEngine(crossfilter, columns, namesById));
   const [aqMs, aqQuery] = time(() => arqueroEngine(aq, columns, namesById));
   const [duckMs, duckQuery] = time(() => duckdbEngine(conn, arrow, columns, namesById));
-  const index = new ChatIndex(departmentsJson);
-  const [indexMs] = time(() => { index.add(bytes); index.settle(); });
   out.load = { extract: extractMs, crossfilter: extractMs + cfMs, arquero: extractMs + aqMs, duckdb: extractMs + duckMs, chatIndex: indexMs };
   out.memory = { chatIndexBytes: index.memoryBytes, perRoom: index.memoryBytes / index.size };
   rooms = null;
@@ -103,15 +104,7 @@ for (const size of sizes) {
   const streamed = JSON.parse(execFileSync(process.execPath, [new URL('./stream-memory.mjs', import.meta.url).pathname, path], { maxBuffer: 1 << 20 }));
   out.stream = streamed;
 
-  const q = out.query;
-  const base = q['ChatIndex.query'].median;
-  console.log(`\n| cold path: JSON bytes -> body | median | vs this library |\n| --- | --- | --- |`);
-  console.log(`| JSON.parse + hand-written JS loop | ${fmt(out.cold.js)} | ${(out.cold.js / out.cold.lib).toFixed(1)}x slower |`);
-  console.log(`| chatsPerDepartment(bytes) | ${fmt(out.cold.lib)} | 1x |`);
-  console.log(`\n| re-query on loaded data | median | p99 | median vs ChatIndex | load time |\n| --- | --- | --- | --- | --- |`);
-  const loads = { 'ChatIndex.query': out.load.chatIndex, 'typed arrays (JS loop)': out.load.extract, crossfilter2: out.load.crossfilter, 'DuckDB-Wasm': out.load.duckdb, Arquero: out.load.arquero };
-  for (const [name, s] of Object.entries(q)) console.log(`| ${name} | ${fmt(s.median)} | ${fmt(s.p99)} | ${name === 'ChatIndex.query' ? '1x' : `${(s.median / base).toFixed(0)}x slower`} | ${fmt(loads[name])} |`);
-  console.log(`\nChatIndex memory: ${out.memory.chatIndexBytes} B (${out.memory.perRoom.toFixed(2)} B/room); after addStream of the file in a fresh instance: wasm memory ${(streamed.wasmMemory / 1e6).toFixed(1)} MB = ${(streamed.wasmMemory / size).toFixed(1)} B/room (index ${streamed.perRoom.toFixed(2)} B/room, ${fmt(streamed.ms)})`);
+  printTable(size, out);
 }
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

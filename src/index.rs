@@ -119,11 +119,21 @@ impl RoomSink for ChatIndex {
 
 /// Creation times of one department and state: a sorted part and an
 /// unsorted tail of recent additions.
+///
+/// `fences` holds every `BLOCK`-th sorted time. A search first finds the
+/// block among the fences (a small array that stays in cache), then the
+/// position within one block of 512 bytes: two or three cache misses per
+/// search instead of one per halving step, which is what a query over a
+/// million rooms otherwise spends its time on.
 #[derive(Debug, Default)]
 struct Column {
     sorted: Vec<i64>,
     tail: Vec<i64>,
+    fences: Vec<i64>,
 }
+
+/// Times per fence (see [`Column`]); costs 1/64 of 8 bytes per room.
+const BLOCK: usize = 64;
 
 impl Column {
     /// Merges the tail into the sorted part, in place (no second copy of
@@ -132,6 +142,11 @@ impl Column {
         if self.tail.is_empty() {
             return;
         }
+        self.merge_tail();
+        self.fences = self.sorted.iter().step_by(BLOCK).copied().collect();
+    }
+
+    fn merge_tail(&mut self) {
         self.tail.sort_unstable();
         if self.sorted.is_empty() {
             self.sorted = std::mem::take(&mut self.tail);
@@ -169,13 +184,25 @@ impl Column {
         if start > end {
             return 0;
         }
-        let from = self.sorted.partition_point(|&t| t < start);
-        let to = self.sorted.partition_point(|&t| t <= end);
+        let from = self.rank(|t| t < start);
+        let to = self.rank(|t| t <= end);
         (to - from) as u64
     }
 
+    /// How many sorted times satisfy `before` (true for a prefix).
+    #[inline]
+    fn rank(&self, before: impl Fn(i64) -> bool) -> usize {
+        let block = self.fences.partition_point(|&t| before(t));
+        if block == 0 {
+            return 0;
+        }
+        let lo = (block - 1) * BLOCK;
+        let hi = (lo + BLOCK).min(self.sorted.len());
+        lo + self.sorted[lo..hi].partition_point(|&t| before(t))
+    }
+
     fn bytes(&self) -> usize {
-        (self.sorted.capacity() + self.tail.capacity()) * size_of::<i64>()
+        (self.sorted.capacity() + self.tail.capacity() + self.fences.capacity()) * size_of::<i64>()
     }
 }
 
@@ -491,8 +518,28 @@ mod tests {
             index.settle();
         }
         assert_eq!(index.slots[0].closed.sorted, vec![0, 1, 2, 3, 4, 5, 7, 8, 9]);
+        assert_eq!(index.slots[0].closed.fences, vec![0]);
         let query = Query { start: 2, end: 7, department_id: None };
         assert_eq!(index.count(&query)[0].closed, 5);
+    }
+
+    #[test]
+    fn fenced_search_counts_like_a_scan() {
+        let mut column = Column::default();
+        let mut x: u64 = 7;
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            column.tail.push((x % 3000) as i64);
+        }
+        column.settle();
+        for start in (0..3100).step_by(37) {
+            for end in (start - 50..3100).step_by(91) {
+                let scan = column.sorted.iter().filter(|&&t| t >= start && t <= end).count() as u64;
+                assert_eq!(column.count(start, end), scan, "{start}..={end}");
+            }
+        }
     }
 
     #[test]
