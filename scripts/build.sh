@@ -10,6 +10,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 WASM_OPT="$PWD/node_modules/.bin/wasm-opt"
 NAME=chats_per_department
 
+rm -rf pkg
 for target in web bundler nodejs; do
   wasm-pack build --quiet --release --target "$target" --out-dir "pkg/$target" --out-name "$NAME" --no-pack
   rm -f "pkg/$target/.gitignore"
@@ -25,8 +26,16 @@ for target in web bundler nodejs; do
     sed -i -E 's/\bany\b/unknown/g' "$dts"
   done
 done
-# The nodejs target is CommonJS inside an ESM package.
+# The nodejs target is CommonJS inside an ESM package; its inline JS
+# snippets are written as ES modules, so turn their exports into CommonJS
+# (works on every Node version, unlike require() of an ES module).
 echo '{"type":"commonjs"}' > pkg/nodejs/package.json
+for snippet in pkg/nodejs/snippets/*/*.js; do
+  [ -e "$snippet" ] || continue
+  names=$(sed -nE 's/^export function ([A-Za-z0-9_$]+).*/\1/p' "$snippet")
+  sed -i -E 's/^export function /function /' "$snippet"
+  for name in $names; do echo "exports.$name = $name;" >> "$snippet"; done
+done
 cp packaging/package.json packaging/node.mjs packaging/node.d.ts pkg/
 cp README.md pkg/
 

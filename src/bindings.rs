@@ -387,6 +387,35 @@ fn extended_json(value: &JsValue) -> Field {
 #[wasm_bindgen(js_name = ChatIndex, skip_typescript)]
 pub struct ChatIndexHandle {
     index: Rc<RefCell<ChatIndex>>,
+    /// The department names as a JavaScript array, for one grouping
+    /// generation: converted once, not on every query.
+    names: RefCell<Option<(u64, Array)>>,
+}
+
+#[wasm_bindgen(inline_js = r#"
+// Builds a chart body from names and [open, closed] pairs: the object
+// JSON.parse would make from the body's JSON text (own data properties,
+// JavaScript's key order, `success` assigned last), without the text.
+export function chartBody(names, counts) {
+  const body = {};
+  for (let i = 0; i < names.length; i++) {
+    const open = counts[2 * i];
+    const closed = counts[2 * i + 1];
+    if (open + closed === 0) continue;
+    const value = { open, closed };
+    if (names[i] === '__proto__') {
+      Object.defineProperty(body, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+    } else {
+      body[names[i]] = value;
+    }
+  }
+  body.success = true;
+  return body;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = chartBody)]
+    fn chart_body(names: &Array, counts: &[f64]) -> JsValue;
 }
 
 /// Chunks of a stream are copied into wasm memory this much at a time, so a
@@ -402,7 +431,7 @@ impl ChatIndexHandle {
             Ok(departments) => ChatIndex::new(departments),
             Err(error) => ChatIndex::with_departments_error(error),
         };
-        ChatIndexHandle { index: Rc::new(RefCell::new(index)) }
+        ChatIndexHandle { index: Rc::new(RefCell::new(index)), names: RefCell::new(None) }
     }
 
     /// `index.add(rooms)`.
@@ -448,7 +477,18 @@ impl ChatIndexHandle {
 
     /// `index.query(params)`.
     pub fn query(&self, params: JsValue) -> JsValue {
-        JSON::parse(&self.query_json(params)).unwrap_or(JsValue::NULL)
+        let mut index = self.index.borrow_mut();
+        let (generation, counts) = match index.query_groups(&params_from_js(&params), &HostZone) {
+            Ok(result) => result,
+            Err(failure) => return JSON::parse(&failure.to_json()).unwrap_or(JsValue::NULL),
+        };
+        let mut names = self.names.borrow_mut();
+        if names.as_ref().map(|(g, _)| *g) != Some(generation) {
+            let array: Array = index.group_names().into_iter().map(JsValue::from_str).collect();
+            *names = Some((generation, array));
+        }
+        let counts: Vec<f64> = counts.into_iter().map(|c| c as f64).collect();
+        names.as_ref().map_or(JsValue::NULL, |(_, array)| chart_body(array, &counts))
     }
 
     /// `index.queryJson(params)`.

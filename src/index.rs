@@ -58,6 +58,10 @@ pub struct ChatIndex {
     /// Slots grouped by body key, in key order: rebuilt when slots or
     /// names change, so a query only sums and writes.
     groups: Option<Vec<Group>>,
+    /// Which group each slot belongs to (built with `groups`).
+    group_of_slot: Vec<u32>,
+    /// Bumped whenever `groups` is rebuilt, so callers can cache names.
+    generation: u64,
 }
 
 /// The slots whose department has one body key.
@@ -70,16 +74,12 @@ struct Group {
 #[derive(Debug)]
 struct Slot {
     department: DepartmentRef,
-    open: Column,
-    closed: Column,
+    rooms: Column,
 }
 
 impl Slot {
     fn push(&mut self, state: State, ts: i64) {
-        match state {
-            State::Open => self.open.tail.push(ts),
-            _ => self.closed.tail.push(ts),
-        }
+        self.rooms.tail.push(ts * 2 + i64::from(state == State::Open));
     }
 }
 
@@ -117,33 +117,47 @@ impl RoomSink for ChatIndex {
     }
 }
 
-/// Creation times of one department and state: a sorted part and an
-/// unsorted tail of recent additions.
+/// The rooms of one department: creation times, sorted, each stored as
+/// `ts * 2 + open` (so open and closed rooms share one column and a query
+/// needs two searches per department, not four), plus an unsorted tail of
+/// recent additions.
 ///
-/// `fences` holds every `BLOCK`-th sorted time. A search first finds the
-/// block among the fences (a small array that stays in cache), then the
-/// position within one block of 512 bytes: two or three cache misses per
-/// search instead of one per halving step, which is what a query over a
-/// million rooms otherwise spends its time on.
+/// `fences` holds every `BLOCK`-th sorted entry and `opens_before` the
+/// number of open rooms before each block. A search first finds the block
+/// among the fences (a small array that stays in cache), then the position
+/// within one block of 512 bytes; the open rooms up to a position are the
+/// block's prefix plus the low bits scanned within the block.
 #[derive(Debug, Default)]
 struct Column {
     sorted: Vec<i64>,
     tail: Vec<i64>,
     fences: Vec<i64>,
+    opens_before: Vec<u32>,
 }
 
-/// Times per fence (see [`Column`]); costs 1/64 of 8 bytes per room.
+/// Entries per fence (see [`Column`]); costs 12/64 bytes per room.
 const BLOCK: usize = 64;
 
 impl Column {
     /// Merges the tail into the sorted part, in place (no second copy of
-    /// the column: wasm memory never shrinks, so peaks count).
+    /// the column: wasm memory never shrinks, so peaks count), and rebuilds
+    /// the fences.
     fn settle(&mut self) {
         if self.tail.is_empty() {
             return;
         }
         self.merge_tail();
         self.fences = self.sorted.iter().step_by(BLOCK).copied().collect();
+        let mut opens = 0u32;
+        self.opens_before = self
+            .sorted
+            .chunks(BLOCK)
+            .map(|block| {
+                let before = opens;
+                opens += block.iter().map(|&e| (e & 1) as u32).sum::<u32>();
+                before
+            })
+            .collect();
     }
 
     fn merge_tail(&mut self) {
@@ -170,39 +184,57 @@ impl Column {
         self.tail = Vec::new();
     }
 
-    /// Adds staged times, moving the vector when the tail is empty.
-    fn take_tail(&mut self, times: Vec<i64>) {
+    /// Adds staged entries, moving the vector when the tail is empty.
+    fn take_tail(&mut self, entries: Vec<i64>) {
         if self.tail.is_empty() {
-            self.tail = times;
+            self.tail = entries;
         } else {
-            self.tail.extend_from_slice(&times);
+            self.tail.extend_from_slice(&entries);
         }
     }
 
-    /// Times within `start..=end` (call `settle` first).
-    fn count(&self, start: i64, end: i64) -> u64 {
+    /// `(open, closed)` rooms created within `start..=end` (call `settle`
+    /// first).
+    fn count(&self, start: i64, end: i64) -> (u64, u64) {
         if start > end {
-            return 0;
+            return (0, 0);
         }
-        let from = self.rank(|t| t < start);
-        let to = self.rank(|t| t <= end);
-        (to - from) as u64
+        let from = self.rank(start * 2);
+        let to = self.rank(end * 2 + 2);
+        let open = self.opens_up_to(to) - self.opens_up_to(from);
+        (open, (to - from) as u64 - open)
     }
 
-    /// How many sorted times satisfy `before` (true for a prefix).
+    /// How many sorted entries are below `bound`.
     #[inline]
-    fn rank(&self, before: impl Fn(i64) -> bool) -> usize {
-        let block = self.fences.partition_point(|&t| before(t));
+    fn rank(&self, bound: i64) -> usize {
+        let block = self.fences.partition_point(|&e| e < bound);
         if block == 0 {
             return 0;
         }
         let lo = (block - 1) * BLOCK;
         let hi = (lo + BLOCK).min(self.sorted.len());
-        lo + self.sorted[lo..hi].partition_point(|&t| before(t))
+        lo + self.sorted[lo..hi].partition_point(|&e| e < bound)
+    }
+
+    /// Open rooms among the first `position` sorted entries.
+    #[inline]
+    fn opens_up_to(&self, position: usize) -> u64 {
+        let block = position / BLOCK;
+        let Some(&before) = self.opens_before.get(block) else {
+            // `position` is the column's end and ends a whole block.
+            return self.opens_before.last().map_or(0, |&b| {
+                let last = &self.sorted[(self.opens_before.len() - 1) * BLOCK..];
+                u64::from(b) + last.iter().map(|&e| (e & 1) as u64).sum::<u64>()
+            });
+        };
+        let within = &self.sorted[block * BLOCK..position];
+        u64::from(before) + within.iter().map(|&e| (e & 1) as u64).sum::<u64>()
     }
 
     fn bytes(&self) -> usize {
         (self.sorted.capacity() + self.tail.capacity() + self.fences.capacity()) * size_of::<i64>()
+            + self.opens_before.capacity() * size_of::<u32>()
     }
 }
 
@@ -226,7 +258,7 @@ impl ChatIndex {
 
     /// Bytes held by the room columns (capacity, not just length).
     pub fn column_bytes(&self) -> usize {
-        self.slots.iter().map(|s| s.open.bytes() + s.closed.bytes()).sum::<usize>() + self.slots.capacity() * size_of::<Slot>()
+        self.slots.iter().map(|s| s.rooms.bytes()).sum::<usize>() + self.slots.capacity() * size_of::<Slot>()
     }
 
     /// Adds a page of rooms given as JSON (array, REST page, or NDJSON).
@@ -264,34 +296,73 @@ impl ChatIndex {
 
     /// Counts for an already validated query (call `settle` first).
     fn count(&mut self, query: &Query) -> Vec<DepartmentCount> {
-        let (start, end) = (query.start, query.end);
-        if let Some(id) = &query.department_id {
-            let departments = self.listed.as_ref().unwrap_or(&self.embedded);
-            let Some(&slot) = self.slot_of.get(id.as_str()) else {
-                return Vec::new();
-            };
-            let slot = &self.slots[slot as usize];
-            let (open, closed) = (slot.open.count(start, end), slot.closed.count(start, end));
-            return if open + closed > 0 {
-                vec![DepartmentCount { name: departments.key_for(&slot.department).to_owned(), open, closed }]
-            } else {
-                Vec::new()
-            };
-        }
-        if self.groups.is_none() {
-            self.groups = Some(self.build_groups());
-        }
-        let (groups, slots) = (self.groups.as_deref().unwrap_or_default(), &self.slots);
+        let counts = self.group_counts(query);
+        let groups = self.groups.as_deref().unwrap_or_default();
         groups
             .iter()
-            .filter_map(|group| {
-                let (open, closed) = group.slots.iter().fold((0, 0), |(o, c), &s| {
-                    let slot = &slots[s as usize];
-                    (o + slot.open.count(start, end), c + slot.closed.count(start, end))
-                });
-                (open + closed > 0).then(|| DepartmentCount { name: group.name.clone(), open, closed })
-            })
+            .zip(counts.chunks(2))
+            .filter(|(_, c)| c[0] + c[1] > 0)
+            .map(|(group, c)| DepartmentCount { name: group.name.clone(), open: c[0], closed: c[1] })
             .collect()
+    }
+
+    /// `[open, closed]` per group, in group (body) order, zeros included.
+    fn group_counts(&mut self, query: &Query) -> Vec<u64> {
+        self.ensure_groups();
+        let (start, end) = (query.start, query.end);
+        let groups = self.groups.as_deref().unwrap_or_default();
+        let mut counts = vec![0u64; groups.len() * 2];
+        if let Some(id) = &query.department_id {
+            if let Some(&slot) = self.slot_of.get(id.as_str()) {
+                let (open, closed) = self.slots[slot as usize].rooms.count(start, end);
+                let group = self.group_of_slot[slot as usize] as usize;
+                counts[group * 2] = open;
+                counts[group * 2 + 1] = closed;
+            }
+            return counts;
+        }
+        for (group, pair) in groups.iter().zip(counts.chunks_mut(2)) {
+            for &slot in &group.slots {
+                let (open, closed) = self.slots[slot as usize].rooms.count(start, end);
+                pair[0] += open;
+                pair[1] += closed;
+            }
+        }
+        counts
+    }
+
+    /// For callers that build the body themselves (the wasm bindings build
+    /// the JavaScript object directly): validates `params` and returns the
+    /// grouping generation with `[open, closed]` per group, in the order of
+    /// [`ChatIndex::group_names`], zeros included. Errors come as the body.
+    pub fn query_groups(&mut self, params: &Params, zone: &dyn LocalZone) -> Result<(u64, Vec<u64>), Body> {
+        let query = validate(params, zone).map_err(Body::Failure)?;
+        if let Some(error) = &self.listed_error {
+            return Err(data_failure(error.clone(), INVALID_DEPARTMENTS));
+        }
+        self.settle();
+        let counts = self.group_counts(&query);
+        Ok((self.generation, counts))
+    }
+
+    /// The body keys of the groups, in body order (current generation).
+    pub fn group_names(&mut self) -> Vec<&str> {
+        self.ensure_groups();
+        self.groups.as_deref().unwrap_or_default().iter().map(|g| g.name.as_str()).collect()
+    }
+
+    fn ensure_groups(&mut self) {
+        if self.groups.is_none() {
+            let groups = self.build_groups();
+            self.group_of_slot = vec![0; self.slots.len()];
+            for (g, group) in groups.iter().enumerate() {
+                for &slot in &group.slots {
+                    self.group_of_slot[slot as usize] = g as u32;
+                }
+            }
+            self.groups = Some(groups);
+            self.generation += 1;
+        }
     }
 
     fn build_groups(&self) -> Vec<Group> {
@@ -307,8 +378,7 @@ impl ChatIndex {
     /// after loading to move the cost out of the first query).
     pub fn settle(&mut self) {
         for slot in &mut self.slots {
-            slot.open.settle();
-            slot.closed.settle();
+            slot.rooms.settle();
         }
     }
 
@@ -330,8 +400,7 @@ impl ChatIndex {
             };
             let target = self.slot(view) as usize;
             let target = &mut self.slots[target];
-            target.open.take_tail(slot.open.tail);
-            target.closed.take_tail(slot.closed.tail);
+            target.rooms.take_tail(slot.rooms.tail);
         }
         self.embedded.merge_missing(staging.embedded);
         self.groups = None;
@@ -360,7 +429,7 @@ impl ChatIndex {
                 DepartmentRef::Null
             }
         };
-        self.slots.push(Slot { department, open: Column::default(), closed: Column::default() });
+        self.slots.push(Slot { department, rooms: Column::default() });
         slot
     }
 
@@ -383,7 +452,7 @@ pub struct Loader<'a> {
     index: &'a mut ChatIndex,
     slots_before: usize,
     /// Existing slots touched, with their tail lengths before the page.
-    touched: Vec<(u32, usize, usize)>,
+    touched: Vec<(u32, usize)>,
     touched_mark: Vec<bool>,
     embedded_added: Vec<String>,
     rooms: usize,
@@ -414,8 +483,7 @@ impl RoomSink for Loader<'_> {
         let slot = self.index.slot(room.department) as usize;
         if slot < self.slots_before && !self.touched_mark[slot] {
             self.touched_mark[slot] = true;
-            let s = &self.index.slots[slot];
-            self.touched.push((slot as u32, s.open.tail.len(), s.closed.tail.len()));
+            self.touched.push((slot as u32, self.index.slots[slot].rooms.tail.len()));
         }
         self.index.slots[slot].push(room.state, ts);
     }
@@ -429,10 +497,8 @@ impl RoomSink for Loader<'_> {
 
     fn reset(&mut self) {
         self.index.truncate_slots(self.slots_before);
-        for (slot, open, closed) in self.touched.drain(..) {
-            let s = &mut self.index.slots[slot as usize];
-            s.open.tail.truncate(open);
-            s.closed.tail.truncate(closed);
+        for (slot, len) in self.touched.drain(..) {
+            self.index.slots[slot as usize].rooms.tail.truncate(len);
             self.touched_mark[slot as usize] = false;
         }
         for id in self.embedded_added.drain(..) {
@@ -517,27 +583,36 @@ mod tests {
             index.add_json(format!("[{}]", rooms.join(",")).as_bytes(), &Utc).unwrap();
             index.settle();
         }
-        assert_eq!(index.slots[0].closed.sorted, vec![0, 1, 2, 3, 4, 5, 7, 8, 9]);
-        assert_eq!(index.slots[0].closed.fences, vec![0]);
+        let times: Vec<i64> = index.slots[0].rooms.sorted.iter().map(|e| e / 2).collect();
+        assert_eq!(times, vec![0, 1, 2, 3, 4, 5, 7, 8, 9]);
+        assert_eq!(index.slots[0].rooms.fences, vec![0]);
         let query = Query { start: 2, end: 7, department_id: None };
         assert_eq!(index.count(&query)[0].closed, 5);
+        assert_eq!(index.count(&query)[0].open, 0);
     }
 
     #[test]
     fn fenced_search_counts_like_a_scan() {
-        let mut column = Column::default();
-        let mut x: u64 = 7;
-        for _ in 0..5000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            column.tail.push((x % 3000) as i64);
-        }
-        column.settle();
-        for start in (0..3100).step_by(37) {
-            for end in (start - 50..3100).step_by(91) {
-                let scan = column.sorted.iter().filter(|&&t| t >= start && t <= end).count() as u64;
-                assert_eq!(column.count(start, end), scan, "{start}..={end}");
+        for size in [0, 1, 63, 64, 65, 128, 5000] {
+            let mut column = Column::default();
+            let mut x: u64 = 7 + size as u64;
+            let mut rooms = Vec::new();
+            for _ in 0..size {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let (ts, open) = ((x % 3000) as i64, x % 3 == 0);
+                rooms.push((ts, open));
+                column.tail.push(ts * 2 + i64::from(open));
+            }
+            column.settle();
+            for start in (-10..3100).step_by(37) {
+                for end in (start - 50..3100).step_by(91) {
+                    let within = |&&(t, _): &&(i64, bool)| t >= start && t <= end;
+                    let open = rooms.iter().filter(within).filter(|(_, o)| *o).count() as u64;
+                    let closed = rooms.iter().filter(within).filter(|(_, o)| !*o).count() as u64;
+                    assert_eq!(column.count(start, end), (open, closed), "{size} rooms, {start}..={end}");
+                }
             }
         }
     }

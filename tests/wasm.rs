@@ -6,7 +6,7 @@
 
 use chats_per_department::bindings::{chats_per_department, chats_per_department_json, date_parse};
 use js_sys::{Array, Date, Object, Reflect, Uint8Array, JSON};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 fn js(json: &str) -> JsValue {
@@ -100,4 +100,27 @@ fn chat_index_matches_one_shot_and_rejects_bad_pages_whole() {
     assert_eq!(stringify(&body), r#"{"success":false,"error":"rooms[1].ts is not a date [invalid-rooms]","errorType":"invalid-rooms"}"#);
     assert_eq!(index.query_json(js(SEPT)), before);
     assert_eq!(index.size(), 4);
+}
+
+#[wasm_bindgen_test]
+fn chat_index_object_equals_the_parsed_json_key_for_key() {
+    use chats_per_department::bindings::ChatIndexHandle;
+    // Names that exercise key order and prototype handling.
+    let departments = r#"[{"_id":"a","name":"__proto__"},{"_id":"b","name":"2024"},{"_id":"c","name":"success"},{"_id":"d","name":"toString"},{"_id":"e","name":"Zed"},{"_id":"f","name":"10"}]"#;
+    let rooms: Vec<String> = ["a", "b", "c", "d", "e", "f", "a", "e"]
+        .iter()
+        .enumerate()
+        .map(|(i, id)| format!(r#"{{"t":"l",{}"departmentId":"{id}","ts":"2020-09-10T0{i}:00:00Z"}}"#, if i % 2 == 0 { r#""open":true,"# } else { "" }))
+        .collect();
+    let index = ChatIndexHandle::new(JsValue::from_str(departments));
+    index.add(JsValue::from_str(&format!("[{}]", rooms.join(",")))).unwrap();
+    for params in [SEPT, r#"{"start":"2020-09-10T02:00:00Z","end":"2020-09-10T05:00:00Z"}"#, r#"{"start":"2020","end":"2021","departmentId":"a"}"#] {
+        let object = index.query(js(params));
+        let text = index.query_json(js(params));
+        assert_eq!(stringify(&object), text, "{params}");
+        let keys: Vec<String> = Object::keys(object.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect();
+        let parsed_keys: Vec<String> = Object::keys(JSON::parse(&text).unwrap().unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect();
+        assert_eq!(keys, parsed_keys);
+        assert_eq!(Object::get_prototype_of(&object), Object::get_prototype_of(&Object::new().into()));
+    }
 }
