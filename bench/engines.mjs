@@ -139,6 +139,7 @@ export function duckdbEngine(conn, arrow, columns, namesById) {
     open: Int32Array.from(keep, (i) => (columns.state[i] === 1 ? 1 : 0)),
   });
   // Arrow IPC bytes: independent of which apache-arrow build made the table.
+  conn.query('DROP TABLE IF EXISTS rooms');
   conn.insertArrowFromIPCStream(arrow.tableToIPC(table, 'stream'), { name: 'rooms' });
   const statement = conn.prepare('SELECT dep, sum(open)::INTEGER AS open, count(*)::INTEGER AS n FROM rooms WHERE ts BETWEEN ? AND ? AND (? = -2 OR dep = ?) GROUP BY dep');
   return (start, end, departmentId) => {

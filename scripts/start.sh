@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-node www/sample/generate.mjs
+bash scripts/www.sh build
 node scripts/summary.mjs
-exec node scripts/serve.mjs www
+exec node scripts/serve.mjs www/dist

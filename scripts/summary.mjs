@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { chatsPerDepartment } from '../pkg/node.mjs';
 
-const dir = new URL('../www/sample/', import.meta.url);
+const dir = new URL('../www/public/sample/', import.meta.url);
 const rooms = readFileSync(new URL('rooms.json', dir));
 const departments = readFileSync(new URL('departments.json', dir), 'utf8');
 const { start, end } = JSON.parse(readFileSync(new URL('range.json', dir), 'utf8'));

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
 bash scripts/build.sh
-node www/sample/generate.mjs
+bash scripts/www.sh build
 export PATH="$HOME/.cargo/bin:$PATH"
 log=$(mktemp -d)
 
@@ -41,6 +41,6 @@ if grep -nE '\bany\b' pkg/*/*.d.ts | grep -v '^\s*\*'; then echo "FAIL: 'any' in
 echo "types: ok, no 'any'"
 
 step "differential suites (ajv@8, Node's Date.parse under 6 TZs, mingo pipelines) and JS tests"
-node --test --test-reporter=spec tests/differential/*.test.mjs www/*.test.mjs 2>&1 | tee "$log/js.txt"
+node --test --test-concurrency=1 --test-reporter=spec tests/differential/*.test.mjs www/*.test.mjs 2>&1 | tee "$log/js.txt"
 
 printf '\nall suites passed\n'

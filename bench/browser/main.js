@@ -90,16 +90,27 @@ async function run(size) {
     'DuckDB-Wasm': { n: size >= 1e6 ? 50 : 200, run: (q) => duckQuery(q.start, q.end, q.departmentId) },
     Arquero: { n: size >= 1e6 ? 20 : 100, run: (q) => aqQuery(q.start, q.end, q.departmentId) },
   };
+  // Browsers without cross-origin isolation round performance.now() to
+  // 100 µs, so queries are timed in batches lasting at least 2 ms each, and
+  // each sample is a batch's mean per query.
   for (const [name, engine] of Object.entries(engines)) {
-    const samples = [];
-    for (let i = 0; i < engine.n; i++) {
-      const q = list[i];
-      const t1 = performance.now();
-      const chart = await engine.run(q);
-      samples.push(performance.now() - t1);
-      if (i < 20 && !sameChart(chart, bodyToMap(index.query(q.params)))) throw new Error(`${name} disagrees on query ${i}`);
+    for (let i = 0; i < 20; i++) {
+      if (!sameChart(await engine.run(list[i]), bodyToMap(index.query(list[i].params)))) throw new Error(`${name} disagrees on query ${i}`);
     }
-    out.query[name] = stats(samples);
+    let batch = 1;
+    for (;;) {
+      const t1 = performance.now();
+      for (let i = 0; i < batch; i++) await engine.run(list[i]);
+      if (performance.now() - t1 >= 2 || batch >= 4096) break;
+      batch *= 2;
+    }
+    const samples = [];
+    for (let at = 0; at + batch <= engine.n || samples.length < 5; at += batch) {
+      const t1 = performance.now();
+      for (let i = 0; i < batch; i++) await engine.run(list[(at + i) % list.length]);
+      samples.push((performance.now() - t1) / batch);
+    }
+    out.query[name] = { ...stats(samples), batch };
   }
   index.free();
 

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const count = Number(process.argv[2] ?? 40_000);
-const outDir = process.argv[3] ?? new URL('.', import.meta.url).pathname;
+const outDir = process.argv[3] ?? new URL('../public/sample/', import.meta.url).pathname;
 
 let seed = 20201;
 const random = () => {

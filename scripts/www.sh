@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The dashboard: `build` generates the bundled sample into www/public/sample
+# and builds www/ with Vite into www/dist; `dev` runs Vite's dev server.
+# Needs the package built first (scripts/build.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+case "${1:-build}" in
+  build)
+    node www/sample/generate.mjs
+    npx --no-install vite build --config www/vite.config.mjs
+    ;;
+  dev)
+    node www/sample/generate.mjs
+    exec npx --no-install vite --config www/vite.config.mjs
+    ;;
+  *) echo "usage: $0 build|dev" >&2; exit 2 ;;
+esac
