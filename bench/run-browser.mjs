@@ -16,7 +16,7 @@ const sizes = arg('sizes', '100k').split(',').map((s) => Number(s.replace(/k$/, 
 ensureData(sizes);
 execFileSync('npx', ['--no-install', 'vite', 'build', '--config', 'bench/browser/vite.config.mjs'], { stdio: 'inherit' });
 
-const server = await serve({ port: 0, dir: '.' });
+const server = await serve({ port: 0, dir: '.', isolated: true });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--js-flags=--max-old-space-size=8192'],

@@ -12,8 +12,12 @@ const TYPES = {
   '.ts': 'text/plain; charset=utf-8', '.png': 'image/png', '.ico': 'image/x-icon',
 };
 
-/** Starts the server; resolves to `{ url, close }`. */
-export function serve({ port = 8080, dir = 'www', host = '127.0.0.1' } = {}) {
+/**
+ * Starts the server; resolves to `{ url, close }`. With `isolated`, pages
+ * are cross-origin isolated (COOP/COEP), which gives them a 5 µs timer
+ * instead of 100 µs (the browser benchmark needs it).
+ */
+export function serve({ port = 8080, dir = 'www', host = '127.0.0.1', isolated = false } = {}) {
   const base = resolve(root, dir);
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -24,7 +28,9 @@ export function serve({ port = 8080, dir = 'www', host = '127.0.0.1' } = {}) {
     try {
       if (statSync(file).isDirectory()) file = join(file, 'index.html');
       const size = statSync(file).size;
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': size, 'cache-control': 'no-cache' });
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': size, 'cache-control': 'no-cache' };
+      if (isolated) Object.assign(headers, { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+      res.writeHead(200, headers);
       createReadStream(file).pipe(res);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
