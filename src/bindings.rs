@@ -12,7 +12,8 @@ use crate::calendar::{make_day, make_time};
 use crate::department::{DepartmentFields, Departments};
 use crate::params::{ParamValue, Params};
 use crate::index::{add_failure, ChatIndex};
-use crate::room::{deliver, DataError, Field, RoomFields, RoomSink};
+use crate::room::{deliver, DataError, DepartmentView, Field, RoomFields, RoomSink, RoomView, State};
+use crate::zone::MAX_TIME_MS;
 use crate::zone::LocalZone;
 use crate::{json_input, respond};
 use js_sys::{Array, Date, Function, Object, Promise, Reflect, Uint8Array, JSON};
@@ -290,6 +291,136 @@ fn records_array(value: &JsValue, key: &str) -> Option<Array> {
     None
 }
 
+#[wasm_bindgen(inline_js = r#"
+// One plain pass over room objects, handing the fields the chart reads to
+// wasm as typed arrays (instead of one boundary crossing per field).
+// Returns null for anything unusual; the caller then reads the objects one
+// field at a time, which produces the exact result or error message.
+export function extractRooms(rooms) {
+  const n = rooms.length;
+  const kind = new Uint8Array(n); // bits 0-1: 1 open, 2 closed; 4: ms given; 8: text given
+  const department = new Int32Array(n); // -2 absent, -1 null, else index into ids
+  const ms = new Float64Array(n);
+  const ids = [];
+  const idIndex = new Map();
+  const texts = [];
+  const embedded = [];
+  const named = new Set();
+  for (let i = 0; i < n; i++) {
+    const room = rooms[i];
+    if (typeof room !== 'object' || room === null || Array.isArray(room)) return null;
+    const t = room.t;
+    const open = room.open;
+    if (Array.isArray(t) || Array.isArray(open)) return null;
+    let k = t === 'l' ? (open === true ? 1 : open === undefined ? 2 : 0) : 0;
+    const d = room.departmentId;
+    if (d === undefined) department[i] = -2;
+    else if (d === null) department[i] = -1;
+    else if (typeof d === 'string') {
+      let at = idIndex.get(d);
+      if (at === undefined) {
+        at = ids.length;
+        ids.push(d);
+        idIndex.set(d, at);
+      }
+      department[i] = at;
+    } else return null;
+    let v = room.ts;
+    if (typeof v === 'object' && v !== null && !(v instanceof Date)) {
+      if (Array.isArray(v)) return null;
+      const keys = Object.keys(v);
+      if (keys.length !== 1 || keys[0] !== '$date') return null;
+      v = v.$date;
+      if (v === null || v === undefined) return null;
+      if (typeof v === 'object' && !(v instanceof Date)) {
+        const inner = Object.keys(v);
+        if (inner.length !== 1 || inner[0] !== '$numberLong' || typeof v.$numberLong !== 'string' || !/^-?[0-9]{1,17}$/.test(v.$numberLong)) return null;
+        v = Number(v.$numberLong);
+      }
+    }
+    if (v === undefined || v === null) {
+      // no time: matches nothing
+    } else if (typeof v === 'number') {
+      ms[i] = v;
+      k |= 4;
+    } else if (v instanceof Date) {
+      ms[i] = v.getTime();
+      k |= 4;
+    } else if (typeof v === 'string') {
+      if (v.includes('\0')) return null;
+      texts.push(v);
+      k |= 8;
+    } else return null;
+    kind[i] = k;
+    const e = room.department;
+    if (typeof e === 'object' && e !== null && !Array.isArray(e)) {
+      const id = e._id;
+      const name = e.name;
+      if (typeof id !== 'string' || !(name === undefined || name === null || typeof name === 'string')) return null;
+      if (!named.has(id)) {
+        named.add(id);
+        embedded.push(id, name === undefined ? 'undefined' : name === null ? 'null' : name);
+      }
+    }
+  }
+  return { kind, department, ms, ids, texts: texts.join('\0'), textCount: texts.length, embedded };
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = extractRooms)]
+    fn extract_rooms(rooms: &Array) -> JsValue;
+}
+
+/// The columns `extractRooms` handed over, delivered to `sink`; `false`
+/// when a value needs the exact (field by field) reader.
+fn rooms_from_columns(columns: &JsValue, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> bool {
+    let get = |key: &str| Reflect::get(columns, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let (Ok(kind), Ok(department), Ok(ms)) = (get("kind").dyn_into::<Uint8Array>(), get("department").dyn_into::<js_sys::Int32Array>(), get("ms").dyn_into::<js_sys::Float64Array>()) else {
+        return false;
+    };
+    let (kind, department, ms) = (kind.to_vec(), department.to_vec(), ms.to_vec());
+    let ids: Vec<String> = Array::from(&get("ids")).iter().filter_map(|id| id.as_string()).collect();
+    let embedded: Vec<String> = Array::from(&get("embedded")).iter().filter_map(|v| v.as_string()).collect();
+    let text_count = get("textCount").as_f64().unwrap_or(0.0) as usize;
+    let joined = get("texts").as_string().unwrap_or_default();
+    let mut texts = joined.split('\0').take(text_count);
+    for pair in embedded.chunks(2) {
+        if let [id, key] = pair {
+            sink.embedded(id, key);
+        }
+    }
+    for ((&k, &d), &millis) in kind.iter().zip(&department).zip(&ms) {
+        let state = match k & 3 {
+            1 => State::Open,
+            2 => State::Closed,
+            _ => State::Neither,
+        };
+        let ts = if k & 4 != 0 {
+            match (millis.is_finite() && millis.abs() <= MAX_TIME_MS as f64).then(|| millis.trunc() as i64) {
+                Some(ts) => Some(ts),
+                None => return false,
+            }
+        } else if k & 8 != 0 {
+            match texts.next().and_then(|text| crate::date_parse::date_parse(text, zone)) {
+                Some(ts) => Some(ts),
+                None => return false,
+            }
+        } else {
+            None
+        };
+        let department = match d {
+            -2 => DepartmentView::Absent,
+            -1 => DepartmentView::Null,
+            i => match ids.get(i as usize) {
+                Some(id) => DepartmentView::Id(id),
+                None => return false,
+            },
+        };
+        sink.room(RoomView { state, department, ts });
+    }
+    true
+}
+
 /// Reads rooms given as JSON text or bytes, an array, or a REST page.
 fn rooms_into(value: &JsValue, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
     if let Some(bytes) = json_bytes(value) {
@@ -298,6 +429,11 @@ fn rooms_into(value: &JsValue, zone: &dyn LocalZone, sink: &mut dyn RoomSink) ->
     let array = records_array(value, "rooms").ok_or_else(|| {
         DataError::new("rooms must be an array, a {rooms: [...]} page, or JSON text or bytes")
     })?;
+    let columns = extract_rooms(&array);
+    if !columns.is_null() && rooms_from_columns(&columns, zone, sink) {
+        return Ok(());
+    }
+    sink.reset();
     for (index, room) in array.iter().enumerate() {
         if !room.is_object() || Array::is_array(&room) {
             return Err(DataError::new(format!("rooms[{index}] is not an object")));
