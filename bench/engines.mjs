@@ -48,7 +48,7 @@ export function extractColumns(rooms) {
 export function typedArrayChart({ ts, state, dep, depIds, depIndex }, namesById, start, end, departmentId) {
   const open = new Uint32Array(depIds.length);
   const closed = new Uint32Array(depIds.length);
-  const only = departmentId ? depIndex.get(departmentId) ?? -1 : -2;
+  const only = onlyDepartment({ depIndex }, departmentId);
   for (let i = 0; i < ts.length; i++) {
     const s = state[i];
     if (s === 0 || ts[i] < start || ts[i] > end) continue;
@@ -100,61 +100,59 @@ export function crossfilterEngine(crossfilter, columns, namesById) {
   };
 }
 
-/** Arquero: filter + groupby + count over the same columns. */
-export function arqueroEngine(aq, columns, namesById) {
+/** The countable rooms only, as the column engines take them. */
+export function countableColumns(columns) {
   const keep = [];
   for (let i = 0; i < columns.ts.length; i++) if (columns.state[i] !== 0) keep.push(i);
-  const table = aq.table({
+  return {
     ts: Float64Array.from(keep, (i) => columns.ts[i]),
     dep: Int32Array.from(keep, (i) => columns.dep[i]),
     open: Int32Array.from(keep, (i) => (columns.state[i] === 1 ? 1 : 0)),
-  });
+  };
+}
+
+/** The department index a query filters on: -2 none, -1 unknown. */
+export const onlyDepartment = (columns, departmentId) => (departmentId ? columns.depIndex.get(departmentId) ?? -1 : -2);
+
+/** Rows of `{dep, open, n}` (grouped by department index) as a chart. */
+export function chartFromRows(rows, columns, namesById) {
+  const result = new Map();
+  for (const { dep, open, n } of rows) {
+    const name = String(namesById.get(columns.depIds[dep]));
+    const e = result.get(name) ?? { open: 0, closed: 0 };
+    e.open += open;
+    e.closed += n - open;
+    result.set(name, e);
+  }
+  return result;
+}
+
+/** The SQL both DuckDB runs (Node, browser) prepare. */
+export const DUCKDB_QUERY = 'SELECT dep, sum(open)::INTEGER AS open, count(*)::INTEGER AS n FROM rooms WHERE ts BETWEEN ? AND ? AND (? = -2 OR dep = ?) GROUP BY dep';
+
+/** Arquero: filter + groupby + count over the same columns. */
+export function arqueroEngine(aq, columns, namesById) {
+  const table = aq.table(countableColumns(columns));
   return (start, end, departmentId) => {
-    const only = departmentId ? columns.depIndex.get(departmentId) ?? -1 : -2;
     const rows = table
-      .params({ start, end, only })
+      .params({ start, end, only: onlyDepartment(columns, departmentId) })
       .filter((d, $) => d.ts >= $.start && d.ts <= $.end && ($.only === -2 || d.dep === $.only))
       .groupby('dep')
       .rollup({ open: (d) => aq.op.sum(d.open), n: aq.op.count() })
       .objects();
-    const result = new Map();
-    for (const { dep, open, n } of rows) {
-      const name = String(namesById.get(columns.depIds[dep]));
-      const e = result.get(name) ?? { open: 0, closed: 0 };
-      e.open += open;
-      e.closed += n - open;
-      result.set(name, e);
-    }
-    return result;
+    return chartFromRows(rows, columns, namesById);
   };
 }
 
-/** DuckDB-Wasm: the same query in SQL over the same rows (an Arrow table). */
+/** DuckDB-Wasm (Node's blocking bundle): the same query in SQL over the same rows. */
 export function duckdbEngine(conn, arrow, columns, namesById) {
-  const keep = [];
-  for (let i = 0; i < columns.ts.length; i++) if (columns.state[i] !== 0) keep.push(i);
-  const table = arrow.tableFromArrays({
-    ts: Float64Array.from(keep, (i) => columns.ts[i]),
-    dep: Int32Array.from(keep, (i) => columns.dep[i]),
-    open: Int32Array.from(keep, (i) => (columns.state[i] === 1 ? 1 : 0)),
-  });
   // Arrow IPC bytes: independent of which apache-arrow build made the table.
   conn.query('DROP TABLE IF EXISTS rooms');
-  conn.insertArrowFromIPCStream(arrow.tableToIPC(table, 'stream'), { name: 'rooms' });
-  const statement = conn.prepare('SELECT dep, sum(open)::INTEGER AS open, count(*)::INTEGER AS n FROM rooms WHERE ts BETWEEN ? AND ? AND (? = -2 OR dep = ?) GROUP BY dep');
+  conn.insertArrowFromIPCStream(arrow.tableToIPC(arrow.tableFromArrays(countableColumns(columns)), 'stream'), { name: 'rooms' });
+  const statement = conn.prepare(DUCKDB_QUERY);
   return (start, end, departmentId) => {
-    const only = departmentId ? columns.depIndex.get(departmentId) ?? -1 : -2;
-    const rows = statement.query(start, end, only, only).toArray();
-    const result = new Map();
-    for (const row of rows) {
-      const { dep, open, n } = row.toJSON();
-      const name = String(namesById.get(columns.depIds[dep]));
-      const e = result.get(name) ?? { open: 0, closed: 0 };
-      e.open += open;
-      e.closed += n - open;
-      result.set(name, e);
-    }
-    return result;
+    const only = onlyDepartment(columns, departmentId);
+    return chartFromRows(statement.query(start, end, only, only).toArray().map((row) => row.toJSON()), columns, namesById);
   };
 }
 

@@ -380,20 +380,7 @@ impl<'a> Reader<'a> {
             self.i += 1;
         } else {
             loop {
-                if self.peek() != Some(b'"') {
-                    return Err(GaveUp);
-                }
-                let (start, end, escapes) = self.string()?;
-                if escapes {
-                    return Err(GaveUp);
-                }
-                let key = &self.b[start..end];
-                if !key.is_ascii() {
-                    self.text(start, end)?;
-                }
-                self.ws();
-                self.eat(b':')?;
-                self.ws();
+                let key = self.member_key()?;
                 match key {
                     b"t" => livechat = self.room_type()?,
                     b"open" => state = self.open()?,
@@ -515,18 +502,24 @@ impl<'a> Reader<'a> {
         Ok(ms)
     }
 
-    /// Expects `"name"` then `:`.
-    fn key(&mut self, name: &[u8]) -> Result<(), GaveUp> {
+    /// An object member's key (plain, UTF-8), then `:`: the key's bytes.
+    /// Keys with escapes are left to serde (it compares them decoded).
+    fn member_key(&mut self) -> Result<&'a [u8], GaveUp> {
         if self.peek() != Some(b'"') {
             return Err(GaveUp);
         }
-        let (start, end, escapes) = self.string()?;
-        if escapes || &self.b[start..end] != name {
-            return Err(GaveUp);
-        }
+        let key = self.plain_bytes()?;
         self.ws();
         self.eat(b':')?;
         self.ws();
+        Ok(key)
+    }
+
+    /// Expects the key `name` then `:`.
+    fn key(&mut self, name: &[u8]) -> Result<(), GaveUp> {
+        if self.member_key()? != name {
+            return Err(GaveUp);
+        }
         Ok(())
     }
 
@@ -544,20 +537,7 @@ impl<'a> Reader<'a> {
             self.i += 1;
         } else {
             loop {
-                if self.peek() != Some(b'"') {
-                    return Err(GaveUp);
-                }
-                let (start, end, escapes) = self.string()?;
-                if escapes {
-                    return Err(GaveUp);
-                }
-                let key = &self.b[start..end];
-                if !key.is_ascii() {
-                    self.text(start, end)?;
-                }
-                self.ws();
-                self.eat(b':')?;
-                self.ws();
+                let key = self.member_key()?;
                 match key {
                     b"_id" if self.peek() == Some(b'"') => id = Some(self.plain_text()?),
                     b"_id" => return Err(GaveUp),

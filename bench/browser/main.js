@@ -9,7 +9,7 @@ import * as arrow from 'apache-arrow';
 import * as duckdb from '@duckdb/duckdb-wasm';
 import duckdbWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import duckdbWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import { jsChart, extractColumns, typedArrayChart, crossfilterEngine, arqueroEngine, bodyToMap, sameChart, queries, stats } from '../engines.mjs';
+import { jsChart, extractColumns, typedArrayChart, crossfilterEngine, arqueroEngine, bodyToMap, sameChart, queries, stats, countableColumns, onlyDepartment, chartFromRows, DUCKDB_QUERY } from '../engines.mjs';
 
 const DEPARTMENTS = Array.from({ length: 20 }, (_, i) => ({ _id: `department-${String(i).padStart(2, '0')}`, name: `Department ${i + 1}` }));
 const YEAR_START = Date.UTC(2025, 0, 1);
@@ -22,28 +22,12 @@ async function duckdbQuery(columns, namesById) {
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   await db.instantiate(duckdbWasm);
   const conn = await db.connect();
-  const keep = [];
-  for (let i = 0; i < columns.ts.length; i++) if (columns.state[i] !== 0) keep.push(i);
-  const table = arrow.tableFromArrays({
-    ts: Float64Array.from(keep, (i) => columns.ts[i]),
-    dep: Int32Array.from(keep, (i) => columns.dep[i]),
-    open: Int32Array.from(keep, (i) => (columns.state[i] === 1 ? 1 : 0)),
-  });
-  await conn.insertArrowFromIPCStream(arrow.tableToIPC(table, 'stream'), { name: 'rooms' });
-  const statement = await conn.prepare('SELECT dep, sum(open)::INTEGER AS open, count(*)::INTEGER AS n FROM rooms WHERE ts BETWEEN ? AND ? AND (? = -2 OR dep = ?) GROUP BY dep');
+  await conn.insertArrowFromIPCStream(arrow.tableToIPC(arrow.tableFromArrays(countableColumns(columns)), 'stream'), { name: 'rooms' });
+  const statement = await conn.prepare(DUCKDB_QUERY);
   return async (start, end, departmentId) => {
-    const only = departmentId ? columns.depIndex.get(departmentId) ?? -1 : -2;
-    const rows = (await statement.query(start, end, only, only)).toArray();
-    const result = new Map();
-    for (const row of rows) {
-      const { dep, open, n } = row.toJSON();
-      const name = String(namesById.get(columns.depIds[dep]));
-      const e = result.get(name) ?? { open: 0, closed: 0 };
-      e.open += open;
-      e.closed += n - open;
-      result.set(name, e);
-    }
-    return result;
+    const only = onlyDepartment(columns, departmentId);
+    const rows = (await statement.query(start, end, only, only)).toArray().map((row) => row.toJSON());
+    return chartFromRows(rows, columns, namesById);
   };
 }
 
