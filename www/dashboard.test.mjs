@@ -150,6 +150,9 @@ test('live server: 401 and 403 bodies verbatim, paging through rooms, and agreem
   const { page } = await openPage();
   await page.click('#tab-server');
   await page.fill('#server-url', mock.url);
+  await page.click('#server-form button[type=submit]'); // no credentials at all
+  await page.waitForFunction(() => /^HTTP 401/.test(document.getElementById('raw').textContent));
+  assert.deepEqual(await raw(page), { status: 'error', message: 'You must be logged in to do this.' });
   await page.fill('#server-user', 'manager');
   await page.fill('#server-token', 'wrong');
   await page.click('#server-form button[type=submit]');

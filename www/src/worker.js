@@ -78,11 +78,17 @@ function parseDepartments(bytes) {
   }
 }
 
+/** The auth headers, only those given (none at all without credentials). */
+function credentials(server) {
+  const headers = {};
+  if (server.userId) headers['X-User-Id'] = server.userId;
+  if (server.token) headers['X-Auth-Token'] = server.token;
+  return headers;
+}
+
 /** GET a Rocket.Chat REST path; non-2xx answers carry the server's body. */
 async function rest(server, path) {
-  const response = await fetch(new URL(path, server.url), {
-    headers: { 'X-User-Id': server.userId, 'X-Auth-Token': server.token },
-  });
+  const response = await fetch(new URL(path, server.url), { headers: credentials(server) });
   const text = await response.text();
   let body;
   try {
@@ -143,9 +149,7 @@ self.onmessage = async ({ data }) => {
     if (type === 'server-chart') {
       const { server, params } = data;
       const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null));
-      const response = await fetch(new URL(`/api/v1/livechat/analytics/dashboards/charts/chats-per-department?${query}`, server.url), {
-        headers: { 'X-User-Id': server.userId, 'X-Auth-Token': server.token },
-      });
+      const response = await fetch(new URL(`/api/v1/livechat/analytics/dashboards/charts/chats-per-department?${query}`, server.url), { headers: credentials(server) });
       return post({ id, type: 'server-body', status: response.status, body: await response.json() });
     }
     const extra = type === 'sample' ? await loadSample(id, data.base) : type === 'files' ? await loadFiles(id, data.rooms, data.departments) : await loadServer(id, data.server);
