@@ -97,20 +97,12 @@ enum Shape {
     Envelope,
 }
 
-/// The department a record names, as byte ranges into the input.
-#[derive(Clone, Copy)]
-enum Department {
-    Absent,
-    Null,
-    Id(usize, usize),
-}
-
 /// An embedded department's name.
 #[derive(Clone, Copy)]
-enum Name {
+enum Name<'a> {
     Absent,
     Null,
-    Text(usize, usize),
+    Text(&'a str),
 }
 
 struct Reader<'a> {
@@ -207,14 +199,13 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A string the chart reads: no escapes, valid UTF-8.
-    fn plain_text(&mut self) -> Result<(usize, usize), GaveUp> {
+    /// A string the chart reads: no escapes, valid UTF-8 (checked once).
+    fn plain_text(&mut self) -> Result<&'a str, GaveUp> {
         let (start, end, escapes) = self.string()?;
         if escapes {
             return Err(GaveUp);
         }
-        self.text(start, end)?;
-        Ok((start, end))
+        self.text(start, end)
     }
 
     #[inline]
@@ -371,9 +362,9 @@ impl<'a> Reader<'a> {
         self.i += 1; // '{'
         let mut livechat = false;
         let mut state = State::Closed; // `open` absent
-        let mut department = Department::Absent;
+        let mut department = DepartmentView::Absent;
         let mut ts = None;
-        let mut embedded: Option<(usize, usize, Name)> = None;
+        let mut embedded: Option<(&str, Name)> = None;
         let mut shape = Shape::Record;
         self.ws();
         if self.peek() == Some(b'}') {
@@ -403,19 +394,14 @@ impl<'a> Reader<'a> {
         if shape == Shape::Envelope {
             return Ok(shape);
         }
-        if let Some((start, end, name)) = embedded {
+        if let Some((id, name)) = embedded {
             let key = match name {
-                Name::Text(s, e) => self.text(s, e)?,
+                Name::Text(name) => name,
                 Name::Null => "null",
                 Name::Absent => UNDEFINED_KEY,
             };
-            sink.embedded(self.text(start, end)?, key);
+            sink.embedded(id, key);
         }
-        let department = match department {
-            Department::Absent => DepartmentView::Absent,
-            Department::Null => DepartmentView::Null,
-            Department::Id(s, e) => DepartmentView::Id(self.text(s, e)?),
-        };
         let state = if livechat { state } else { State::Neither };
         sink.room(RoomView { state, department, ts });
         Ok(shape)
@@ -440,10 +426,10 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn department_id(&mut self) -> Result<Department, GaveUp> {
+    fn department_id(&mut self) -> Result<DepartmentView<'a>, GaveUp> {
         match self.peek() {
-            Some(b'"') => self.plain_text().map(|(s, e)| Department::Id(s, e)),
-            Some(b'n') => self.literal(b"null").map(|_| Department::Null),
+            Some(b'"') => self.plain_text().map(DepartmentView::Id),
+            Some(b'n') => self.literal(b"null").map(|_| DepartmentView::Null),
             _ => Err(GaveUp),
         }
     }
@@ -488,8 +474,7 @@ impl<'a> Reader<'a> {
             if self.peek() != Some(b'"') {
                 return Err(GaveUp);
             }
-            let (start, end) = self.plain_text()?;
-            let digits = self.text(start, end)?;
+            let digits = self.plain_text()?;
             let ms: i64 = digits.parse().map_err(|_| GaveUp)?;
             self.ws();
             self.eat(b'}')?;
@@ -524,7 +509,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `department: {_id, name}` or null.
-    fn embedded(&mut self) -> Result<Option<(usize, usize, Name)>, GaveUp> {
+    fn embedded(&mut self) -> Result<Option<(&'a str, Name<'a>)>, GaveUp> {
         match self.peek() {
             Some(b'n') => return self.literal(b"null").map(|_| None),
             Some(b'{') => self.i += 1,
@@ -543,10 +528,7 @@ impl<'a> Reader<'a> {
                     b"_id" => return Err(GaveUp),
                     b"name" => {
                         name = match self.peek() {
-                            Some(b'"') => {
-                                let (s, e) = self.plain_text()?;
-                                Name::Text(s, e)
-                            }
+                            Some(b'"') => Name::Text(self.plain_text()?),
                             Some(b'n') => self.literal(b"null").map(|_| Name::Null)?,
                             _ => return Err(GaveUp),
                         }
@@ -559,8 +541,7 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        let (start, end) = id.ok_or(GaveUp)?;
-        Ok(Some((start, end, name)))
+        Ok(Some((id.ok_or(GaveUp)?, name)))
     }
 }
 
