@@ -11,11 +11,11 @@ use crate::body::Body;
 use crate::calendar::{make_day, make_time};
 use crate::department::{DepartmentFields, Departments};
 use crate::params::{ParamValue, Params};
-use crate::index::{add_failure, ChatIndex};
+use crate::index::ChatIndex;
 use crate::room::{deliver, DataError, DepartmentView, Field, RoomFields, RoomSink, RoomView, State};
 use crate::zone::MAX_TIME_MS;
 use crate::zone::LocalZone;
-use crate::{json_input, respond};
+use crate::{data_error, json_input, respond, INVALID_ROOMS};
 use js_sys::{Array, Date, Function, Object, Promise, Reflect, Uint8Array, JSON};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -660,7 +660,7 @@ fn call(object: &JsValue, method: &str) -> Result<JsValue, JsValue> {
 /// An `Error` whose message is the failure's text and whose `body` is the
 /// failure body.
 fn add_error(error: DataError) -> JsValue {
-    let failure = add_failure(error);
+    let failure = data_error(error, INVALID_ROOMS);
     let js_error = js_sys::Error::new(&failure.error);
     let body = JSON::parse(&failure.to_json()).unwrap_or(JsValue::NULL);
     let _ = Reflect::set(&js_error, &"body".into(), &body);

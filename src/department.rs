@@ -86,13 +86,6 @@ impl Departments {
         Ok(Departments { keys })
     }
 
-    /// Adds one embedded department unless its id is known already;
-    /// returns the id when it was new.
-    pub fn add_embedded(&mut self, embedded: &DepartmentFields) -> Result<Option<String>, String> {
-        let (id, key) = embedded.entry()?;
-        Ok(self.insert_missing(&id, &key).then_some(id))
-    }
-
     /// Records `id` with body key `key` unless `id` is known; `true` if new.
     pub fn insert_missing(&mut self, id: &str, key: &str) -> bool {
         if self.keys.contains_key(id) {
@@ -199,10 +192,9 @@ mod tests {
     #[test]
     fn embedded_first_name_wins() {
         let mut table = Departments::default();
-        table.add_embedded(&record(text("d"), text("First"))).unwrap();
-        table.add_embedded(&record(text("d"), text("Second"))).unwrap();
+        assert!(table.insert_missing("d", "First"));
+        assert!(!table.insert_missing("d", "Second"));
         assert_eq!(table.key_for(&DepartmentRef::Id("d".into())), "First");
-        assert_eq!(table.add_embedded(&record(Field::Absent, text("x"))), Err("_id is missing".into()));
-        assert_eq!(table.add_embedded(&record(text("e"), text("E"))), Ok(Some("e".into())));
+        assert_eq!(record(Field::Absent, text("x")).entry(), Err("_id is missing".into()));
     }
 }

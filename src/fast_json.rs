@@ -199,13 +199,9 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A string the chart reads: no escapes, valid UTF-8 (checked once).
+    /// A string the chart reads as text: no escapes, valid UTF-8.
     fn plain_text(&mut self) -> Result<&'a str, GaveUp> {
-        let (start, end, escapes) = self.string()?;
-        if escapes {
-            return Err(GaveUp);
-        }
-        self.text(start, end)
+        std::str::from_utf8(self.plain_bytes()?).map_err(|_| GaveUp)
     }
 
     #[inline]

@@ -15,14 +15,14 @@
 //! pages and then querying costs one merge, not N rebuilds. An `add` that
 //! fails leaves the index exactly as it was before the call.
 
-use crate::body::{Body, DepartmentCount, Failure};
+use crate::body::{Body, DepartmentCount};
 use crate::department::{Departments, IdMap};
 use crate::json_input::{read_room_record, read_rooms_into};
 use crate::stream::RecordSplitter;
 use crate::params::{validate, Params, Query};
 use crate::room::{DataError, DepartmentRef, DepartmentView, RoomSink, RoomView, State};
 use crate::zone::LocalZone;
-use crate::{data_failure, INVALID_DEPARTMENTS, INVALID_ROOMS};
+use crate::{data_failure, INVALID_DEPARTMENTS};
 use std::collections::BTreeMap;
 use std::mem::size_of;
 
@@ -541,14 +541,6 @@ impl StreamLoad {
     /// Bytes of input held between chunks (at most one chunk and one record).
     pub fn buffered(&self) -> usize {
         self.splitter.buffered()
-    }
-}
-
-/// A failed `add` as the body `chatsPerDepartment` would give for the page.
-pub fn add_failure(error: DataError) -> Failure {
-    match data_failure(error, INVALID_ROOMS) {
-        Body::Failure(failure) => failure,
-        Body::Chart(_) => Failure::new("", Some(INVALID_ROOMS)),
     }
 }
 

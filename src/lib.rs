@@ -127,5 +127,18 @@ pub fn chats_per_department_json(
 /// A data error as a 400 body: `"<message> [<type>]"`, like the server's
 /// schema errors.
 pub fn data_failure(error: DataError, error_type: &'static str) -> Body {
-    Body::Failure(Failure::new(format!("{} [{error_type}]", error.message), Some(error_type)))
+    Body::Failure(data_error(error, error_type))
+}
+
+/// The [`Failure`] of a data error (what [`data_failure`] wraps; a failed
+/// `ChatIndex` page reports it directly).
+///
+/// # Example
+/// ```
+/// use chats_per_department::{data_error, room::DataError, INVALID_ROOMS};
+/// let failure = data_error(DataError::new("rooms[3] is not an object"), INVALID_ROOMS);
+/// assert_eq!(failure.error, "rooms[3] is not an object [invalid-rooms]");
+/// ```
+pub fn data_error(error: DataError, error_type: &'static str) -> Failure {
+    Failure::new(format!("{} [{error_type}]", error.message), Some(error_type))
 }
