@@ -2,13 +2,13 @@
 //! `cargo bench --bench core` (reads bench/data/rooms-100k.json; run
 //! `node bench/data.mjs` first). Each line: median of repeated runs.
 
-use chats_per_department::aggregate::Counter;
-use chats_per_department::fast_json;
-use chats_per_department::index::ChatIndex;
-use chats_per_department::json_input::{read_departments, read_rooms_fully};
-use chats_per_department::params::{Params, Query};
-use chats_per_department::room::RoomBatch;
-use chats_per_department::zone::Utc;
+use chats_per_department::chart::counter::Counter;
+use chats_per_department::chart::index::ChatIndex;
+use chats_per_department::records::fast_json;
+use chats_per_department::records::json_input::{read_departments, read_rooms_fully};
+use chats_per_department::records::room::RoomBatch;
+use chats_per_department::server::params::{Params, Query};
+use chats_per_department::server::zone::Utc;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -18,11 +18,15 @@ fn median(mut runs: Vec<Duration>) -> Duration {
 }
 
 fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    median((0..runs).map(|_| {
-        let t0 = Instant::now();
-        black_box(f());
-        t0.elapsed()
-    }).collect())
+    median(
+        (0..runs)
+            .map(|_| {
+                let t0 = Instant::now();
+                black_box(f());
+                t0.elapsed()
+            })
+            .collect(),
+    )
 }
 
 fn main() {
@@ -36,27 +40,39 @@ fn main() {
     let query = Query { start: 1_740_000_000_000, end: 1_750_000_000_000, department_id: None };
     let report = |name: &str, d: Duration| println!("{name:<44} {:>10.2?}  {:>7.0} MB/s", d, mb / d.as_secs_f64());
 
-    report("fast reader -> Counter (one-shot)", time(9, || {
-        let mut counter = Counter::new(&query);
-        fast_json::read_rooms(&json, &Utc, &mut counter).unwrap();
-        counter.finish(Some(&departments)).len()
-    }));
-    report("serde reader -> Counter", time(5, || {
-        let mut counter = Counter::new(&query);
-        read_rooms_fully(&json, &Utc, &mut counter).unwrap();
-        counter.finish(Some(&departments)).len()
-    }));
-    report("fast reader -> RoomBatch", time(5, || {
-        let mut batch = RoomBatch::default();
-        fast_json::read_rooms(&json, &Utc, &mut batch).unwrap();
-        batch.rooms.len()
-    }));
-    report("ChatIndex::add_json + settle", time(5, || {
-        let mut index = ChatIndex::new(Some(departments.clone()));
-        index.add_json(&json, &Utc).unwrap();
-        index.settle();
-        index.size()
-    }));
+    report(
+        "fast reader -> Counter (one-shot)",
+        time(9, || {
+            let mut counter = Counter::new(&query);
+            fast_json::read_rooms(&json, &Utc, &mut counter).unwrap();
+            counter.finish(Some(&departments)).len()
+        }),
+    );
+    report(
+        "serde reader -> Counter",
+        time(5, || {
+            let mut counter = Counter::new(&query);
+            read_rooms_fully(&json, &Utc, &mut counter).unwrap();
+            counter.finish(Some(&departments)).len()
+        }),
+    );
+    report(
+        "fast reader -> RoomBatch",
+        time(5, || {
+            let mut batch = RoomBatch::default();
+            fast_json::read_rooms(&json, &Utc, &mut batch).unwrap();
+            batch.rooms.len()
+        }),
+    );
+    report(
+        "ChatIndex::add_json + settle",
+        time(5, || {
+            let mut index = ChatIndex::new(Some(departments.clone()));
+            index.add_json(&json, &Utc).unwrap();
+            index.settle();
+            index.size()
+        }),
+    );
     let mut index = ChatIndex::new(Some(departments.clone()));
     index.add_json(&json, &Utc).unwrap();
     let params = Params::from_pairs([("start", "2025-03-01T00:00:00.000Z"), ("end", "2025-04-01T00:00:00.000Z")]);

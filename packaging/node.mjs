@@ -1,15 +1,7 @@
-// Node.js entry: the nodejs build loads its wasm synchronously, so `init`
-// has nothing to do; it exists so that the browser's
-// `import init, { chatsPerDepartment } from 'chats-per-department'` works
-// unchanged in Node.
+// Node.js ES module entry: the same instance as `require` (node.cjs).
 import { createRequire } from 'node:module';
 
-const wasm = createRequire(import.meta.url)('./nodejs/chats_per_department.js');
+const node = createRequire(import.meta.url)('./node.cjs');
 
-export const { chatsPerDepartment, chatsPerDepartmentJson, dateParse, wasmMemoryBytes } = wasm;
-export const ChatIndex = wasm.ChatIndex;
-
-/** Resolves at once: the module is ready when imported. */
-export default async function init() {
-  return wasm;
-}
+export const { chatsPerDepartment, chatsPerDepartmentJson, departmentEntries, dateParse, wasmMemoryBytes, ChatIndex } = node;
+export default node.default;

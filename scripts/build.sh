@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: the web, bundler and nodejs targets,
-# size-optimised with npm's binaryen wasm-opt (never Debian's: its v108
-# produces modules that fail to load).
+# Builds the npm package into pkg/: one size-optimised .wasm (npm binaryen's
+# wasm-opt; never Debian's v108, whose modules fail to load), the web build
+# (ES module, browsers and bundlers) and the nodejs build (CommonJS, Node's
+# `require` and `import` alike), the hand-written entries and types.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,34 +11,29 @@ export PATH="$HOME/.cargo/bin:$PATH"
 WASM_OPT="$PWD/node_modules/.bin/wasm-opt"
 NAME=chats_per_department
 
+cargo build --quiet --release --target wasm32-unknown-unknown
 rm -rf pkg
-for target in web bundler nodejs; do
-  wasm-pack build --quiet --release --target "$target" --out-dir "pkg/$target" --out-name "$NAME" --no-pack
-  rm -f "pkg/$target/.gitignore"
-  wasm="pkg/$target/${NAME}_bg.wasm"
-  "$WASM_OPT" -O3 --strip-debug --strip-producers \
-    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$wasm" -o "$wasm.opt"
-  mv "$wasm.opt" "$wasm"
-  # wasm-bindgen types the raw exports (InitOutput) with `any`; nothing
-  # public may be `any`, so they become `unknown`.
-  for dts in "pkg/$target/$NAME.d.ts" "pkg/$target/${NAME}_bg.wasm.d.ts"; do
-    sed -i -E 's/\bany\b/unknown/g' "$dts"
-  done
+mkdir -p pkg
+for target in web nodejs; do
+  out=pkg/$target
+  [ "$target" = nodejs ] && out=pkg/node
+  wasm-bindgen --target "$target" --out-dir "$out" --out-name "$NAME" \
+    "target/wasm32-unknown-unknown/release/$NAME.wasm"
 done
-# The nodejs target is CommonJS inside an ESM package; its inline JS
-# snippets are written as ES modules, so turn their exports into CommonJS
-# (works on every Node version, unlike require() of an ES module).
-echo '{"type":"commonjs"}' > pkg/nodejs/package.json
-for snippet in pkg/nodejs/snippets/*/*.js; do
-  [ -e "$snippet" ] || continue
-  names=$(sed -nE 's/^export function ([A-Za-z0-9_$]+).*/\1/p' "$snippet")
-  sed -i -E 's/^export function /function /' "$snippet"
-  for name in $names; do echo "exports.$name = $name;" >> "$snippet"; done
-done
-cp packaging/package.json packaging/node.mjs packaging/node.d.ts pkg/
-cp README.md pkg/
+"$WASM_OPT" -O3 --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "pkg/web/${NAME}_bg.wasm" -o "pkg/web/${NAME}_bg.wasm"
+# The types are packaging/types/ (hand-written, tested against the exports).
+rm -f pkg/*/"$NAME.d.ts" pkg/*/"${NAME}_bg.wasm.d.ts"
+# One .wasm: the targets emit the same module, so the nodejs build loads the
+# web build's copy, and its CommonJS gets its JS snippets as CommonJS.
+node scripts/node-build.mjs pkg/node "$NAME"
+
+cp packaging/package.json packaging/web.js packaging/node.cjs packaging/node.mjs README.md LICENSE pkg/
+cat packaging/types/api.d.ts packaging/types/web.tail.d.ts > pkg/web.d.ts
+cat packaging/types/api.d.ts packaging/types/node.tail.d.ts > pkg/node.d.mts
+cat packaging/types/api.d.ts packaging/types/node.tail.d.ts > pkg/node.d.cts
 
 raw=$(stat -c %s "pkg/web/${NAME}_bg.wasm")
 gz=$(gzip -9 -c "pkg/web/${NAME}_bg.wasm" | wc -c)

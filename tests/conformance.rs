@@ -2,9 +2,9 @@
 //! end-to-end case, and one case per rule of the server's behaviour
 //! (`shared/reference/server-semantics.md`), each as input and exact body.
 
-use chats_per_department::params::{ParamValue, Params};
-use chats_per_department::zone::{FixedOffset, Utc};
-use chats_per_department::{chats_per_department_json, zone::LocalZone};
+use chats_per_department::server::params::{ParamValue, Params};
+use chats_per_department::server::zone::{FixedOffset, Utc};
+use chats_per_department::{chats_per_department_json, server::zone::LocalZone};
 
 struct Case {
     rule: &'static str,

@@ -3,10 +3,10 @@
 //! rooms and embedded departments; wherever serde rejects, the fast reader
 //! must have given up (so the caller falls back and reports serde's error).
 
-use chats_per_department::fast_json::read_rooms;
-use chats_per_department::json_input::read_rooms_fully;
-use chats_per_department::room::{RoomBatch, RoomSink};
-use chats_per_department::zone::FixedOffset;
+use chats_per_department::records::fast_json::read_rooms;
+use chats_per_department::records::json_input::read_rooms_fully;
+use chats_per_department::records::room::{RoomBatch, RoomSink};
+use chats_per_department::server::zone::FixedOffset;
 
 struct Rng(u64);
 impl Rng {
@@ -22,13 +22,35 @@ impl Rng {
 }
 
 const PIECES: &[&str] = &[
-    r#""t":"l""#, r#""t":"c""#, r#""t":null"#, r#""t":1"#, r#""open":true"#, r#""open":false"#, r#""open":null"#, r#""open":"true""#,
-    r#""departmentId":"d1""#, r#""departmentId":null"#, r#""departmentId":"ü""#, r#""ts":"2020-09-10T23:59:22.345Z""#,
-    r#""ts":"Sep 10 2020""#, r#""ts":"2020-09-10T10:00""#, r#""ts":1599782362345"#, r#""ts":-5"#, r#""ts":null"#,
-    r#""ts":{"$date":"2020-01-01T00:00:00Z"}"#, r#""ts":{"$date":{"$numberLong":"42"}}"#, r#""ts":{"$date":7}"#,
-    r#""department":{"_id":"d1","name":"Sales"}"#, r#""department":{"_id":"d2","name":null,"x":[1]}"#, r#""department":null"#,
-    r#""v":{"_id":"x","name":"Jo \"J\" \u00e9","tags":[1,2.5,-3e2,true,false,null,{}]}"#, r#""msgs":0"#, r#""lm":"2020""#,
-    r#""servedBy":{"_id":"a","ts":"2020"}"#, r#""emoji":"😀\n""#, r#""rooms":[]"#,
+    r#""t":"l""#,
+    r#""t":"c""#,
+    r#""t":null"#,
+    r#""t":1"#,
+    r#""open":true"#,
+    r#""open":false"#,
+    r#""open":null"#,
+    r#""open":"true""#,
+    r#""departmentId":"d1""#,
+    r#""departmentId":null"#,
+    r#""departmentId":"ü""#,
+    r#""ts":"2020-09-10T23:59:22.345Z""#,
+    r#""ts":"Sep 10 2020""#,
+    r#""ts":"2020-09-10T10:00""#,
+    r#""ts":1599782362345"#,
+    r#""ts":-5"#,
+    r#""ts":null"#,
+    r#""ts":{"$date":"2020-01-01T00:00:00Z"}"#,
+    r#""ts":{"$date":{"$numberLong":"42"}}"#,
+    r#""ts":{"$date":7}"#,
+    r#""department":{"_id":"d1","name":"Sales"}"#,
+    r#""department":{"_id":"d2","name":null,"x":[1]}"#,
+    r#""department":null"#,
+    r#""v":{"_id":"x","name":"Jo \"J\" \u00e9","tags":[1,2.5,-3e2,true,false,null,{}]}"#,
+    r#""msgs":0"#,
+    r#""lm":"2020""#,
+    r#""servedBy":{"_id":"a","ts":"2020"}"#,
+    r#""emoji":"😀\n""#,
+    r#""rooms":[]"#,
 ];
 
 fn document(r: &mut Rng) -> String {
@@ -69,7 +91,7 @@ fn mutate(r: &mut Rng, doc: &str) -> Vec<u8> {
 struct Seen(RoomBatch, Vec<(String, String)>);
 
 impl RoomSink for Seen {
-    fn room(&mut self, room: chats_per_department::room::RoomView<'_>) {
+    fn room(&mut self, room: chats_per_department::records::room::RoomView<'_>) {
         self.0.room(room);
     }
     fn embedded(&mut self, id: &str, key: &str) {

@@ -2,7 +2,7 @@
 // (crossfilter2, Arquero, DuckDB-Wasm through its worker, hand-written JS)
 // against this library's web build. Results land in window.__results for
 // ../run-browser.mjs to print.
-import init, { ChatIndex, chatsPerDepartment } from '../../pkg/web/chats_per_department.js';
+import init, { ChatIndex, chatsPerDepartment } from '../../pkg/web.js';
 import crossfilter from 'crossfilter2';
 import * as aq from 'arquero';
 import * as arrow from 'apache-arrow';

@@ -1,7 +1,7 @@
 // Compile-only test of the published TypeScript surface: right calls must
 // type-check and every `@ts-expect-error` line must really be an error
 // (tsc fails on an unused `@ts-expect-error`).
-import init, { ChatIndex, chatsPerDepartment, chatsPerDepartmentJson, dateParse } from 'chats-per-department';
+import init, { ChatIndex, chatsPerDepartment, chatsPerDepartmentJson, dateParse, departmentEntries, initSync } from 'chats-per-department';
 import type { Room, Department, ResponseBody, DepartmentCounts, ChatIndexError } from 'chats-per-department';
 
 await init();
@@ -11,6 +11,7 @@ const departments: Department[] = [{ _id: 'd1', name: 'Sales' }];
 
 const body: ResponseBody = chatsPerDepartment(rooms, departments, { start: '2020-09-01', end: new Date() });
 if (body.success) {
+  for (const [name, { open, closed }] of departmentEntries(body)) console.log(name.length + open + closed);
   const sales = body['Sales'];
   if (sales !== true && sales !== undefined) {
     const counts: DepartmentCounts = sales;
@@ -53,4 +54,16 @@ console.log(held, again, viaStream, index.queryJson({ start: 'a', end: 'b' }));
 index.query();
 // @ts-expect-error: size is read-only
 index.size = 3;
+const removed: number = index.remove(['r1', 'r2']);
+// @ts-expect-error: ids are strings
+index.remove([1]);
+console.log(removed, dateParse(new Date(), { timeZone: 'UTC' }));
 index.free();
+{
+  using scoped = new ChatIndex(null, { timeZone: 'America/Sao_Paulo' });
+  console.log(scoped.size);
+}
+chatsPerDepartment(rooms, null, { start: 'a', end: 'b' }, { timeZone: 'UTC' });
+// @ts-expect-error: the zone is a name
+chatsPerDepartment(rooms, null, { start: 'a', end: 'b' }, { timeZone: -3 });
+initSync({ module: new Uint8Array() });

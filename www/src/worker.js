@@ -7,7 +7,7 @@
 //               {id, type: 'body', body, ms}
 //               {id, type: 'server-body', status, body}
 //               {id, type: 'failed', status?, body?, message}
-import init, { ChatIndex } from '../../pkg/web/chats_per_department.js';
+import init, { ChatIndex } from '../../pkg/web.js';
 
 const ready = init();
 let index = null;

@@ -9,7 +9,10 @@
 //! Each complete record's bytes go to a callback; the record itself is then
 //! parsed (and fully validated) by `json_input`.
 
-use crate::room::DataError;
+use crate::records::room::DataError;
+
+/// Receives each complete record's bytes and its index.
+pub type OnRecord<'a> = &'a mut dyn FnMut(&[u8], usize) -> Result<(), DataError>;
 
 /// Where the splitter is in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +47,7 @@ enum Key {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::stream::RecordSplitter;
+/// use chats_per_department::records::stream::RecordSplitter;
 /// let mut records = Vec::new();
 /// let mut keep = |bytes: &[u8], index: usize| { records.push((index, bytes.to_vec())); Ok(()) };
 /// let mut splitter = RecordSplitter::new("rooms");
@@ -97,7 +100,7 @@ impl RecordSplitter {
 
     /// Reads a chunk; calls `on_record(bytes, index)` for each record it
     /// completes.
-    pub fn push(&mut self, chunk: &[u8], on_record: &mut dyn FnMut(&[u8], usize) -> Result<(), DataError>) -> Result<(), DataError> {
+    pub fn push(&mut self, chunk: &[u8], on_record: OnRecord<'_>) -> Result<(), DataError> {
         if self.buf.is_empty() {
             let chunk = if self.mode == Mode::Start && self.records == 0 { strip_bom(chunk) } else { chunk };
             self.buf.extend_from_slice(chunk);
@@ -119,7 +122,7 @@ impl RecordSplitter {
         }
     }
 
-    fn scan(&mut self, on_record: &mut dyn FnMut(&[u8], usize) -> Result<(), DataError>) -> Result<(), DataError> {
+    fn scan(&mut self, on_record: OnRecord<'_>) -> Result<(), DataError> {
         while self.pos < self.buf.len() {
             if self.in_string {
                 self.skip_string();
@@ -330,10 +333,7 @@ mod tests {
     #[test]
     fn three_shapes() {
         assert_eq!(split(r#"[{"a":"}"},{"b":[1,{"c":2}]}]"#).unwrap(), [r#"{"a":"}"}"#, r#"{"b":[1,{"c":2}]}"#]);
-        assert_eq!(
-            split(r#"{"count":2,"x":{"rooms":[9]},"rooms":[{"a":"\"]"},{}],"total":2}"#).unwrap(),
-            [r#"{"a":"\"]"}"#, "{}"]
-        );
+        assert_eq!(split(r#"{"count":2,"x":{"rooms":[9]},"rooms":[{"a":"\"]"},{}],"total":2}"#).unwrap(), [r#"{"a":"\"]"}"#, "{}"]);
         assert_eq!(split("{\"t\":\"l\"}\n{\"t\":\"c\"}\n").unwrap(), ["{\"t\":\"l\"}", "{\"t\":\"c\"}"]);
         assert_eq!(split("  ").unwrap(), Vec::<String>::new());
         assert_eq!(split("[]").unwrap(), Vec::<String>::new());
@@ -356,10 +356,12 @@ mod tests {
         let mut count = 0;
         splitter.push(b"{\"rooms\":[", &mut |_, _| Ok(())).unwrap();
         for _ in 0..10_000 {
-            splitter.push(format!("{record},").as_bytes(), &mut |_, _| {
-                count += 1;
-                Ok(())
-            }).unwrap();
+            splitter
+                .push(format!("{record},").as_bytes(), &mut |_, _| {
+                    count += 1;
+                    Ok(())
+                })
+                .unwrap();
         }
         splitter.push(format!("{record}]}}").as_bytes(), &mut |_, _| Ok(())).unwrap();
         assert!(splitter.buffered() < 4 * record.len(), "{} bytes buffered", splitter.buffered());

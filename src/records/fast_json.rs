@@ -16,10 +16,10 @@
 //! is handed to the sink only once fully read, so giving up mid-record
 //! leaves nothing half delivered.
 
-use crate::date_parse::{canonical_iso, date_parse};
-use crate::department::UNDEFINED_KEY;
-use crate::room::{DepartmentView, RoomSink, RoomView, State};
-use crate::zone::{LocalZone, MAX_TIME_MS};
+use crate::records::department::{body_key, Name};
+use crate::records::room::{classify, DepartmentView, OpenField, RoomSink, RoomView};
+use crate::server::date_parse::{canonical_iso, clip_ms, date_parse};
+use crate::server::zone::LocalZone;
 
 /// The fast reader met something it leaves to the full reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,9 +32,9 @@ const MAX_DEPTH: u32 = 100;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::fast_json::{read_rooms, GaveUp};
-/// use chats_per_department::room::RoomBatch;
-/// use chats_per_department::zone::Utc;
+/// use chats_per_department::records::fast_json::{read_rooms, GaveUp};
+/// use chats_per_department::records::room::RoomBatch;
+/// use chats_per_department::server::zone::Utc;
 /// let mut batch = RoomBatch::default();
 /// read_rooms(br#"{"rooms":[{"t":"l","ts":"2020-01-01T00:00:00.000Z","v":{"name":"x"}}],"total":1}"#, &Utc, &mut batch).unwrap();
 /// assert_eq!(batch.rooms[0].ts, Some(1_577_836_800_000));
@@ -74,9 +74,9 @@ pub fn read_rooms(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSink) ->
 ///
 /// # Example
 /// ```
-/// use chats_per_department::fast_json::read_record;
-/// use chats_per_department::room::{RoomBatch, State};
-/// use chats_per_department::zone::Utc;
+/// use chats_per_department::records::fast_json::read_record;
+/// use chats_per_department::records::room::{RoomBatch, State};
+/// use chats_per_department::server::zone::Utc;
 /// let mut batch = RoomBatch::default();
 /// read_record(br#" {"t":"l","open":true} "#, &Utc, &mut batch).unwrap();
 /// assert_eq!(batch.rooms[0].state, State::Open);
@@ -95,14 +95,6 @@ pub fn read_record(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSink) -
 enum Shape {
     Record,
     Envelope,
-}
-
-/// An embedded department's name.
-#[derive(Clone, Copy)]
-enum Name<'a> {
-    Absent,
-    Null,
-    Text(&'a str),
 }
 
 struct Reader<'a> {
@@ -357,9 +349,11 @@ impl<'a> Reader<'a> {
     fn record(&mut self, sink: &mut dyn RoomSink, envelope_allowed: bool) -> Result<Shape, GaveUp> {
         self.i += 1; // '{'
         let mut livechat = false;
-        let mut state = State::Closed; // `open` absent
+        let mut open = OpenField::Absent;
         let mut department = DepartmentView::Absent;
         let mut ts = None;
+        let mut id = None;
+        let mut updated_at = None;
         let mut embedded: Option<(&str, Name)> = None;
         let mut shape = Shape::Record;
         self.ws();
@@ -370,7 +364,10 @@ impl<'a> Reader<'a> {
                 let key = self.member_key()?;
                 match key {
                     b"t" => livechat = self.room_type()?,
-                    b"open" => state = self.open()?,
+                    b"open" => open = self.open()?,
+                    b"_id" if self.peek() == Some(b'"') => id = Some(self.plain_text()?),
+                    b"_id" => return Err(GaveUp),
+                    b"_updatedAt" => updated_at = self.timestamp()?,
                     b"departmentId" => department = self.department_id()?,
                     b"ts" => ts = self.timestamp()?,
                     b"department" => embedded = self.embedded()?,
@@ -391,15 +388,9 @@ impl<'a> Reader<'a> {
             return Ok(shape);
         }
         if let Some((id, name)) = embedded {
-            let key = match name {
-                Name::Text(name) => name,
-                Name::Null => "null",
-                Name::Absent => UNDEFINED_KEY,
-            };
-            sink.embedded(id, key);
+            sink.embedded(id, body_key(name));
         }
-        let state = if livechat { state } else { State::Neither };
-        sink.room(RoomView { state, department, ts });
+        sink.room(RoomView { id, updated_at, state: classify(livechat, open), department, ts });
         Ok(shape)
     }
 
@@ -412,13 +403,13 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// `open`: `true` is open; any other scalar is neither.
-    fn open(&mut self) -> Result<State, GaveUp> {
+    /// `open`: `true`, or any other scalar.
+    fn open(&mut self) -> Result<OpenField, GaveUp> {
         match self.peek() {
-            Some(b't') => self.literal(b"true").map(|_| State::Open),
-            Some(b'"') => self.plain_text().map(|_| State::Neither),
+            Some(b't') => self.literal(b"true").map(|_| OpenField::True),
+            Some(b'"') => self.plain_text().map(|_| OpenField::Other),
             Some(b'[' | b'{') | None => Err(GaveUp),
-            _ => self.skip(2).map(|_| State::Neither),
+            _ => self.skip(2).map(|_| OpenField::Other),
         }
     }
 
@@ -452,7 +443,7 @@ impl<'a> Reader<'a> {
                 let text = self.number()?;
                 // Fractions and exponents: serde's float parsing decides.
                 let ms: i64 = text.parse().map_err(|_| GaveUp)?;
-                (ms.abs() <= MAX_TIME_MS).then_some(ms).ok_or(GaveUp)
+                clip_ms(ms).ok_or(GaveUp)
             }
             _ => Err(GaveUp),
         }
@@ -474,7 +465,7 @@ impl<'a> Reader<'a> {
             let ms: i64 = digits.parse().map_err(|_| GaveUp)?;
             self.ws();
             self.eat(b'}')?;
-            (ms.abs() <= MAX_TIME_MS).then_some(ms).ok_or(GaveUp)?
+            clip_ms(ms).ok_or(GaveUp)?
         } else {
             self.date_value()?
         };
@@ -553,7 +544,9 @@ fn string_stop(rest: &[u8]) -> Option<usize> {
     let mut k = 0;
     while let Some(word) = rest.get(k..k + 8) {
         let w = u64::from_le_bytes(word.try_into().ok()?);
-        let hits = zero_bytes(w ^ (ONES * u64::from(b'"'))) | zero_bytes(w ^ (ONES * u64::from(b'\\'))) | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS);
+        let hits = zero_bytes(w ^ (ONES * u64::from(b'"')))
+            | zero_bytes(w ^ (ONES * u64::from(b'\\')))
+            | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS);
         if hits != 0 {
             return Some(k + (hits.trailing_zeros() / 8) as usize);
         }
@@ -572,16 +565,16 @@ fn parse_date(text: &[u8], zone: &dyn LocalZone) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json_input::read_rooms_fully;
-    use crate::room::{DataError, RoomBatch};
-    use crate::zone::Utc;
+    use crate::records::json_input::read_rooms_fully;
+    use crate::records::room::{DataError, RoomBatch};
+    use crate::server::zone::Utc;
 
-    fn fast(json: &str) -> Result<Vec<crate::room::Room>, GaveUp> {
+    fn fast(json: &str) -> Result<Vec<crate::records::room::Room>, GaveUp> {
         let mut batch = RoomBatch::default();
         read_rooms(json.as_bytes(), &Utc, &mut batch).map(|_| batch.rooms)
     }
 
-    fn full(json: &str) -> Result<Vec<crate::room::Room>, DataError> {
+    fn full(json: &str) -> Result<Vec<crate::records::room::Room>, DataError> {
         let mut batch = RoomBatch::default();
         read_rooms_fully(json.as_bytes(), &Utc, &mut batch).map(|_| batch.rooms)
     }
@@ -595,8 +588,9 @@ mod tests {
             x ^= x >> 7;
             x ^= x << 17;
             let len = (x % 40) as usize;
-            let bytes: Vec<u8> = (0..len).map(|i| [b'a', b'"', b'\\', 0x1F, 0x20, 0x7F, 0xC3, 0x21, 0x00][((x >> (i % 50)) % 9) as usize]).collect();
-            let plain: Vec<u8> = bytes.iter().map(|&b| if (x >> 7) % 3 == 0 { b } else { b.max(0x20).min(0x21) }).collect();
+            let bytes: Vec<u8> =
+                (0..len).map(|i| [b'a', b'"', b'\\', 0x1F, 0x20, 0x7F, 0xC3, 0x21, 0x00][((x >> (i % 50)) % 9) as usize]).collect();
+            let plain: Vec<u8> = bytes.iter().map(|&b| if (x >> 7).is_multiple_of(3) { b } else { b.clamp(0x20, 0x21) }).collect();
             for b in [&bytes, &plain] {
                 assert_eq!(string_stop(b), slow(b), "{b:?}");
             }

@@ -6,7 +6,7 @@
 //! department without a name, both give the key `"undefined"` (JavaScript's
 //! `String(undefined)`); a `null` name gives `"null"`.
 
-use crate::room::{DataError, DepartmentRef, Field};
+use crate::records::field::{DataError, DepartmentRef, Field};
 use std::collections::HashMap;
 
 /// FNV-1a: department ids are short and looked up once per room on the hot
@@ -35,12 +35,50 @@ pub type IdMap<V> = std::collections::HashMap<String, V, std::hash::BuildHasherD
 /// The key used when the server's join finds no department or no name.
 pub const UNDEFINED_KEY: &str = "undefined";
 
+/// A department's `name`, as far as the body key cares.
+///
+/// # Example
+/// ```
+/// use chats_per_department::records::department::{body_key, Name};
+/// assert_eq!(body_key(Name::Text("Sales")), "Sales");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Name<'a> {
+    /// No `name` key (or `undefined`).
+    Absent,
+    /// `name: null`.
+    Null,
+    /// A string.
+    Text(&'a str),
+}
+
+/// The body key of a department with this name: the one home of the rule.
+///
+/// The server writes `result[name]`, and JavaScript turns a property key
+/// into a string: `String(undefined)` is `"undefined"` (a department
+/// without a name, and the group of rooms whose department the join did
+/// not find), `String(null)` is `"null"`.
+///
+/// # Example
+/// ```
+/// use chats_per_department::records::department::{body_key, Name};
+/// assert_eq!(body_key(Name::Absent), "undefined");
+/// assert_eq!(body_key(Name::Null), "null");
+/// ```
+pub fn body_key(name: Name<'_>) -> &str {
+    match name {
+        Name::Text(name) => name,
+        Name::Null => "null",
+        Name::Absent => UNDEFINED_KEY,
+    }
+}
+
 /// The two fields of a department record that matter.
 ///
 /// # Example
 /// ```
-/// use chats_per_department::department::DepartmentFields;
-/// use chats_per_department::room::Field;
+/// use chats_per_department::records::department::DepartmentFields;
+/// use chats_per_department::records::field::Field;
 /// let sales = DepartmentFields { id: Field::Text("d1".into()), name: Field::Text("Sales".into()) };
 /// assert_eq!(sales.id, Field::Text("d1".into()));
 /// ```
@@ -56,8 +94,8 @@ pub struct DepartmentFields {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::department::{Departments, DepartmentFields};
-/// use chats_per_department::room::{DepartmentRef, Field};
+/// use chats_per_department::records::department::{Departments, DepartmentFields};
+/// use chats_per_department::records::field::{DepartmentRef, Field};
 /// let records = vec![DepartmentFields { id: Field::Text("d1".into()), name: Field::Text("Sales".into()) }];
 /// let departments = Departments::from_records(&records).unwrap();
 /// assert_eq!(departments.key_for(&DepartmentRef::Id("d1".into())), "Sales");
@@ -145,13 +183,13 @@ fn entry(record: &DepartmentFields) -> Result<(String, String), String> {
         Field::Absent => return Err("_id is missing".into()),
         _ => return Err("_id is not a string".into()),
     };
-    let key = match &record.name {
-        Field::Text(name) => name.clone(),
-        Field::Null => "null".to_owned(),
-        Field::Absent => UNDEFINED_KEY.to_owned(),
+    let name = match &record.name {
+        Field::Text(name) => Name::Text(name),
+        Field::Null => Name::Null,
+        Field::Absent => Name::Absent,
         _ => return Err("name is not a string or null".into()),
     };
-    Ok((id, key))
+    Ok((id, body_key(name).to_owned()))
 }
 
 #[cfg(test)]

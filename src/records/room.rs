@@ -14,52 +14,25 @@
 //! Rocket.Chat database (a `ts` that is not a date, an array where a scalar
 //! belongs) are errors, never guesses.
 
-use crate::date_parse::date_parse;
-use crate::department::{DepartmentFields, Departments};
-use crate::zone::{LocalZone, MAX_TIME_MS};
-
-/// A raw field value, from JSON or from a JavaScript object.
-///
-/// # Example
-/// ```
-/// use chats_per_department::room::Field;
-/// let ts = Field::ExtendedDate(Box::new(Field::NumberLong("0".into())));
-/// assert!(matches!(ts, Field::ExtendedDate(_)));
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub enum Field {
-    /// The key is not there (or is `undefined` in JavaScript).
-    Absent,
-    /// `null`.
-    Null,
-    /// `true` / `false`.
-    Bool(bool),
-    /// A number.
-    Number(f64),
-    /// A string.
-    Text(String),
-    /// A JavaScript `Date`'s time value (`NaN` for an invalid date).
-    Date(f64),
-    /// Extended JSON `{"$date": …}`.
-    ExtendedDate(Box<Field>),
-    /// Extended JSON `{"$numberLong": "…"}`.
-    NumberLong(String),
-    /// An array (contents not kept).
-    Array,
-    /// Any other object (contents not kept).
-    Object,
-}
+use crate::records::department::DepartmentFields;
+pub use crate::records::field::{DataError, DepartmentRef, DepartmentView, Field};
+use crate::server::date_parse::{clip_ms, date_parse, time_clip};
+use crate::server::zone::LocalZone;
 
 /// The fields of one room record that matter, before interpretation.
 ///
 /// # Example
 /// ```
-/// use chats_per_department::room::{Field, RoomFields};
+/// use chats_per_department::records::room::{Field, RoomFields};
 /// let fields = RoomFields { t: Field::Text("l".into()), open: Field::Bool(true), ..RoomFields::default() };
 /// assert_eq!(fields.ts, Field::Absent);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoomFields {
+    /// `_id`, the room's identity (a string), or absent.
+    pub id: Field,
+    /// `_updatedAt`: which of two versions of a room is newer.
+    pub updated_at: Field,
     /// `t`, the room type.
     pub t: Field,
     /// `open`.
@@ -68,13 +41,21 @@ pub struct RoomFields {
     pub department_id: Field,
     /// `ts`, the creation time.
     pub ts: Field,
-    /// `department`, as embedded by the REST API (`Field::Absent` → none).
+    /// `department`, as embedded by the REST API (`None`: absent or null).
     pub department: Option<DepartmentFields>,
 }
 
 impl Default for RoomFields {
     fn default() -> Self {
-        RoomFields { t: Field::Absent, open: Field::Absent, department_id: Field::Absent, ts: Field::Absent, department: None }
+        RoomFields {
+            id: Field::Absent,
+            updated_at: Field::Absent,
+            t: Field::Absent,
+            open: Field::Absent,
+            department_id: Field::Absent,
+            ts: Field::Absent,
+            department: None,
+        }
     }
 }
 
@@ -82,7 +63,7 @@ impl Default for RoomFields {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::room::State;
+/// use chats_per_department::records::room::State;
 /// assert_ne!(State::Open, State::Closed);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,70 +76,88 @@ pub enum State {
     Neither,
 }
 
-/// The department a room points at.
+/// What a room's `open` field holds, as far as the server's `$match` cares.
 ///
 /// # Example
 /// ```
-/// use chats_per_department::room::DepartmentRef;
-/// assert_ne!(DepartmentRef::Null, DepartmentRef::Absent);
+/// use chats_per_department::records::room::{classify, OpenField, State};
+/// assert_eq!(classify(true, OpenField::Other), State::Neither); // open: false / null / "true"
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DepartmentRef {
-    /// No `departmentId` key: the server's `$exists: true` excludes the room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenField {
+    /// The boolean `true`.
+    True,
+    /// No `open` key (closing a room unsets it).
     Absent,
-    /// `departmentId: null`: counted, under `"undefined"`.
-    Null,
-    /// A department id.
-    Id(String),
+    /// Anything else: `false`, `null`, a string, a number, an object.
+    Other,
+}
+
+/// Which count a room falls into: the one home of the rule.
+///
+/// Rocket.Chat counts open and closed chats with two aggregations over the
+/// rooms collection (`packages/models/src/models/LivechatRooms.ts`, called
+/// by `apps/meteor/app/livechat/server/lib/analytics/dashboards.ts`), whose
+/// `$match` stages are
+///
+/// ```text
+/// open:   { t: 'l', open: true,                departmentId: { $exists: true }, ts: { $gte: start, $lte: end } }
+/// closed: { t: 'l', open: { $exists: false },  departmentId: { $exists: true }, ts: { $gte: start, $lte: end } }
+/// ```
+///
+/// This function is the `t` and `open` part; `departmentId` and `ts` are
+/// checked where a query meets the room
+/// ([`matches_view`](crate::chart::counter::matches_view) and the index's
+/// columns). Readers pass the raw facts (is `t` exactly `"l"`, what `open`
+/// holds) and never decide themselves.
+///
+/// # Example
+/// ```
+/// use chats_per_department::records::room::{classify, OpenField, State};
+/// assert_eq!(classify(true, OpenField::True), State::Open);
+/// assert_eq!(classify(true, OpenField::Absent), State::Closed);
+/// assert_eq!(classify(false, OpenField::True), State::Neither);
+/// ```
+pub fn classify(livechat: bool, open: OpenField) -> State {
+    match (livechat, open) {
+        (true, OpenField::True) => State::Open,
+        (true, OpenField::Absent) => State::Closed,
+        _ => State::Neither,
+    }
 }
 
 /// A room, interpreted.
 ///
 /// # Example
 /// ```
-/// use chats_per_department::room::{Field, Room, RoomFields, State, DepartmentRef};
-/// use chats_per_department::zone::Utc;
+/// use chats_per_department::records::room::{Field, Room, RoomFields, State, DepartmentRef};
+/// use chats_per_department::server::zone::Utc;
 /// let fields = RoomFields {
+///     id: Field::Text("r1".into()),
 ///     t: Field::Text("l".into()),
 ///     open: Field::Bool(true),
 ///     department_id: Field::Text("d1".into()),
 ///     ts: Field::Text("2020-09-10T00:00:00Z".into()),
-///     department: None,
+///     ..RoomFields::default()
 /// };
 /// let room = Room::from_fields(&fields, 0, &Utc).unwrap();
 /// assert_eq!(room.state, State::Open);
 /// assert_eq!(room.department, DepartmentRef::Id("d1".into()));
 /// assert_eq!(room.ts, Some(1_599_696_000_000));
+/// assert_eq!(room.id.as_deref(), Some("r1"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Room {
+    /// `_id`; `None` for a room without one (never deduplicated).
+    pub id: Option<String>,
+    /// `_updatedAt` in ms; `None` when absent or null (older than any date).
+    pub updated_at: Option<i64>,
     /// Open, closed, or neither.
     pub state: State,
     /// The room's department.
     pub department: DepartmentRef,
     /// Creation time in ms since the epoch; `None` when absent or null.
     pub ts: Option<i64>,
-}
-
-/// A data error: which record, which field, what is wrong.
-///
-/// # Example
-/// ```
-/// use chats_per_department::room::DataError;
-/// let e = DataError::new("rooms[17].ts is not a date");
-/// assert_eq!(e.message, "rooms[17].ts is not a date");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DataError {
-    /// `rooms[17].ts is not a date`, `departments[2]._id is not a string`…
-    pub message: String,
-}
-
-impl DataError {
-    /// A data error with this message.
-    pub fn new(message: impl Into<String>) -> Self {
-        DataError { message: message.into() }
-    }
 }
 
 impl Room {
@@ -172,38 +171,54 @@ impl Room {
                 return Err(at(name, "is an array"));
             }
         }
-        let livechat = fields.t == Field::Text("l".into());
-        let state = match (&fields.open, livechat) {
-            (_, false) => State::Neither,
-            (Field::Bool(true), true) => State::Open,
-            (Field::Absent, true) => State::Closed,
-            _ => State::Neither,
+        let open = match fields.open {
+            Field::Bool(true) => OpenField::True,
+            Field::Absent => OpenField::Absent,
+            _ => OpenField::Other,
         };
+        let state = classify(fields.t == Field::Text("l".into()), open);
         let department = match &fields.department_id {
             Field::Absent => DepartmentRef::Absent,
             Field::Null => DepartmentRef::Null,
             Field::Text(id) => DepartmentRef::Id(id.clone()),
             _ => return Err(at("departmentId", "is not a string or null")),
         };
-        let ts = match &fields.ts {
-            Field::Absent | Field::Null => None,
-            value => Some(time_value(value, zone).ok_or_else(|| at("ts", "is not a date"))?),
+        let id = match &fields.id {
+            Field::Absent => None,
+            // An ObjectId is identified by its hex digits.
+            Field::Text(id) | Field::ObjectId(id) => Some(id.clone()),
+            _ => return Err(at("_id", "is not a string")),
         };
-        Ok(Room { state, department, ts })
+        let date = |name: &str, value: &Field| match value {
+            Field::Absent | Field::Null => Ok(None),
+            value => time_value(value, zone).map(Some).ok_or_else(|| at(name, "is not a date")),
+        };
+        let ts = date("ts", &fields.ts)?;
+        let updated_at = date("_updatedAt", &fields.updated_at)?;
+        Ok(Room { id, updated_at, state, department, ts })
+    }
+
+    /// This room, borrowed.
+    pub fn view(&self) -> RoomView<'_> {
+        RoomView { id: self.id.as_deref(), updated_at: self.updated_at, state: self.state, department: self.department.view(), ts: self.ts }
     }
 }
 
-/// A room as the chart sees it, borrowing its department id: what readers
-/// hand to a [`RoomSink`], without allocating per room.
+/// A room as the chart sees it, borrowing its strings: what readers hand
+/// to a [`RoomSink`], without allocating per room.
 ///
 /// # Example
 /// ```
-/// use chats_per_department::room::{DepartmentView, RoomView, State};
-/// let view = RoomView { state: State::Open, department: DepartmentView::Id("d1"), ts: Some(0) };
+/// use chats_per_department::records::room::{DepartmentView, RoomView, State};
+/// let view = RoomView { state: State::Open, department: DepartmentView::Id("d1"), ts: Some(0), ..RoomView::EMPTY };
 /// assert_eq!(view.department, DepartmentView::Id("d1"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RoomView<'a> {
+    /// `_id`, if the record has one.
+    pub id: Option<&'a str>,
+    /// `_updatedAt` in ms, if present.
+    pub updated_at: Option<i64>,
     /// Open, closed, or neither.
     pub state: State,
     /// The room's department.
@@ -212,44 +227,40 @@ pub struct RoomView<'a> {
     pub ts: Option<i64>,
 }
 
-/// [`DepartmentRef`], borrowed.
-///
-/// # Example
-/// ```
-/// use chats_per_department::room::DepartmentView;
-/// assert_ne!(DepartmentView::Null, DepartmentView::Absent);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DepartmentView<'a> {
-    /// No `departmentId` key.
-    Absent,
-    /// `departmentId: null`.
-    Null,
-    /// A department id.
-    Id(&'a str),
-}
+impl RoomView<'_> {
+    /// A room with no fields at all (counted in `size`, never in a chart):
+    /// the base for struct-update syntax.
+    pub const EMPTY: RoomView<'static> =
+        RoomView { id: None, updated_at: None, state: State::Neither, department: DepartmentView::Absent, ts: None };
 
-impl Room {
-    /// This room, borrowed.
-    pub fn view(&self) -> RoomView<'_> {
-        let department = match &self.department {
-            DepartmentRef::Absent => DepartmentView::Absent,
-            DepartmentRef::Null => DepartmentView::Null,
-            DepartmentRef::Id(id) => DepartmentView::Id(id),
-        };
-        RoomView { state: self.state, department, ts: self.ts }
+    /// The creation time of a room some query can count: open or closed,
+    /// with a `departmentId` key and a `ts`. `None` for rooms that can only
+    /// ever be counted in `size`.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::records::room::{DepartmentView, RoomView, State};
+    /// let room = RoomView { state: State::Closed, department: DepartmentView::Null, ts: Some(5), ..RoomView::EMPTY };
+    /// assert_eq!(room.countable_ts(), Some(5));
+    /// assert_eq!(RoomView { department: DepartmentView::Absent, ..room }.countable_ts(), None);
+    /// ```
+    pub fn countable_ts(&self) -> Option<i64> {
+        match (self.state, self.department) {
+            (State::Neither, _) | (_, DepartmentView::Absent) => None,
+            _ => self.ts,
+        }
     }
 }
 
 /// Where readers deliver rooms: a [`RoomBatch`], a one-shot
-/// [`Counter`](crate::aggregate::Counter), or a
-/// [`ChatIndex`](crate::index::ChatIndex) loading a page.
+/// [`Counter`](crate::chart::counter::Counter), or a
+/// [`ChatIndex`](crate::chart::index::ChatIndex) loading a page.
 ///
 /// # Example
 /// ```
-/// use chats_per_department::room::{DepartmentView, RoomBatch, RoomSink, RoomView, State};
+/// use chats_per_department::records::room::{RoomBatch, RoomSink, RoomView};
 /// let mut batch = RoomBatch::default();
-/// batch.room(RoomView { state: State::Closed, department: DepartmentView::Null, ts: None });
+/// batch.room(RoomView::EMPTY);
 /// assert_eq!(batch.rooms.len(), 1);
 /// ```
 pub trait RoomSink {
@@ -279,8 +290,8 @@ pub fn deliver(fields: &RoomFields, index: usize, zone: &dyn LocalZone, sink: &m
 ///
 /// # Example
 /// ```
-/// use chats_per_department::room::{Field, RoomBatch, RoomFields};
-/// use chats_per_department::zone::Utc;
+/// use chats_per_department::records::room::{Field, RoomBatch, RoomFields};
+/// use chats_per_department::server::zone::Utc;
 /// let mut batch = RoomBatch::default();
 /// batch.push(&RoomFields { t: Field::Text("l".into()), ..RoomFields::default() }, 0, &Utc).unwrap();
 /// assert_eq!(batch.rooms.len(), 1);
@@ -291,7 +302,7 @@ pub struct RoomBatch {
     pub rooms: Vec<Room>,
     /// Departments named by the rooms' embedded `department` objects (the
     /// first room naming an id decides its name).
-    pub embedded: Departments,
+    pub embedded: crate::records::department::Departments,
 }
 
 impl RoomBatch {
@@ -303,12 +314,13 @@ impl RoomBatch {
 
 impl RoomSink for RoomBatch {
     fn room(&mut self, room: RoomView<'_>) {
-        let department = match room.department {
-            DepartmentView::Absent => DepartmentRef::Absent,
-            DepartmentView::Null => DepartmentRef::Null,
-            DepartmentView::Id(id) => DepartmentRef::Id(id.to_owned()),
-        };
-        self.rooms.push(Room { state: room.state, department, ts: room.ts });
+        self.rooms.push(Room {
+            id: room.id.map(str::to_owned),
+            updated_at: room.updated_at,
+            state: room.state,
+            department: room.department.to_owned_ref(),
+            ts: room.ts,
+        });
     }
 
     fn embedded(&mut self, id: &str, key: &str) {
@@ -325,9 +337,9 @@ impl RoomSink for RoomBatch {
 fn time_value(value: &Field, zone: &dyn LocalZone) -> Option<i64> {
     match value {
         Field::Text(text) => date_parse(text, zone),
-        Field::Number(ms) | Field::Date(ms) => clip(*ms),
+        Field::Number(ms) | Field::Date(ms) => time_clip(*ms),
         Field::ExtendedDate(inner) => match inner.as_ref() {
-            Field::NumberLong(digits) => digits.trim().parse::<i64>().ok().filter(|ms| ms.abs() <= MAX_TIME_MS),
+            Field::NumberLong(digits) => digits.trim().parse::<i64>().ok().and_then(clip_ms),
             Field::ExtendedDate(_) => None,
             other => time_value(other, zone),
         },
@@ -335,18 +347,13 @@ fn time_value(value: &Field, zone: &dyn LocalZone) -> Option<i64> {
     }
 }
 
-/// ECMAScript's TimeClip: finite, within ±8.64e15, truncated to an integer.
-fn clip(ms: f64) -> Option<i64> {
-    (ms.is_finite() && ms.abs() <= MAX_TIME_MS as f64).then(|| ms.trunc() as i64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::zone::Utc;
+    use crate::server::zone::Utc;
 
     fn room(t: Field, open: Field, ts: Field) -> Result<Room, DataError> {
-        let fields = RoomFields { t, open, department_id: Field::Text("d".into()), ts, department: None };
+        let fields = RoomFields { t, open, department_id: Field::Text("d".into()), ts, ..RoomFields::default() };
         Room::from_fields(&fields, 3, &Utc)
     }
 

@@ -3,14 +3,15 @@
 //! Needed because the server's validator (Ajv with `coerceTypes: true`)
 //! turns a number parameter into its JavaScript string before `Date.parse`
 //! sees it: `2020` becomes `"2020"` (a valid date), `1e21` becomes `"1e+21"`
-//! (not one). Rust's shortest round-trip digits are the same digits
-//! ECMAScript's Number::toString picks; only the layout differs.
+//! (not one). The shortest round-trip digits (zmij, the formatter
+//! serde_json uses) are the digits ECMAScript's Number::toString picks;
+//! only the layout differs.
 
 /// Formats `x` exactly as JavaScript's `String(x)` does.
 ///
 /// # Example
 /// ```
-/// use chats_per_department::js_number::to_js_string;
+/// use chats_per_department::server::js_number::to_js_string;
 /// assert_eq!(to_js_string(2020.0), "2020");
 /// assert_eq!(to_js_string(1e21), "1e+21");
 /// assert_eq!(to_js_string(0.000001), "0.000001");
@@ -28,13 +29,8 @@ pub fn to_js_string(x: f64) -> String {
         return if x > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
     let sign = if x < 0.0 { "-" } else { "" };
-    // `{:e}` gives the shortest round-trip digits: "d.ddde±x".
-    let scientific = format!("{:e}", x.abs());
-    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let (digits, n) = shortest_digits(x.abs());
     let k = digits.len() as i64;
-    // n: position of the decimal point relative to the digits.
-    let n = exponent.parse::<i64>().unwrap_or(0) + 1;
     let body = if k <= n && n <= 21 {
         format!("{digits}{}", "0".repeat((n - k) as usize))
     } else if 0 < n && n <= 21 {
@@ -53,6 +49,20 @@ pub fn to_js_string(x: f64) -> String {
         }
     };
     format!("{sign}{body}")
+}
+
+/// The shortest round-trip digits of `x > 0` (no leading or trailing
+/// zeros) and `n`, the decimal point's position: `x = 0.digits × 10^n`.
+fn shortest_digits(x: f64) -> (String, i64) {
+    let mut buffer = zmij::Buffer::new();
+    let text = buffer.format(x);
+    let (mantissa, exponent) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all: String = int.chars().chain(frac.chars()).collect();
+    let leading = all.len() - all.trim_start_matches('0').len();
+    let digits = all.trim_start_matches('0').trim_end_matches('0').to_owned();
+    let n = int.len() as i64 + exponent.trim_start_matches('+').parse::<i64>().unwrap_or(0) - leading as i64;
+    (digits, n)
 }
 
 #[cfg(test)]

@@ -15,16 +15,16 @@
 //! `additionalProperties`, then each property in schema order), and the
 //! first failure wins, so the order below is part of the behaviour.
 
-use crate::body::Failure;
-use crate::date_parse::date_parse;
-use crate::js_number::to_js_string;
-use crate::zone::LocalZone;
+use crate::server::date_parse::date_parse;
+use crate::server::failure::{ErrorType, Failure};
+use crate::server::js_number::to_js_string;
+use crate::server::zone::LocalZone;
 
 /// One parameter value, as JavaScript would hold it.
 ///
 /// # Example
 /// ```
-/// use chats_per_department::params::ParamValue;
+/// use chats_per_department::server::params::ParamValue;
 /// let start = ParamValue::from("2020-09-10T00:00:00Z");
 /// assert_eq!(start, ParamValue::String("2020-09-10T00:00:00Z".into()));
 /// ```
@@ -57,7 +57,7 @@ impl From<&str> for ParamValue {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::params::Params;
+/// use chats_per_department::server::params::Params;
 /// let params = Params::from_pairs([("start", "2020-01-01"), ("end", "2021-01-01")]);
 /// assert!(matches!(params, Params::Object(ref pairs) if pairs.len() == 2));
 /// ```
@@ -79,7 +79,7 @@ impl Params {
     ///
     /// # Example
     /// ```
-    /// use chats_per_department::params::{Params, ParamValue};
+    /// use chats_per_department::server::params::{Params, ParamValue};
     /// let p = Params::from_json(r#"{"start": 5, "end": null}"#).unwrap();
     /// let Params::Object(pairs) = p else { panic!("an object") };
     /// assert!(pairs.contains(&("start".into(), ParamValue::Number(5.0))));
@@ -112,8 +112,8 @@ impl Params {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::params::{validate, Params};
-/// use chats_per_department::zone::Utc;
+/// use chats_per_department::server::params::{validate, Params};
+/// use chats_per_department::server::zone::Utc;
 /// let params = Params::from_pairs([("start", "1970-01-01"), ("end", "1970-01-02"), ("departmentId", "")]);
 /// let query = validate(&params, &Utc).unwrap();
 /// assert_eq!((query.start, query.end), (0, 86_400_000));
@@ -135,8 +135,8 @@ const KNOWN_KEYS: [&str; 3] = ["start", "end", "departmentId"];
 ///
 /// # Example
 /// ```
-/// use chats_per_department::params::{validate, Params};
-/// use chats_per_department::zone::Utc;
+/// use chats_per_department::server::params::{validate, Params};
+/// use chats_per_department::server::zone::Utc;
 /// let err = validate(&Params::from_pairs([("end", "2020-01-01")]), &Utc).unwrap_err();
 /// assert_eq!(err.error, "must have required property 'start' [invalid-params]");
 /// let err = validate(&Params::from_pairs([("start", "x"), ("end", "y")]), &Utc).unwrap_err();
@@ -147,9 +147,7 @@ pub fn validate(params: &Params, zone: &dyn LocalZone) -> Result<Query, Failure>
     let Params::Object(pairs) = params else {
         return Err(schema_error("must be object"));
     };
-    let get = |key: &str| {
-        pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| **v != ParamValue::Undefined)
-    };
+    let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| **v != ParamValue::Undefined);
     for key in ["start", "end"] {
         if get(key).is_none() {
             return Err(schema_error(&format!("must have required property '{key}'")));
@@ -184,7 +182,7 @@ fn coerce_to_string(value: Option<&ParamValue>, nullable: bool) -> Result<Option
 }
 
 fn schema_error(message: &str) -> Failure {
-    Failure::new(format!("{message} [invalid-params]"), Some("invalid-params"))
+    Failure::new(format!("{message} [invalid-params]"), Some(ErrorType::InvalidParams))
 }
 
 fn invalid_date(name: &str) -> Failure {
@@ -194,7 +192,7 @@ fn invalid_date(name: &str) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::zone::Utc;
+    use crate::server::zone::Utc;
 
     fn object(pairs: Vec<(&str, ParamValue)>) -> Params {
         Params::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())

@@ -3,9 +3,14 @@
 //! ECMAScript reads date-time strings without an offset
 //! (`"2020-09-10T10:00"`, `"Sep 10 2020 10:00"`) as *local* time. The server
 //! runs on Node.js, so "local" is the server host's zone; in a browser it is
-//! the user's. The core never asks the operating system itself: it is handed
-//! a [`LocalZone`], which the wasm bindings back with the JavaScript host's
-//! `Date.prototype.getTimezoneOffset` and native code backs with chrono.
+//! the user's, unless the caller names the server's zone. Every reader is
+//! handed a [`LocalZone`]: [`Utc`], a [`FixedOffset`], the operating
+//! system's zone through chrono ([`SystemZone`], native builds), or in wasm
+//! the JavaScript host's own zone and any IANA zone through `Intl`
+//! (`host::HostZone`, `host::NamedZone`).
+
+#[cfg(target_arch = "wasm32")]
+pub mod host;
 
 /// Milliseconds in a day.
 pub(crate) const MS_PER_DAY: i64 = 86_400_000;
@@ -21,7 +26,7 @@ pub const MAX_TIME_MS: i64 = 8_640_000_000_000_000;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::zone::{FixedOffset, LocalZone};
+/// use chats_per_department::server::zone::{FixedOffset, LocalZone};
 /// let kolkata = FixedOffset::from_minutes(330);
 /// assert_eq!(kolkata.offset_ms(0), 19_800_000);
 /// ```
@@ -35,7 +40,7 @@ pub trait LocalZone {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::zone::{Utc, LocalZone};
+/// use chats_per_department::server::zone::{Utc, LocalZone};
 /// assert_eq!(Utc.offset_ms(1_600_000_000_000), 0);
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
@@ -51,7 +56,7 @@ impl LocalZone for Utc {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::zone::{FixedOffset, LocalZone};
+/// use chats_per_department::server::zone::{FixedOffset, LocalZone};
 /// assert_eq!(FixedOffset::from_minutes(-180).offset_ms(0), -10_800_000);
 /// ```
 #[derive(Debug, Clone, Copy)]
@@ -62,9 +67,7 @@ pub struct FixedOffset {
 impl FixedOffset {
     /// A zone `minutes` east of UTC (negative for west).
     pub fn from_minutes(minutes: i32) -> Self {
-        Self {
-            offset_ms: i64::from(minutes) * 60_000,
-        }
+        Self { offset_ms: i64::from(minutes) * 60_000 }
     }
 }
 
@@ -79,7 +82,7 @@ impl LocalZone for FixedOffset {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::zone::{SystemZone, LocalZone};
+/// use chats_per_department::server::zone::{SystemZone, LocalZone};
 /// let offset = SystemZone.offset_ms(0);
 /// assert!(offset.abs() < 86_400_000);
 /// ```
@@ -97,9 +100,7 @@ impl LocalZone for SystemZone {
         const CHRONO_LIMIT_MS: i64 = 8_210_266_876_799_999;
         let clamped = utc_ms.clamp(-CHRONO_LIMIT_MS, CHRONO_LIMIT_MS);
         match chrono::Local.timestamp_millis_opt(clamped) {
-            chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
-                i64::from(t.offset().fix().local_minus_utc()) * 1000
-            }
+            chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => i64::from(t.offset().fix().local_minus_utc()) * 1000,
             chrono::LocalResult::None => 0,
         }
     }
@@ -117,7 +118,7 @@ impl LocalZone for SystemZone {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::zone::{local_to_utc, FixedOffset};
+/// use chats_per_department::server::zone::{local_to_utc, FixedOffset};
 /// // 05:30 in Kolkata is midnight UTC.
 /// assert_eq!(local_to_utc(19_800_000, &FixedOffset::from_minutes(330)), 0);
 /// ```

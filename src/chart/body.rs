@@ -9,13 +9,14 @@
 //! builds, including JavaScript's key order: keys that are array indices
 //! (`"0"`, `"2024"`) come first in numeric order, the rest in insertion order.
 
-use serde_json::to_string as json_string;
+use crate::server::failure::quote;
+pub use crate::server::failure::{ErrorType, Failure};
 
 /// The counts of one department (or of the `"undefined"` group).
 ///
 /// # Example
 /// ```
-/// use chats_per_department::body::DepartmentCount;
+/// use chats_per_department::chart::body::DepartmentCount;
 /// let sales = DepartmentCount { name: "Sales".into(), open: 0, closed: 9 };
 /// assert_eq!(sales.open + sales.closed, 9);
 /// ```
@@ -30,45 +31,11 @@ pub struct DepartmentCount {
     pub closed: u64,
 }
 
-/// A 400 body.
-///
-/// # Example
-/// ```
-/// use chats_per_department::body::Failure;
-/// let f = Failure::new("must be string [invalid-params]", Some("invalid-params"));
-/// assert_eq!(f.to_json(), r#"{"success":false,"error":"must be string [invalid-params]","errorType":"invalid-params"}"#);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    /// The message, word for word as the server writes it.
-    pub error: String,
-    /// `invalid-params` (schema), `invalid-rooms` / `invalid-departments`
-    /// (this library's data errors), or none (the server's date errors).
-    pub error_type: Option<&'static str>,
-}
-
-impl Failure {
-    /// A failure with the given message and error type.
-    pub fn new(error: impl Into<String>, error_type: Option<&'static str>) -> Self {
-        Failure { error: error.into(), error_type }
-    }
-
-    /// The body as JSON text.
-    pub fn to_json(&self) -> String {
-        let mut out = format!(r#"{{"success":false,"error":{}"#, quote(&self.error));
-        if let Some(kind) = self.error_type {
-            out.push_str(&format!(r#","errorType":{}"#, quote(kind)));
-        }
-        out.push('}');
-        out
-    }
-}
-
 /// A whole response body: the chart or a failure.
 ///
 /// # Example
 /// ```
-/// use chats_per_department::body::{Body, DepartmentCount};
+/// use chats_per_department::chart::body::{Body, DepartmentCount};
 /// let body = Body::Chart(vec![DepartmentCount { name: "Sales".into(), open: 0, closed: 9 }]);
 /// assert_eq!(body.to_json(), r#"{"Sales":{"open":0,"closed":9},"success":true}"#);
 /// assert_eq!(Body::Chart(vec![]).to_json(), r#"{"success":true}"#);
@@ -99,8 +66,7 @@ impl Body {
         out.push('{');
         // JavaScript objects list array-index keys first, ascending; the
         // rest keep their order.
-        let mut indexed: Vec<(u32, &DepartmentCount)> =
-            departments.iter().filter_map(|d| array_index(&d.name).map(|i| (i, d))).collect();
+        let mut indexed: Vec<(u32, &DepartmentCount)> = departments.iter().filter_map(|d| array_index(&d.name).map(|i| (i, d))).collect();
         indexed.sort_by_key(|(i, _)| *i);
         let rest = departments.iter().filter(|d| array_index(&d.name).is_none());
         for department in indexed.into_iter().map(|(_, d)| d).chain(rest) {
@@ -149,11 +115,6 @@ fn array_index(key: &str) -> Option<u32> {
     }
     let value: u32 = key.parse().ok()?;
     (value != u32::MAX && value.to_string() == key).then_some(value)
-}
-
-/// A JSON string literal with `JSON.stringify`'s escapes.
-fn quote(text: &str) -> String {
-    json_string(text).unwrap_or_else(|_| "\"\"".to_owned())
 }
 
 #[cfg(test)]

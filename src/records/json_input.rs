@@ -11,10 +11,11 @@
 //! without building values. Errors name the record and the field, followed
 //! by serde_json's line and column.
 
-use crate::department::{DepartmentFields, Departments};
-use crate::fast_json;
-use crate::room::{deliver, DataError, Field, RoomBatch, RoomFields, RoomSink};
-use crate::zone::LocalZone;
+use crate::records::department::{DepartmentFields, Departments};
+use crate::records::fast_json;
+use crate::records::field::{DataError, Field};
+use crate::records::room::{deliver, RoomBatch, RoomFields, RoomSink};
+use crate::server::zone::LocalZone;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
@@ -22,8 +23,8 @@ use std::fmt;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::json_input::read_rooms;
-/// use chats_per_department::zone::Utc;
+/// use chats_per_department::records::json_input::read_rooms;
+/// use chats_per_department::server::zone::Utc;
 /// let batch = read_rooms(br#"{"rooms":[{"t":"l","open":true,"ts":"2020-01-01T00:00:00Z","departmentId":"d"}],"total":1}"#, &Utc).unwrap();
 /// assert_eq!(batch.rooms.len(), 1);
 /// let err = read_rooms(br#"[{"t":"l"},{"ts":"soon"}]"#, &Utc).unwrap_err();
@@ -36,16 +37,16 @@ pub fn read_rooms(json: &[u8], zone: &dyn LocalZone) -> Result<RoomBatch, DataEr
 }
 
 /// Reads rooms from JSON into `sink`. The hand-written reader
-/// ([`crate::fast_json`]) goes first; if it meets anything it does not
+/// ([`crate::records::fast_json`]) goes first; if it meets anything it does not
 /// handle (bad data, unusual escapes, malformed JSON), the sink is reset and
 /// this module's full reader starts over, so results and error messages
 /// never depend on which reader ran.
 ///
 /// # Example
 /// ```
-/// use chats_per_department::json_input::read_rooms_into;
-/// use chats_per_department::room::RoomBatch;
-/// use chats_per_department::zone::Utc;
+/// use chats_per_department::records::json_input::read_rooms_into;
+/// use chats_per_department::records::room::RoomBatch;
+/// use chats_per_department::server::zone::Utc;
 /// let mut batch = RoomBatch::default();
 /// read_rooms_into(b"{\"t\":\"l\"}\n{\"t\":\"l\"}", &Utc, &mut batch).unwrap();
 /// assert_eq!(batch.rooms.len(), 2);
@@ -69,7 +70,7 @@ pub fn read_rooms_fully(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSi
 ///
 /// # Example
 /// ```
-/// use chats_per_department::json_input::read_departments;
+/// use chats_per_department::records::json_input::read_departments;
 /// let departments = read_departments(br#"[{"_id":"d1","name":"Sales","enabled":true}]"#).unwrap();
 /// assert_eq!(departments.key_of_id("d1"), Some("Sales"));
 /// ```
@@ -101,7 +102,7 @@ struct RoomRecords<'t, 'z> {
 impl Sink for RoomRecords<'_, '_> {
     type Record = RoomFields;
     const NAME: &'static str = "rooms";
-    const KEYS: &'static [&'static str] = &["t", "open", "departmentId", "ts", "department"];
+    const KEYS: &'static [&'static str] = &["t", "open", "departmentId", "ts", "department", "_id", "_updatedAt"];
 
     fn read_value<'de, A: MapAccess<'de>>(key: usize, map: &mut A, record: &mut RoomFields) -> Result<(), A::Error> {
         match key {
@@ -109,7 +110,9 @@ impl Sink for RoomRecords<'_, '_> {
             1 => record.open = map.next_value_seed(FieldSeed)?,
             2 => record.department_id = map.next_value_seed(FieldSeed)?,
             3 => record.ts = map.next_value_seed(FieldSeed)?,
-            _ => record.department = map.next_value_seed(EmbeddedSeed)?,
+            4 => record.department = map.next_value_seed(EmbeddedSeed)?,
+            5 => record.id = map.next_value_seed(FieldSeed)?,
+            _ => record.updated_at = map.next_value_seed(FieldSeed)?,
         }
         Ok(())
     }
@@ -156,9 +159,9 @@ impl Default for DepartmentFields {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::json_input::read_room_record;
-/// use chats_per_department::room::RoomBatch;
-/// use chats_per_department::zone::Utc;
+/// use chats_per_department::records::json_input::read_room_record;
+/// use chats_per_department::records::room::RoomBatch;
+/// use chats_per_department::server::zone::Utc;
 /// let mut batch = RoomBatch::default();
 /// let err = read_room_record(br#"{"ts": true}"#, 41, &Utc, &mut batch).unwrap_err();
 /// assert!(err.message.starts_with("rooms[41].ts is not a date"));
@@ -428,15 +431,19 @@ impl<'de> Visitor<'de> for FieldSeed {
         Ok(Field::Array)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field, A::Error> {
-        const EXTENDED: &[&str] = &["$date", "$numberLong"];
+        const EXTENDED: &[&str] = &["$date", "$numberLong", "$oid"];
         let mut result = Field::Object;
         let mut keys = 0;
         while let Some(key) = map.next_key_seed(KeySeed { keys: EXTENDED, envelope: "" })? {
             keys += 1;
             result = match key {
                 Key::Known(0) => Field::ExtendedDate(Box::new(map.next_value_seed(FieldSeed)?)),
-                Key::Known(_) => match map.next_value_seed(FieldSeed)? {
+                Key::Known(1) => match map.next_value_seed(FieldSeed)? {
                     Field::Text(digits) => Field::NumberLong(digits),
+                    _ => Field::Object,
+                },
+                Key::Known(_) => match map.next_value_seed(FieldSeed)? {
+                    Field::Text(hex) => Field::ObjectId(hex),
                     _ => Field::Object,
                 },
                 _ => {
@@ -486,8 +493,8 @@ impl<'de> Visitor<'de> for EmbeddedSeed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::room::{DepartmentRef, State};
-    use crate::zone::Utc;
+    use crate::records::room::{DepartmentRef, State};
+    use crate::server::zone::Utc;
 
     #[test]
     fn ndjson_with_extended_json_dates() {

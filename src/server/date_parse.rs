@@ -16,8 +16,8 @@
 //!
 //! Text is read as characters; a NUL character ends it, as it does in V8.
 
-use crate::calendar::{make_day, make_time};
-use crate::zone::{local_to_utc, LocalZone, MAX_TIME_MS, MS_PER_DAY};
+use crate::server::calendar::{make_day, make_time};
+use crate::server::zone::{local_to_utc, LocalZone, MAX_TIME_MS, MS_PER_DAY};
 use std::str::Chars;
 
 /// "No value yet" in the composers (V8's `kNone`).
@@ -34,7 +34,7 @@ const MAX_LOCAL_MS: i64 = MAX_TIME_MS + 10 * MS_PER_DAY;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::date_parse::parse_fields;
+/// use chats_per_department::server::date_parse::parse_fields;
 /// let f = parse_fields("Sep 10 2020 10:00 GMT+0200").unwrap();
 /// assert_eq!((f.year, f.month0, f.day, f.hour), (2020, 8, 10, 10));
 /// assert_eq!(f.utc_offset_seconds, Some(7200));
@@ -59,13 +59,41 @@ pub struct DateFields {
     pub utc_offset_seconds: Option<i64>,
 }
 
+/// ECMAScript's TimeClip (ECMA-262 §21.4.1.31): a time value is finite and
+/// within ±8.64e15 ms, and is truncated to an integer. The one home of the
+/// rule for dates given as numbers (JSON, `Date` objects, typed arrays).
+///
+/// # Example
+/// ```
+/// use chats_per_department::server::date_parse::time_clip;
+/// assert_eq!(time_clip(1.9), Some(1));
+/// assert_eq!(time_clip(8.64e15 + 1.0), None);
+/// assert_eq!(time_clip(f64::NAN), None);
+/// ```
+pub fn time_clip(ms: f64) -> Option<i64> {
+    (ms.is_finite() && ms.abs() <= MAX_TIME_MS as f64).then(|| ms.trunc() as i64)
+}
+
+/// [`time_clip`] for integer milliseconds (JSON integers, `$numberLong`).
+///
+/// # Example
+/// ```
+/// use chats_per_department::server::date_parse::clip_ms;
+/// assert_eq!(clip_ms(-5), Some(-5));
+/// assert_eq!(clip_ms(i64::MAX), None);
+/// assert_eq!(clip_ms(i64::MIN), None);
+/// ```
+pub fn clip_ms(ms: i64) -> Option<i64> {
+    (-MAX_TIME_MS..=MAX_TIME_MS).contains(&ms).then_some(ms)
+}
+
 /// `Date.parse(text)`: milliseconds since the epoch, or `None` where
 /// JavaScript gives `NaN`. Text without an offset is read in `zone`.
 ///
 /// # Example
 /// ```
-/// use chats_per_department::date_parse::date_parse;
-/// use chats_per_department::zone::{FixedOffset, Utc};
+/// use chats_per_department::server::date_parse::date_parse;
+/// use chats_per_department::server::zone::{FixedOffset, Utc};
 /// assert_eq!(date_parse("2020-09-10T23:59:22.345Z", &Utc), Some(1_599_782_362_345));
 /// // Date-only ISO text is UTC; date-time text without offset is local.
 /// let sao_paulo = FixedOffset::from_minutes(-180);
@@ -79,9 +107,7 @@ pub fn date_parse(text: &str, zone: &dyn LocalZone) -> Option<i64> {
     }
     let f = parse_fields(text)?;
     let day = make_day(f.year, f.month0, f.day)?;
-    let date = day
-        .checked_mul(MS_PER_DAY)?
-        .checked_add(make_time(f.hour, f.minute, f.second, f.millisecond))?;
+    let date = day.checked_mul(MS_PER_DAY)?.checked_add(make_time(f.hour, f.minute, f.second, f.millisecond))?;
     let utc = match f.utc_offset_seconds {
         None if date.abs() > MAX_LOCAL_MS => return None,
         None => local_to_utc(date, zone),
@@ -97,7 +123,7 @@ pub fn date_parse(text: &str, zone: &dyn LocalZone) -> Option<i64> {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::date_parse::canonical_iso;
+/// use chats_per_department::server::date_parse::canonical_iso;
 /// assert_eq!(canonical_iso(b"1970-01-01T00:00:00.001Z"), Some(1));
 /// assert_eq!(canonical_iso(b"1970-01-01T00:00:00Z"), None);
 /// ```
@@ -120,7 +146,7 @@ pub fn canonical_iso(t: &[u8]) -> Option<i64> {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::date_parse::parse_fields;
+/// use chats_per_department::server::date_parse::parse_fields;
 /// assert_eq!(parse_fields("Sep 10").unwrap().year, 2001); // V8's default year
 /// assert!(parse_fields("2020-02-30T25:00").is_none());
 /// ```
@@ -419,12 +445,19 @@ enum Token {
     /// A character or parenthesised comment that is skipped.
     Unknown,
     /// Digits; `value` holds the first nine, `len` counts them all.
-    Number { value: i64, len: u32 },
+    Number {
+        value: i64,
+        len: u32,
+    },
     /// One of `: - + . )`.
     Symbol(char),
     WhiteSpace,
     /// A run of characters at or above `'A'`, classified by its first three.
-    Word { kind: WordKind, value: i64, len: u32 },
+    Word {
+        kind: WordKind,
+        value: i64,
+        len: u32,
+    },
     End,
 }
 
@@ -490,7 +523,8 @@ fn classify_word(prefix: [u32; 3], len: u32) -> (WordKind, i64) {
 fn is_js_space(c: char) -> bool {
     matches!(
         c,
-        '\u{9}' | '\u{B}' | '\u{C}' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
+        '\u{9}' | '\u{B}' | '\u{C}' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
     )
 }
 
@@ -793,7 +827,7 @@ impl ZoneComposer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::zone::{FixedOffset, Utc};
+    use crate::server::zone::{FixedOffset, Utc};
 
     fn utc(text: &str) -> Option<i64> {
         date_parse(text, &Utc)
@@ -855,7 +889,21 @@ mod tests {
 
     #[test]
     fn legacy_rejections() {
-        for bad in ["", " ", "true", "null", "NaN", "1e+21", "Sep", "10:00", "Sep 10 2020 xyz", "Sep 10 2020 +", "x1 2020", "2020-13", "13/13/2020"] {
+        for bad in [
+            "",
+            " ",
+            "true",
+            "null",
+            "NaN",
+            "1e+21",
+            "Sep",
+            "10:00",
+            "Sep 10 2020 xyz",
+            "Sep 10 2020 +",
+            "x1 2020",
+            "2020-13",
+            "13/13/2020",
+        ] {
             assert_eq!(utc(bad), None, "{bad:?}");
         }
     }

@@ -1,0 +1,16 @@
+// Node.js, CommonJS and ES modules alike: the nodejs build loads its wasm
+// synchronously, so `init` has nothing to do; it exists so that the
+// browser's `await init()` runs unchanged. Both `require` and `import`
+// reach this one instance (node.mjs re-exports it).
+'use strict';
+const wasm = require('./node/chats_per_department.js');
+
+module.exports = {
+  chatsPerDepartment: wasm.chatsPerDepartment,
+  chatsPerDepartmentJson: wasm.chatsPerDepartmentJson,
+  departmentEntries: wasm.departmentEntries,
+  dateParse: wasm.dateParse,
+  wasmMemoryBytes: wasm.wasmMemoryBytes,
+  ChatIndex: wasm.ChatIndex,
+  default: async function init() {},
+};

@@ -1,0 +1,158 @@
+// The package's public TypeScript surface, written once. scripts/build.sh
+// appends each entry's own `init` to it (web.d.ts, node.d.mts, node.d.cts),
+// and tests/package/exports.test.mjs checks that every name declared here is
+// exported at run time and nothing else is.
+
+/** Extended JSON date, as `mongoexport` writes it. */
+export type ExtendedJsonDate = { $date: string | number | { $numberLong: string } };
+
+/**
+ * A livechat room as Rocket.Chat's REST API (or a mongoexport) gives it.
+ * Only `_id`, `_updatedAt`, `t`, `open`, `departmentId`, `ts` and
+ * `department` are read.
+ */
+export interface Room {
+  _id?: string | { $oid: string };
+  _updatedAt?: string | number | Date | ExtendedJsonDate | null;
+  t?: string | null;
+  open?: boolean | null;
+  departmentId?: string | null;
+  ts?: string | number | Date | ExtendedJsonDate | null;
+  department?: { _id: string; name?: string | null } | null;
+  [field: string]: unknown;
+}
+
+/** A department record. Only `_id` and `name` are read. */
+export interface Department {
+  _id: string;
+  name?: string | null;
+  [field: string]: unknown;
+}
+
+/** Rooms: an array, a REST page, or JSON / NDJSON as text or bytes. */
+export type RoomsInput = readonly Room[] | { rooms: readonly Room[] } | string | Uint8Array;
+
+/** Departments, or `null` to take names from the rooms' embedded `department`. */
+export type DepartmentsInput =
+  | readonly Department[]
+  | { departments: readonly Department[] }
+  | string
+  | Uint8Array
+  | null
+  | undefined;
+
+/** The endpoint's query parameters. A `Date` stands for its ISO string. */
+export interface ChatsPerDepartmentParams {
+  start: string | Date;
+  end: string | Date;
+  departmentId?: string | null;
+}
+
+/**
+ * How dates without an offset are read. `timeZone` is the server's IANA
+ * zone (Rocket.Chat's Docker images run in `"UTC"`); without it, the
+ * JavaScript host's own zone is used. An unknown name throws a `RangeError`.
+ */
+export interface ZoneOptions {
+  timeZone?: string;
+}
+
+/** One department's counts. */
+export interface DepartmentCounts {
+  open: number;
+  closed: number;
+}
+
+/** The 200 body: one key per department name, then `success: true`. */
+export interface ChartBody {
+  success: true;
+  [department: string]: DepartmentCounts | true;
+}
+
+/** A 400 body. The server's date errors carry no `errorType`. */
+export interface FailureBody {
+  success: false;
+  error: string;
+  errorType?: "invalid-params" | "invalid-rooms" | "invalid-departments";
+}
+
+export type ResponseBody = ChartBody | FailureBody;
+
+/**
+ * The body `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`
+ * would return for these records and parameters.
+ *
+ * @example
+ * const body = chatsPerDepartment(rooms, departments, { start: "2020-09-01", end: "2020-10-01" }, { timeZone: "UTC" });
+ * if (body.success) for (const [name, counts] of departmentEntries(body)) console.log(name, counts.open);
+ */
+export function chatsPerDepartment(rooms: RoomsInput, departments: DepartmentsInput, params: ChatsPerDepartmentParams, options?: ZoneOptions): ResponseBody;
+
+/** Same as `chatsPerDepartment`, as the JSON text the server would send. */
+export function chatsPerDepartmentJson(rooms: RoomsInput, departments: DepartmentsInput, params: ChatsPerDepartmentParams, options?: ZoneOptions): string;
+
+/**
+ * A chart body's departments as `[name, counts]` pairs, in body order
+ * (`success` and a department named "success", which the server overwrites,
+ * left out).
+ *
+ * @example
+ * for (const [name, { open, closed }] of departmentEntries(body)) table.push([name, open, closed]);
+ */
+export function departmentEntries(body: ChartBody): Array<[string, DepartmentCounts]>;
+
+/**
+ * `Date.parse` as V8 (Node.js, the server) computes it, in any browser:
+ * milliseconds since the epoch, or NaN. The argument is converted to a
+ * string first, as `Date.parse` does.
+ *
+ * @example
+ * dateParse("Sep 10 2020", { timeZone: "America/Sao_Paulo" }); // 1599706800000
+ */
+export function dateParse(text: unknown, options?: ZoneOptions): number;
+
+/** Size of this module's WebAssembly memory, in bytes (it grows, never shrinks). */
+export function wasmMemoryBytes(): number;
+
+/** Thrown by `ChatIndex.add` / `addStream` for a bad page; `body` is the 400 body. */
+export interface ChatIndexError extends Error {
+  body: FailureBody;
+}
+
+/**
+ * Rooms loaded once, kept current, and the chart re-queried in
+ * microseconds. Answers exactly what `chatsPerDepartment` answers for the
+ * rooms held. Rooms are identified by `_id`: a version whose `_updatedAt`
+ * is newer or equal replaces the one held, an older one is ignored; rooms
+ * without `_id` are simply added.
+ *
+ * @example
+ * using index = new ChatIndex(departments, { timeZone: "UTC" });
+ * index.add(page1); index.add(page2);              // or: await index.addStream(response.body)
+ * index.remove(["deletedRoomId"]);
+ * index.query({ start: "2020-09-01", end: "2020-10-01" });
+ */
+export class ChatIndex {
+  /** `departments` as in `chatsPerDepartment`; omit or `null` to use the rooms' embedded names. */
+  constructor(departments?: DepartmentsInput, options?: ZoneOptions);
+  /** Adds (or updates) a page of rooms; returns how many records it held. All or nothing: throws a `ChatIndexError` and changes nothing on a bad page. */
+  add(rooms: RoomsInput): number;
+  /** Parses a byte stream (e.g. `response.body`) as chunks arrive. All or nothing, like `add`. */
+  addStream(stream: ReadableStream<Uint8Array>): Promise<number>;
+  /** Forgets the rooms with these `_id`s; returns how many were held. */
+  remove(ids: readonly string[]): number;
+  /** The server's body for these parameters, errors included. */
+  query(params: ChatsPerDepartmentParams): ResponseBody;
+  /** `query` as the JSON text the server would send. */
+  queryJson(params: ChatsPerDepartmentParams): string;
+  /** Merges pending changes now rather than when a query needs it. */
+  settle(): void;
+  /** Distinct rooms held, countable or not. */
+  readonly size: number;
+  /** Bytes held in wasm memory by this index's rooms. */
+  readonly memoryBytes: number;
+  /** Releases the wasm memory of this index. */
+  free(): void;
+  /** `free()`, for `using index = new ChatIndex(…)`. */
+  [Symbol.dispose](): void;
+}

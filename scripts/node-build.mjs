@@ -1,0 +1,32 @@
+// Adapts wasm-bindgen's nodejs build to the package (run by build.sh):
+// - it loads the web build's .wasm (the two targets emit the same module),
+//   so the package ships one copy;
+// - its JS snippets, written as ES modules, become CommonJS, which Node's
+//   `require` loads on every supported version.
+// Each edit must match exactly where expected, or the build fails: a
+// wasm-bindgen upgrade that changes the output is caught here.
+import { readFileSync, writeFileSync, readdirSync, statSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [dir, name] = process.argv.slice(2);
+const fail = (message) => {
+  console.error(`node-build: ${message}`);
+  process.exit(1);
+};
+
+const gluePath = join(dir, `${name}.js`);
+const glue = readFileSync(gluePath, 'utf8');
+const wasmLine = `\`\${__dirname}/${name}_bg.wasm\``;
+if (glue.split(wasmLine).length !== 2) fail(`expected one ${wasmLine} in ${gluePath}`);
+writeFileSync(gluePath, glue.replace(wasmLine, `\`\${__dirname}/../web/${name}_bg.wasm\``));
+rmSync(join(dir, `${name}_bg.wasm`));
+writeFileSync(join(dir, 'package.json'), '{"type":"commonjs"}\n');
+
+const files = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
+for (const file of files(join(dir, 'snippets')).filter((f) => f.endsWith('.js'))) {
+  const source = readFileSync(file, 'utf8');
+  if (/^\s*(import|export\s+(?!function\b))/m.test(source)) fail(`${file}: only \`export function\` can be converted`);
+  const names = [...source.matchAll(/^export function ([A-Za-z0-9_$]+)/gm)].map((m) => m[1]);
+  const body = source.replace(/^export function /gm, 'function ');
+  writeFileSync(file, `${body}\n${names.map((n) => `exports.${n} = ${n};`).join('\n')}\n`);
+}

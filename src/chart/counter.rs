@@ -1,0 +1,289 @@
+//! The one-shot count: the server's two aggregations over rooms read once,
+//! for one known query.
+//!
+//! The server runs one aggregation for open rooms and one for closed rooms
+//! (`$match` → `$lookup` department → `$group` by department `_id` and
+//! `name`), then writes `result[name] = {open, closed}` group by group.
+//! When two groups share a name (two departments called "Sales", or a
+//! nameless department next to rooms of deleted departments, both
+//! `"undefined"`), the server keeps whichever group MongoDB returned last,
+//! an order it does not define. This library adds their counts instead:
+//! deterministic, and no chat goes uncounted.
+//!
+//! A room is identified by its `_id`: the same `_id` twice in one input is
+//! one room, the version with the newest `_updatedAt` (the later one on a
+//! tie), as in a collection where `_id` is unique.
+//!
+//! Departments come out sorted by name (Unicode code point order).
+
+use crate::chart::body::DepartmentCount;
+use crate::records::department::{Departments, IdMap, UNDEFINED_KEY};
+use crate::records::field::DepartmentView;
+use crate::records::room::{RoomSink, RoomView, State};
+use crate::server::params::Query;
+use std::collections::BTreeMap;
+
+/// Whether `room` passes the server's `$match` for its state, date range
+/// and department filter (see [`classify`](crate::records::room::classify)
+/// for the state).
+///
+/// # Example
+/// ```
+/// use chats_per_department::chart::counter::matches_view;
+/// use chats_per_department::records::room::{DepartmentView, RoomView, State};
+/// use chats_per_department::server::params::Query;
+/// let query = Query { start: 0, end: 10, department_id: None };
+/// let room = RoomView { state: State::Open, department: DepartmentView::Null, ts: Some(10), ..RoomView::EMPTY };
+/// assert!(matches_view(room, &query)); // both ends inclusive
+/// ```
+pub fn matches_view(room: RoomView<'_>, query: &Query) -> bool {
+    let Some(ts) = room.countable_ts() else {
+        return false;
+    };
+    if ts < query.start || ts > query.end {
+        return false;
+    }
+    match (room.department, &query.department_id) {
+        (_, None) => true,
+        (DepartmentView::Id(id), Some(wanted)) => id == wanted,
+        _ => false,
+    }
+}
+
+/// Counts rooms for one known query as they are read: a count per
+/// department id, plus the state of each room that has an `_id` (so a
+/// repeated room counts once). O(rooms) time; memory O(departments) for
+/// rooms without `_id`, O(identified rooms) otherwise.
+///
+/// # Example
+/// ```
+/// use chats_per_department::chart::counter::Counter;
+/// use chats_per_department::records::room::{DepartmentView, RoomSink, RoomView, State};
+/// use chats_per_department::server::params::Query;
+/// let query = Query { start: 0, end: 10, department_id: None };
+/// let mut counter = Counter::new(&query);
+/// counter.embedded("d", "Sales");
+/// let room = RoomView { id: Some("r1"), state: State::Open, department: DepartmentView::Id("d"), ts: Some(3), ..RoomView::EMPTY };
+/// counter.room(room);
+/// counter.room(RoomView { state: State::Closed, ..room }); // the same room, closed later
+/// let chart = counter.finish(None);
+/// assert_eq!((chart[0].name.as_str(), chart[0].open, chart[0].closed), ("Sales", 0, 1));
+/// ```
+#[derive(Debug)]
+pub struct Counter<'q> {
+    query: &'q Query,
+    /// Department ids counted so far, each with a slot in `counts`.
+    slot_of: IdMap<u32>,
+    null_slot: Option<u32>,
+    slot_ids: Vec<Option<String>>,
+    /// `[open, closed]` per slot.
+    counts: Vec<[u64; 2]>,
+    embedded: Departments,
+    /// Each identified room's number in `kept` (an `IdMap<u32>`, the
+    /// same map type as `slot_of`: one instantiation less in the module).
+    identified: IdMap<u32>,
+    /// The version of each identified room that counts.
+    kept: Vec<Kept>,
+}
+
+/// An identified room's newest version: its `_updatedAt`, and where it
+/// counts (slot and open/closed), if anywhere.
+#[derive(Debug, Clone, Copy)]
+struct Kept {
+    updated_at: Option<i64>,
+    counted: Option<(u32, bool)>,
+}
+
+impl<'q> Counter<'q> {
+    /// A counter for `query`.
+    pub fn new(query: &'q Query) -> Self {
+        Counter {
+            query,
+            slot_of: IdMap::default(),
+            null_slot: None,
+            slot_ids: Vec::new(),
+            counts: Vec::new(),
+            embedded: Departments::default(),
+            identified: IdMap::default(),
+            kept: Vec::new(),
+        }
+    }
+
+    /// The counts by name, with names from `listed` or, without a list,
+    /// from the rooms' embedded departments.
+    pub fn finish(mut self, listed: Option<&Departments>) -> Vec<DepartmentCount> {
+        for kept in std::mem::take(&mut self.kept) {
+            if let Some((slot, open)) = kept.counted {
+                self.counts[slot as usize][usize::from(!open)] += 1;
+            }
+        }
+        let departments = listed.unwrap_or(&self.embedded);
+        let mut totals = Totals::default();
+        for (id, [open, closed]) in self.slot_ids.iter().zip(&self.counts) {
+            let key = id.as_deref().and_then(|id| departments.key_of_id(id)).unwrap_or(UNDEFINED_KEY);
+            totals.add(key, *open, *closed);
+        }
+        totals.into_counts()
+    }
+
+    /// The slot of the department a matching room counts under.
+    fn slot(&mut self, department: DepartmentView<'_>) -> u32 {
+        let existing = match department {
+            DepartmentView::Id(id) => self.slot_of.get(id).copied(),
+            _ => self.null_slot,
+        };
+        if let Some(slot) = existing {
+            return slot;
+        }
+        let slot = self.counts.len() as u32;
+        match department {
+            DepartmentView::Id(id) => {
+                self.slot_of.insert(id.to_owned(), slot);
+                self.slot_ids.push(Some(id.to_owned()));
+            }
+            _ => {
+                self.null_slot = Some(slot);
+                self.slot_ids.push(None);
+            }
+        }
+        self.counts.push([0, 0]);
+        slot
+    }
+}
+
+impl RoomSink for Counter<'_> {
+    fn room(&mut self, room: RoomView<'_>) {
+        let counted = matches_view(room, self.query).then(|| (self.slot(room.department), room.state == State::Open));
+        let Some(id) = room.id else {
+            if let Some((slot, open)) = counted {
+                self.counts[slot as usize][usize::from(!open)] += 1;
+            }
+            return;
+        };
+        let incoming = Kept { updated_at: room.updated_at, counted };
+        match self.identified.get(id) {
+            // Newer or equal replaces (a tie: the later record wins).
+            Some(&at) => {
+                let kept = &mut self.kept[at as usize];
+                if incoming.updated_at >= kept.updated_at {
+                    *kept = incoming;
+                }
+            }
+            None => {
+                self.identified.insert(id.to_owned(), self.kept.len() as u32);
+                self.kept.push(incoming);
+            }
+        }
+    }
+
+    fn embedded(&mut self, id: &str, key: &str) {
+        self.embedded.insert_missing(id, key);
+    }
+
+    fn reset(&mut self) {
+        *self = Counter::new(self.query);
+    }
+}
+
+/// Open and closed counts per body key, merged by name (the library's rule
+/// for groups that share a name) and listed in name order.
+///
+/// # Example
+/// ```
+/// use chats_per_department::chart::counter::Totals;
+/// let mut totals = Totals::default();
+/// totals.add("Sales", 1, 0);
+/// totals.add("Sales", 0, 2);
+/// let counts = totals.into_counts();
+/// assert_eq!((counts[0].open, counts[0].closed), (1, 2));
+/// ```
+#[derive(Debug, Default)]
+pub struct Totals<'a> {
+    by_name: BTreeMap<&'a str, (u64, u64)>,
+}
+
+impl<'a> Totals<'a> {
+    /// Adds counts under `name`.
+    pub fn add(&mut self, name: &'a str, open: u64, closed: u64) {
+        let entry = self.by_name.entry(name).or_default();
+        entry.0 += open;
+        entry.1 += closed;
+    }
+
+    /// The counts, by name; names whose counts are all zero are left out.
+    pub fn into_counts(self) -> Vec<DepartmentCount> {
+        self.by_name
+            .into_iter()
+            .filter(|(_, (open, closed))| open + closed > 0)
+            .map(|(name, (open, closed))| DepartmentCount { name: name.to_owned(), open, closed })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::department::DepartmentFields;
+    use crate::records::field::Field;
+
+    fn room(id: Option<&'static str>, updated_at: Option<i64>, state: State, department: &'static str, ts: i64) -> RoomView<'static> {
+        RoomView { id, updated_at, state, department: DepartmentView::Id(department), ts: Some(ts) }
+    }
+
+    fn departments(pairs: &[(&str, &str)]) -> Departments {
+        let records: Vec<DepartmentFields> =
+            pairs.iter().map(|(id, name)| DepartmentFields { id: Field::Text((*id).into()), name: Field::Text((*name).into()) }).collect();
+        Departments::from_records(&records).unwrap()
+    }
+
+    fn count(rooms: &[RoomView<'_>], table: &Departments, query: &Query) -> Vec<DepartmentCount> {
+        let mut counter = Counter::new(query);
+        for &r in rooms {
+            counter.room(r);
+        }
+        counter.finish(Some(table))
+    }
+
+    fn all(start: i64, end: i64) -> Query {
+        Query { start, end, department_id: None }
+    }
+
+    #[test]
+    fn same_name_departments_add_up() {
+        let table = departments(&[("a", "Sales"), ("b", "Sales")]);
+        let rooms = [room(None, None, State::Open, "a", 1), room(None, None, State::Open, "b", 1), room(None, None, State::Closed, "b", 1)];
+        assert_eq!(count(&rooms, &table, &all(0, 1)), vec![DepartmentCount { name: "Sales".into(), open: 2, closed: 1 }]);
+    }
+
+    #[test]
+    fn filter_and_range() {
+        let table = departments(&[("a", "A"), ("b", "B")]);
+        let rooms =
+            [room(None, None, State::Open, "a", 0), room(None, None, State::Open, "b", 5), room(None, None, State::Closed, "a", 11)];
+        let only_a = Query { start: 0, end: 10, department_id: Some("a".into()) };
+        assert_eq!(count(&rooms, &table, &only_a), vec![DepartmentCount { name: "A".into(), open: 1, closed: 0 }]);
+        assert!(count(&rooms, &table, &all(10, 0)).is_empty());
+    }
+
+    #[test]
+    fn absent_department_id_never_counts() {
+        let rooms = [RoomView { state: State::Open, ts: Some(0), ..RoomView::EMPTY }];
+        assert!(count(&rooms, &Departments::default(), &all(0, 0)).is_empty());
+    }
+
+    #[test]
+    fn a_room_counts_once_in_its_newest_version() {
+        let table = departments(&[("a", "A"), ("b", "B")]);
+        let rooms = [
+            room(Some("r"), Some(5), State::Open, "a", 1),
+            room(Some("r"), Some(9), State::Closed, "b", 1), // transferred and closed
+            room(Some("r"), Some(7), State::Open, "a", 1),   // a stale copy arriving late
+            room(Some("s"), None, State::Open, "a", 1),
+            room(Some("s"), None, State::Closed, "a", 1), // tie: the later wins
+        ];
+        assert_eq!(
+            count(&rooms, &table, &all(0, 1)),
+            vec![DepartmentCount { name: "A".into(), open: 0, closed: 1 }, DepartmentCount { name: "B".into(), open: 0, closed: 1 }]
+        );
+    }
+}

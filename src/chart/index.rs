@@ -1,0 +1,495 @@
+//! `ChatIndex`: rooms loaded once, kept current as they change, and the
+//! chart re-queried in microseconds.
+//!
+//! A dashboard recomputes the chart on every move of a date picker. A scan
+//! of a million rooms per move is too slow, so rooms are stored the way the
+//! query reads them: one sorted column of creation times per department
+//! (see [`Column`](crate::chart::column::Column)). A query is two short
+//! searches per department: O(departments × log rooms).
+//!
+//! Rooms are identified by `_id` ([`RoomIds`]): a room already held is
+//! replaced by a version whose `_updatedAt` is newer or equal (equal: the
+//! later one wins) and a stale version is ignored, so pages that overlap or
+//! arrive late never count a room twice. Rooms without `_id` cannot be told
+//! apart and are simply added. [`ChatIndex::remove`] forgets rooms.
+//!
+//! Every change goes through a [`Page`]: records are read into it first,
+//! and only a page read without error is applied, in one step that cannot
+//! fail. So a bad page (in `add` or a stream) leaves the index exactly as it
+//! was, replacements included.
+
+use crate::chart::body::{Body, DepartmentCount};
+use crate::chart::column::Column;
+use crate::chart::respond::{checked, data_failure};
+use crate::chart::room_ids::{Held, RoomIds};
+use crate::records::department::{Departments, IdMap};
+use crate::records::field::{DataError, DepartmentRef, DepartmentView};
+use crate::records::json_input::{read_room_record, read_rooms_into};
+use crate::records::room::{RoomSink, RoomView, State};
+use crate::records::stream::RecordSplitter;
+use crate::server::failure::ErrorType;
+use crate::server::params::{Params, Query};
+use crate::server::zone::LocalZone;
+use std::collections::BTreeMap;
+use std::mem::size_of;
+
+/// Rooms indexed for repeated chart queries; answers exactly what
+/// [`respond`](crate::chart::respond::respond) answers for the rooms held.
+///
+/// # Example
+/// ```
+/// use chats_per_department::{ChatIndex, Params, Utc};
+/// let mut index = ChatIndex::new(None);
+/// index.add_json(br#"[{"_id":"r1","_updatedAt":1,"t":"l","open":true,"departmentId":"d","department":{"_id":"d","name":"Sales"},"ts":"2020-09-10T00:00:00Z"}]"#, &Utc).unwrap();
+/// // The same room, closed later: it replaces the open version.
+/// index.add_json(br#"{"rooms":[{"_id":"r1","_updatedAt":2,"t":"l","departmentId":"d","ts":"2020-09-10T00:00:00Z"}]}"#, &Utc).unwrap();
+/// let body = index.query(&Params::from_pairs([("start", "2020-09-01"), ("end", "2020-10-01")]), &Utc);
+/// assert_eq!(body.to_json(), r#"{"Sales":{"open":0,"closed":1},"success":true}"#);
+/// assert_eq!(index.size(), 1);
+/// ```
+#[derive(Debug, Default)]
+pub struct ChatIndex {
+    /// The departments list given at construction, if any.
+    listed: Option<Departments>,
+    /// A bad departments list: reported by every query, after the params.
+    listed_error: Option<DataError>,
+    /// Names from rooms' embedded `department` objects (used without a list).
+    embedded: Departments,
+    /// One entry per distinct `departmentId` value seen (null included).
+    slots: Vec<Slot>,
+    slot_of: IdMap<u32>,
+    null_slot: Option<u32>,
+    /// Identified rooms: the version held of each.
+    ids: RoomIds,
+    /// Rooms without `_id`.
+    anonymous: u64,
+    /// Slots grouped by body key, in key order: rebuilt when slots or
+    /// names change, so a query only sums and writes.
+    groups: Option<Vec<Group>>,
+    /// Which group each slot belongs to (built with `groups`).
+    group_of_slot: Vec<u32>,
+    /// Bumped whenever `groups` is rebuilt, so callers can cache names.
+    generation: u64,
+}
+
+/// The slots whose department has one body key.
+#[derive(Debug)]
+struct Group {
+    name: String,
+    slots: Vec<u32>,
+}
+
+#[derive(Debug)]
+struct Slot {
+    department: DepartmentRef,
+    rooms: Column,
+}
+
+impl ChatIndex {
+    /// An empty index. With `departments`, names come from that list (as
+    /// the server's join); without, from rooms' embedded `department`.
+    pub fn new(departments: Option<Departments>) -> Self {
+        ChatIndex { listed: departments, ..ChatIndex::default() }
+    }
+
+    /// An index whose departments list was bad: every query (with valid
+    /// parameters) answers this error, as `chatsPerDepartment` would.
+    pub fn with_departments_error(error: DataError) -> Self {
+        ChatIndex { listed_error: Some(error), ..ChatIndex::default() }
+    }
+
+    /// Distinct rooms held, countable or not.
+    pub fn size(&self) -> u64 {
+        self.anonymous + self.ids.len() as u64
+    }
+
+    /// Bytes held by the index's rooms: columns and identities (capacity,
+    /// not just length).
+    pub fn memory_bytes(&self) -> usize {
+        self.slots.iter().map(|s| s.rooms.bytes()).sum::<usize>() + self.slots.capacity() * size_of::<Slot>() + self.ids.bytes()
+    }
+
+    /// Adds a page of rooms given as JSON (array, REST page, or NDJSON).
+    /// All or nothing: on error the index is unchanged. Returns the number
+    /// of records the page held.
+    pub fn add_json(&mut self, json: &[u8], zone: &dyn LocalZone) -> Result<usize, DataError> {
+        self.load(|page| read_rooms_into(json, zone, page))
+    }
+
+    /// Adds rooms fed one by one by `feed` (for callers that read records
+    /// themselves). All or nothing, like [`ChatIndex::add_json`].
+    pub fn load(&mut self, feed: impl FnOnce(&mut Page) -> Result<(), DataError>) -> Result<usize, DataError> {
+        let mut page = Page::default();
+        feed(&mut page)?;
+        Ok(self.apply(page))
+    }
+
+    /// Forgets the rooms with these `_id`s; returns how many were held
+    /// (unknown ids are ignored).
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::{ChatIndex, Utc};
+    /// let mut index = ChatIndex::new(None);
+    /// index.add_json(br#"[{"_id":"a","t":"l"},{"_id":"b","t":"l"}]"#, &Utc).unwrap();
+    /// assert_eq!(index.remove(["a", "nope"]), 1);
+    /// assert_eq!(index.size(), 1);
+    /// ```
+    pub fn remove<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) -> u64 {
+        let mut removed = 0;
+        for id in ids {
+            if let Some(held) = self.ids.remove(id) {
+                removed += 1;
+                if let Some((slot, value)) = held.entry {
+                    self.slots[slot as usize].rooms.remove(value);
+                }
+            }
+        }
+        removed
+    }
+
+    /// The body the server would return for `params` over the rooms held.
+    pub fn query(&mut self, params: &Params, zone: &dyn LocalZone) -> Body {
+        match self.query_groups(params, zone) {
+            Ok((_, counts)) => Body::Chart(self.named_counts(&counts)),
+            Err(failure) => failure,
+        }
+    }
+
+    /// For callers that build the body themselves (the wasm bindings build
+    /// the JavaScript object directly): validates `params` and returns the
+    /// grouping generation with `[open, closed]` per group, in the order of
+    /// [`ChatIndex::group_names`], zeros included. Errors come as the body.
+    pub fn query_groups(&mut self, params: &Params, zone: &dyn LocalZone) -> Result<(u64, Vec<u64>), Body> {
+        let listed_error = &self.listed_error;
+        let query = checked(params, zone, |query| match listed_error {
+            Some(error) => Err(data_failure(error.clone(), ErrorType::InvalidDepartments)),
+            None => Ok(query.clone()),
+        })?;
+        let counts = self.group_counts(&query);
+        Ok((self.generation, counts))
+    }
+
+    /// The body keys of the groups, in body order (current generation).
+    pub fn group_names(&mut self) -> Vec<&str> {
+        self.ensure_groups();
+        self.groups.as_deref().unwrap_or_default().iter().map(|g| g.name.as_str()).collect()
+    }
+
+    /// Merges every column's pending changes now (a query merges a column
+    /// only once its pending changes outgrow a block).
+    pub fn settle(&mut self) {
+        for slot in &mut self.slots {
+            slot.rooms.settle();
+        }
+    }
+
+    /// Starts loading a byte stream (see [`StreamLoad`]).
+    pub fn begin_stream() -> StreamLoad {
+        StreamLoad { splitter: RecordSplitter::new("rooms"), page: Page::default() }
+    }
+
+    /// Ends a stream: checks the document was complete, then applies all
+    /// its rooms at once. On error nothing is added. Returns the records
+    /// the stream held.
+    pub fn finish_stream(&mut self, stream: StreamLoad) -> Result<usize, DataError> {
+        stream.splitter.finish()?;
+        Ok(self.apply(stream.page))
+    }
+
+    fn named_counts(&mut self, counts: &[u64]) -> Vec<DepartmentCount> {
+        let groups = self.groups.as_deref().unwrap_or_default();
+        groups
+            .iter()
+            .zip(counts.chunks(2))
+            .filter(|(_, c)| c[0] + c[1] > 0)
+            .map(|(group, c)| DepartmentCount { name: group.name.clone(), open: c[0], closed: c[1] })
+            .collect()
+    }
+
+    /// `[open, closed]` per group, in group (body) order, zeros included.
+    fn group_counts(&mut self, query: &Query) -> Vec<u64> {
+        self.ensure_groups();
+        let (start, end) = (query.start, query.end);
+        let groups = self.groups.as_deref().unwrap_or_default();
+        let mut counts = vec![0u64; groups.len() * 2];
+        let slots = &mut self.slots;
+        if let Some(id) = &query.department_id {
+            if let Some(&slot) = self.slot_of.get(id.as_str()) {
+                let (open, closed) = slots[slot as usize].rooms.count(start, end);
+                let group = self.group_of_slot[slot as usize] as usize;
+                counts[group * 2] = open;
+                counts[group * 2 + 1] = closed;
+            }
+            return counts;
+        }
+        for (group, pair) in groups.iter().zip(counts.chunks_mut(2)) {
+            for &slot in &group.slots {
+                let (open, closed) = slots[slot as usize].rooms.count(start, end);
+                pair[0] += open;
+                pair[1] += closed;
+            }
+        }
+        counts
+    }
+
+    fn ensure_groups(&mut self) {
+        if self.groups.is_none() {
+            let groups = self.build_groups();
+            self.group_of_slot = vec![0; self.slots.len()];
+            for (g, group) in groups.iter().enumerate() {
+                for &slot in &group.slots {
+                    self.group_of_slot[slot as usize] = g as u32;
+                }
+            }
+            self.groups = Some(groups);
+            self.generation += 1;
+        }
+    }
+
+    fn build_groups(&self) -> Vec<Group> {
+        let departments = self.listed.as_ref().unwrap_or(&self.embedded);
+        let mut by_name: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            let key = match &slot.department {
+                DepartmentRef::Id(id) => departments.key_of_id(id),
+                _ => None,
+            };
+            by_name.entry(key.unwrap_or(crate::records::department::UNDEFINED_KEY)).or_default().push(i as u32);
+        }
+        by_name.into_iter().map(|(name, slots)| Group { name: name.to_owned(), slots }).collect()
+    }
+
+    /// Applies a page read without error: cannot fail. Returns its records.
+    fn apply(&mut self, page: Page) -> usize {
+        let Page { rooms, departments, ids, embedded, .. } = page;
+        // Page-local department numbers to slots.
+        let slot_of_department: Vec<u32> = departments.iter().map(|d| self.slot(d.view())).collect();
+        for (id, key) in &embedded {
+            if self.embedded.insert_missing(id, key) {
+                self.groups = None;
+            }
+        }
+        let records = rooms.len();
+        for room in rooms {
+            let entry = (room.department != NOT_COUNTABLE).then(|| (slot_of_department[room.department as usize], room.value));
+            let held = Held { updated_at: room.updated_at, entry };
+            let Some(id) = room.id.map(|(start, end)| &ids[start as usize..end as usize]) else {
+                self.anonymous += 1;
+                if let Some((slot, value)) = entry {
+                    self.slots[slot as usize].rooms.add(value);
+                }
+                continue;
+            };
+            match self.ids.get(id) {
+                Some(old) if held.updated_at < old.updated_at => continue, // a stale version
+                _ => {}
+            }
+            if let Some(old) = self.ids.insert(id, held) {
+                if let Some((slot, value)) = old.entry {
+                    self.slots[slot as usize].rooms.remove(value);
+                }
+            }
+            if let Some((slot, value)) = entry {
+                self.slots[slot as usize].rooms.add(value);
+            }
+        }
+        records
+    }
+
+    /// The slot of a department (absent departments are never stored).
+    fn slot(&mut self, department: DepartmentView<'_>) -> u32 {
+        let existing = match department {
+            DepartmentView::Id(id) => self.slot_of.get(id).copied(),
+            _ => self.null_slot,
+        };
+        if let Some(slot) = existing {
+            return slot;
+        }
+        let slot = self.slots.len() as u32;
+        self.groups = None;
+        match department {
+            DepartmentView::Id(id) => {
+                self.slot_of.insert(id.to_owned(), slot);
+            }
+            _ => self.null_slot = Some(slot),
+        }
+        self.slots.push(Slot { department: department.to_owned_ref(), rooms: Column::default() });
+        slot
+    }
+}
+
+/// `department` of a staged room that no query can ever count.
+const NOT_COUNTABLE: u32 = u32::MAX;
+
+/// A room read into a [`Page`], not yet applied.
+#[derive(Debug, Clone, Copy)]
+struct StagedRoom {
+    /// `_id` as a range of `Page::ids`.
+    id: Option<(u32, u32)>,
+    /// `_updatedAt`, `i64::MIN` for none (older than any date).
+    updated_at: i64,
+    /// Page-local department number, or `NOT_COUNTABLE`.
+    department: u32,
+    /// The column entry: `ts * 2 + open`.
+    value: i64,
+}
+
+/// Rooms read but not yet applied to a [`ChatIndex`]: what makes every
+/// change all or nothing.
+///
+/// # Example
+/// ```
+/// use chats_per_department::{ChatIndex, Utc};
+/// let mut index = ChatIndex::new(None);
+/// let error = index.load(|page| {
+///     chats_per_department::records::json_input::read_rooms_into(br#"[{"t":"l"},{"ts":"soon"}]"#, &Utc, page)
+/// });
+/// assert!(error.is_err());
+/// assert_eq!(index.size(), 0); // the good first room was not applied either
+/// ```
+#[derive(Debug, Default)]
+pub struct Page {
+    rooms: Vec<StagedRoom>,
+    /// Distinct department references of countable rooms.
+    departments: Vec<DepartmentRef>,
+    department_of: IdMap<u32>,
+    null_department: Option<u32>,
+    /// The page's `_id`s, end to end.
+    ids: String,
+    embedded: Vec<(String, String)>,
+}
+
+impl Page {
+    fn department(&mut self, department: DepartmentView<'_>) -> u32 {
+        let existing = match department {
+            DepartmentView::Id(id) => self.department_of.get(id).copied(),
+            _ => self.null_department,
+        };
+        if let Some(number) = existing {
+            return number;
+        }
+        let number = self.departments.len() as u32;
+        match department {
+            DepartmentView::Id(id) => {
+                self.department_of.insert(id.to_owned(), number);
+            }
+            _ => self.null_department = Some(number),
+        }
+        self.departments.push(department.to_owned_ref());
+        number
+    }
+}
+
+impl RoomSink for Page {
+    fn room(&mut self, room: RoomView<'_>) {
+        let (department, value) = match room.countable_ts() {
+            Some(ts) => (self.department(room.department), ts * 2 + i64::from(room.state == State::Open)),
+            None => (NOT_COUNTABLE, 0),
+        };
+        let id = room.id.map(|id| {
+            let start = self.ids.len() as u32;
+            self.ids.push_str(id);
+            (start, self.ids.len() as u32)
+        });
+        self.rooms.push(StagedRoom { id, updated_at: room.updated_at.unwrap_or(i64::MIN), department, value });
+    }
+
+    fn embedded(&mut self, id: &str, key: &str) {
+        self.embedded.push((id.to_owned(), key.to_owned()));
+    }
+
+    fn reset(&mut self) {
+        *self = Page::default();
+    }
+}
+
+/// A byte stream being loaded into a [`ChatIndex`]: records are parsed as
+/// chunks arrive into a [`Page`] that queries do not see, and join the
+/// index only when [`ChatIndex::finish_stream`] succeeds.
+///
+/// # Example
+/// ```
+/// use chats_per_department::{ChatIndex, Params, Utc};
+/// let mut index = ChatIndex::new(None);
+/// let mut stream = ChatIndex::begin_stream();
+/// stream.push(br#"[{"t":"l","open":true,"departmentId":null,"ts":"2020-01-0"#, &Utc).unwrap();
+/// stream.push(br#"1T00:00:00Z"}]"#, &Utc).unwrap();
+/// assert_eq!(index.finish_stream(stream).unwrap(), 1);
+/// let body = index.query(&Params::from_pairs([("start", "2020"), ("end", "2021")]), &Utc);
+/// assert_eq!(body.to_json(), r#"{"undefined":{"open":1,"closed":0},"success":true}"#);
+/// ```
+#[derive(Debug)]
+pub struct StreamLoad {
+    splitter: RecordSplitter,
+    page: Page,
+}
+
+impl StreamLoad {
+    /// Parses the records this chunk completes.
+    pub fn push(&mut self, chunk: &[u8], zone: &dyn LocalZone) -> Result<(), DataError> {
+        let page = &mut self.page;
+        self.splitter.push(chunk, &mut |record, index| read_room_record(record, index, zone, page))
+    }
+
+    /// Bytes of input held between chunks (at most one chunk and one record).
+    pub fn buffered(&self) -> usize {
+        self.splitter.buffered()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::zone::Utc;
+
+    fn params(start: &str, end: &str) -> Params {
+        Params::from_pairs([("start", start), ("end", end)])
+    }
+
+    #[test]
+    fn failed_add_changes_nothing() {
+        let mut index = ChatIndex::new(None);
+        index
+            .add_json(
+                br#"[{"_id":"x","_updatedAt":1,"t":"l","open":true,"departmentId":"a","department":{"_id":"a","name":"A"},"ts":1000}]"#,
+                &Utc,
+            )
+            .unwrap();
+        let before = index.query(&params("1970", "1971"), &Utc);
+        let bad = br#"[{"_id":"x","_updatedAt":2,"t":"l","departmentId":"a","ts":5},{"t":"l","departmentId":"b","department":{"_id":"b","name":"B"},"ts":6},{"ts":"no"}]"#;
+        let err = index.add_json(bad, &Utc).unwrap_err();
+        assert!(err.message.starts_with("rooms[2].ts is not a date"));
+        assert_eq!(index.size(), 1);
+        assert_eq!(index.query(&params("1970", "1971"), &Utc), before);
+        assert_eq!(index.slots.len(), 1);
+        assert_eq!(index.embedded.key_of_id("b"), None);
+    }
+
+    #[test]
+    fn replacements_and_removals() {
+        let mut index = ChatIndex::new(None);
+        let room = |id: &str, updated: i64, open: bool, department: &str| {
+            let open = if open { r#""open":true,"# } else { "" };
+            format!(
+                r#"{{"_id":"{id}","_updatedAt":{updated},"t":"l",{open}"departmentId":"{department}","department":{{"_id":"{department}","name":"{department}"}},"ts":10}}"#
+            )
+        };
+        let page = |rooms: &[String]| format!("[{}]", rooms.join(","));
+        index.add_json(page(&[room("a", 1, true, "S"), room("b", 1, true, "S")]).as_bytes(), &Utc).unwrap();
+        // b closes and moves to T; a stale copy of a arrives late.
+        index.add_json(page(&[room("b", 3, false, "T"), room("a", 0, false, "T")]).as_bytes(), &Utc).unwrap();
+        let all = params("1970", "1971");
+        assert_eq!(index.query(&all, &Utc).to_json(), r#"{"S":{"open":1,"closed":0},"T":{"open":0,"closed":1},"success":true}"#);
+        assert_eq!(index.remove(["a", "zzz"]), 1);
+        assert_eq!(index.size(), 1);
+        assert_eq!(index.query(&all, &Utc).to_json(), r#"{"T":{"open":0,"closed":1},"success":true}"#);
+    }
+
+    #[test]
+    fn bad_department_list_answers_after_params() {
+        let mut index = ChatIndex::with_departments_error(DataError::new("departments[0]._id is missing"));
+        assert!(index.query(&Params::from_pairs([("start", "x")]), &Utc).to_json().contains("invalid-params"));
+        assert!(index.query(&params("2020", "2021"), &Utc).to_json().contains("departments[0]._id is missing [invalid-departments]"));
+    }
+}

@@ -1,0 +1,357 @@
+//! Room identities: which rooms a [`ChatIndex`](crate::chart::index::ChatIndex)
+//! holds, by `_id`, with the version held and where it is counted.
+//!
+//! Why not a `HashMap<String, _>`: at a million rooms it costs about 90
+//! bytes per room. Rocket.Chat's ids have two shapes, Meteor's 17
+//! characters (`Random.id()`, alphanumerics) and MongoDB ObjectIds (24 hex
+//! digits); both pack losslessly into a `u128`, so the table holds fixed
+//! 32-byte records and a `u32` open-addressing slot array. Any other id is
+//! kept as text beside the records. Two different ids never share a key:
+//! packing is injective, and text ids are compared as text, so exactness
+//! never rests on a hash.
+
+/// A packed `_id`: bits 126–127 say how the rest is to be read.
+type Key = u128;
+
+const TAG_SHIFT: u32 = 126;
+/// Up to 18 characters of `[0-9A-Za-z_-]`, 6 bits each, length in bits 0–4.
+const TAG_WORD: u128 = 0;
+/// Exactly 24 lowercase hex digits, 4 bits each.
+const TAG_HEX: u128 = 1;
+/// Any other text: bits 0–31 index `texts`.
+const TAG_TEXT: u128 = 2;
+
+/// A held room: its packed id, its `_updatedAt` (`i64::MIN`: none) and,
+/// if some query can count it, its department slot and column entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Held {
+    /// `_updatedAt` in ms, `i64::MIN` when the room had none.
+    pub updated_at: i64,
+    /// `(slot, ts * 2 + open)` of the column entry, if countable.
+    pub entry: Option<(u32, i64)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    key: Key,
+    updated_at: i64,
+    entry_value: i64,
+    /// `u32::MAX`: not countable.
+    entry_slot: u32,
+}
+
+const NO_SLOT: u32 = u32::MAX;
+const EMPTY: u32 = u32::MAX;
+
+/// The identified rooms of an index.
+///
+/// # Example
+/// ```
+/// use chats_per_department::chart::room_ids::{Held, RoomIds};
+/// let mut ids = RoomIds::default();
+/// let held = Held { updated_at: 5, entry: Some((0, 42)) };
+/// assert_eq!(ids.insert("6Hq2vQmXyZ3kLp9Ab", held), None);
+/// assert_eq!(ids.get("6Hq2vQmXyZ3kLp9Ab"), Some(held));
+/// assert_eq!(ids.remove("6Hq2vQmXyZ3kLp9Ab"), Some(held));
+/// assert_eq!(ids.len(), 0);
+/// ```
+#[derive(Debug, Default)]
+pub struct RoomIds {
+    records: Vec<Record>,
+    /// Open addressing, linear probing: record numbers, `EMPTY` for free.
+    slots: Vec<u32>,
+    /// Ids of no packable shape; `None` where one was removed.
+    texts: Vec<Option<Box<str>>>,
+    free_texts: Vec<u32>,
+}
+
+impl RoomIds {
+    /// How many rooms are held.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// `true` when no room is held.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The version held for `id`.
+    pub fn get(&self, id: &str) -> Option<Held> {
+        self.find(id).map(|(_, record)| held(&self.records[record as usize]))
+    }
+
+    /// Holds `held` for `id`; returns the version it replaced.
+    pub fn insert(&mut self, id: &str, held: Held) -> Option<Held> {
+        let (entry_slot, entry_value) = held.entry.map_or((NO_SLOT, 0), |(s, v)| (s, v));
+        if let Some((_, record)) = self.find(id) {
+            let record = &mut self.records[record as usize];
+            let old = self::held(record);
+            record.updated_at = held.updated_at;
+            record.entry_slot = entry_slot;
+            record.entry_value = entry_value;
+            return Some(old);
+        }
+        if (self.records.len() + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        let key = match pack(id) {
+            Some(key) => key,
+            None => {
+                let text = Some(Box::from(id));
+                let at = match self.free_texts.pop() {
+                    Some(at) => {
+                        self.texts[at as usize] = text;
+                        at
+                    }
+                    None => {
+                        self.texts.push(text);
+                        (self.texts.len() - 1) as u32
+                    }
+                };
+                (TAG_TEXT << TAG_SHIFT) | u128::from(at)
+            }
+        };
+        let number = self.records.len() as u32;
+        self.records.push(Record { key, updated_at: held.updated_at, entry_value, entry_slot });
+        let mut at = self.home(self.hash_key(key));
+        while self.slots[at] != EMPTY {
+            at = (at + 1) & (self.slots.len() - 1);
+        }
+        self.slots[at] = number;
+        None
+    }
+
+    /// Forgets `id`; returns the version that was held.
+    pub fn remove(&mut self, id: &str) -> Option<Held> {
+        let (at, number) = self.find(id)?;
+        let removed = self.records[number as usize];
+        self.vacate(at);
+        if removed.key >> TAG_SHIFT == TAG_TEXT {
+            let text = removed.key as u32;
+            self.texts[text as usize] = None;
+            self.free_texts.push(text);
+        }
+        // Keep records dense: the last one takes the removed one's place.
+        let last = (self.records.len() - 1) as u32;
+        if number != last {
+            let moved = self.records[last as usize];
+            let moved_at = self.slot_of_record(moved.key, last);
+            self.slots[moved_at] = number;
+        }
+        self.records.swap_remove(number as usize);
+        Some(held(&removed))
+    }
+
+    /// Bytes held (capacities).
+    pub fn bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.records.capacity() * size_of::<Record>()
+            + self.slots.capacity() * size_of::<u32>()
+            + self.texts.capacity() * size_of::<Option<Box<str>>>()
+            + self.texts.iter().flatten().map(|t| t.len()).sum::<usize>()
+            + self.free_texts.capacity() * size_of::<u32>()
+    }
+
+    /// Every held version (in no particular order).
+    pub fn values(&self) -> impl Iterator<Item = Held> + '_ {
+        self.records.iter().map(held)
+    }
+
+    fn home(&self, hash: u64) -> usize {
+        (hash as usize) & (self.slots.len() - 1)
+    }
+
+    /// `(slot position, record number)` of `id`.
+    fn find(&self, id: &str) -> Option<(usize, u32)> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let key = pack(id);
+        let mut at = self.home(key.map_or_else(|| hash_text(id), mix));
+        loop {
+            let number = self.slots[at];
+            if number == EMPTY {
+                return None;
+            }
+            let record = &self.records[number as usize];
+            let same = match key {
+                Some(key) => record.key == key,
+                None => record.key >> TAG_SHIFT == TAG_TEXT && self.texts[record.key as u32 as usize].as_deref() == Some(id),
+            };
+            if same {
+                return Some((at, number));
+            }
+            at = (at + 1) & (self.slots.len() - 1);
+        }
+    }
+
+    /// The slot position holding record `number` (whose key is `key`).
+    fn slot_of_record(&self, key: Key, number: u32) -> usize {
+        let mut at = self.home(self.hash_key(key));
+        while self.slots[at] != number {
+            at = (at + 1) & (self.slots.len() - 1);
+        }
+        at
+    }
+
+    fn hash_key(&self, key: Key) -> u64 {
+        match key >> TAG_SHIFT {
+            TAG_TEXT => hash_text(self.texts[key as u32 as usize].as_deref().unwrap_or("")),
+            _ => mix(key),
+        }
+    }
+
+    /// Empties slot `at`, shifting later members of its run back (linear
+    /// probing's deletion, which needs no tombstones).
+    fn vacate(&mut self, mut at: usize) {
+        let mask = self.slots.len() - 1;
+        self.slots[at] = EMPTY;
+        let mut next = (at + 1) & mask;
+        while self.slots[next] != EMPTY {
+            let number = self.slots[next];
+            let home = self.home(self.hash_key(self.records[number as usize].key));
+            // Move it back if its home is not within (at, next].
+            let distance_home = next.wrapping_sub(home) & mask;
+            let distance_at = next.wrapping_sub(at) & mask;
+            if distance_home >= distance_at {
+                self.slots[at] = number;
+                self.slots[next] = EMPTY;
+                at = next;
+            }
+            next = (next + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(16);
+        self.slots = vec![EMPTY; size];
+        for number in 0..self.records.len() {
+            let mut at = self.home(self.hash_key(self.records[number].key));
+            while self.slots[at] != EMPTY {
+                at = (at + 1) & (size - 1);
+            }
+            self.slots[at] = number as u32;
+        }
+    }
+}
+
+fn held(record: &Record) -> Held {
+    let entry = (record.entry_slot != NO_SLOT).then_some((record.entry_slot, record.entry_value));
+    Held { updated_at: record.updated_at, entry }
+}
+
+/// FNV-1a with a final mix (linear probing wants the low bits spread).
+fn hash_text(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in text.as_bytes() {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    hash ^= hash >> 29;
+    hash = hash.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash ^ (hash >> 32)
+}
+
+/// A packed key's hash: the two halves folded and mixed (SplitMix64's finaliser).
+fn mix(key: Key) -> u64 {
+    let mut hash = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+    hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^ (hash >> 31)
+}
+
+/// The 64 characters a word id packs, 6 bits each (`pack` computes the
+/// position arithmetically; `unpack` reads it here).
+#[cfg(test)]
+const WORD_DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
+
+/// The packed key of an id of a packable shape.
+fn pack(id: &str) -> Option<Key> {
+    let bytes = id.as_bytes();
+    if bytes.len() == 24 && bytes.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)) {
+        let mut key: u128 = 0;
+        for &b in bytes {
+            let nibble = if b.is_ascii_digit() { b - b'0' } else { b - b'a' + 10 };
+            key = (key << 4) | u128::from(nibble);
+        }
+        return Some((TAG_HEX << TAG_SHIFT) | key);
+    }
+    if bytes.len() > 18 {
+        return None;
+    }
+    let mut key: u128 = 0;
+    for &b in bytes {
+        // The position of `b` in `WORD_DIGITS`.
+        let digit = match b {
+            b'0'..=b'9' => b - b'0',
+            b'A'..=b'Z' => b - b'A' + 10,
+            b'a'..=b'z' => b - b'a' + 36,
+            b'_' => 62,
+            b'-' => 63,
+            _ => return None,
+        };
+        key = (key << 6) | u128::from(digit);
+    }
+    Some((TAG_WORD << TAG_SHIFT) | (key << 5) | bytes.len() as u128)
+}
+
+/// The id text of a packed key (not for `TAG_TEXT`).
+#[cfg(test)]
+fn unpack(key: Key) -> String {
+    if key >> TAG_SHIFT == TAG_HEX {
+        return (0..24).rev().map(|i| char::from(b"0123456789abcdef"[((key >> (i * 4)) & 15) as usize])).collect();
+    }
+    let len = (key & 31) as usize;
+    let digits = key >> 5;
+    (0..len).rev().map(|i| char::from(WORD_DIGITS[((digits >> (i * 6)) & 63) as usize])).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn packing_round_trips_and_never_merges_ids() {
+        for id in ["", "a", "6Hq2vQmXyZ3kLp9Ab", "507f1f77bcf86cd799439011", "0", "00", "-_", "zzzzzzzzzzzzzzzzzz"] {
+            let key = pack(id).unwrap();
+            assert_eq!(unpack(key), id);
+        }
+        // Same digits, other lengths or shapes: other keys.
+        assert_ne!(pack("0"), pack("00"));
+        assert_ne!(pack("507f1f77bcf86cd799439011"), pack("507F1F77BCF86CD799439011"));
+        for id in ["with space", "ünï", "1234567890123456789", "a.b"] {
+            assert_eq!(pack(id), None, "{id}");
+        }
+    }
+
+    #[test]
+    fn behaves_like_a_map_under_random_operations() {
+        let mut ids = RoomIds::default();
+        let mut model: HashMap<String, Held> = HashMap::new();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let shapes = |n: u64| match n % 4 {
+            0 => format!("{:024x}", n % 300),
+            1 => format!("id{}", n % 300),
+            2 => format!("odd id {}", n % 300),
+            _ => format!("{}", n % 300),
+        };
+        for step in 0..60_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let id = shapes(x >> 8);
+            let held = Held { updated_at: step, entry: (!x.is_multiple_of(3)).then_some(((x % 7) as u32, step * 2)) };
+            match x % 5 {
+                0 | 1 => assert_eq!(ids.remove(&id), model.remove(&id), "remove {id}"),
+                _ => assert_eq!(ids.insert(&id, held), model.insert(id.clone(), held), "insert {id}"),
+            }
+            assert_eq!(ids.len(), model.len());
+            if step % 997 == 0 {
+                for (id, held) in &model {
+                    assert_eq!(ids.get(id), Some(*held));
+                }
+            }
+        }
+    }
+}
