@@ -6,7 +6,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -108,4 +108,19 @@ test('arethetypeswrong: no problem in any resolution', () => {
   const out = run(bin('attw'), [tarball, '--format', 'table-flipped', '--exclude-entrypoints', './chats_per_department_bg.wasm', './web']);
   assert.doesNotMatch(out, /❌|💀|⚠️|🐛|🥴|🎭|❗️|🚭|🕵/u, out);
   assert.match(out, /No problems found/, out);
+});
+
+test('every ```js block of the README runs as written (Node, installed package)', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+  assert.ok(blocks.length >= 2, 'the README has runnable examples');
+  blocks.forEach((code, i) => {
+    const file = join(work, `readme-${i}.mjs`);
+    writeFileSync(file, code);
+    try {
+      run('node', [file]);
+    } catch (e) {
+      assert.fail(`README block ${i} failed:\n${code}\n${e.stderr}`);
+    }
+  });
 });
