@@ -17,8 +17,8 @@
 //! Departments come out sorted by name (Unicode code point order).
 
 use crate::chart::body::DepartmentCount;
-use crate::records::department::{Departments, IdMap, UNDEFINED_KEY};
-use crate::records::field::DepartmentView;
+use crate::records::department::{DepartmentNumbers, Departments, IdMap, UNDEFINED_KEY};
+use crate::records::field::{DepartmentRef, DepartmentView};
 use crate::records::room::{RoomSink, RoomView, State};
 use crate::server::params::Query;
 use std::collections::BTreeMap;
@@ -72,10 +72,8 @@ pub fn matches_view(room: RoomView<'_>, query: &Query) -> bool {
 #[derive(Debug)]
 pub struct Counter<'q> {
     query: &'q Query,
-    /// Department ids counted so far, each with a slot in `counts`.
-    slot_of: IdMap<u32>,
-    null_slot: Option<u32>,
-    slot_ids: Vec<Option<String>>,
+    /// Departments counted so far, each with a slot in `counts`.
+    slots: DepartmentNumbers,
     /// `[open, closed]` per slot.
     counts: Vec<[u64; 2]>,
     embedded: Departments,
@@ -99,9 +97,7 @@ impl<'q> Counter<'q> {
     pub fn new(query: &'q Query) -> Self {
         Counter {
             query,
-            slot_of: IdMap::default(),
-            null_slot: None,
-            slot_ids: Vec::new(),
+            slots: DepartmentNumbers::default(),
             counts: Vec::new(),
             embedded: Departments::default(),
             identified: IdMap::default(),
@@ -119,8 +115,12 @@ impl<'q> Counter<'q> {
         }
         let departments = listed.unwrap_or(&self.embedded);
         let mut totals = Totals::default();
-        for (id, [open, closed]) in self.slot_ids.iter().zip(&self.counts) {
-            let key = id.as_deref().and_then(|id| departments.key_of_id(id)).unwrap_or(UNDEFINED_KEY);
+        for (department, [open, closed]) in self.slots.refs().iter().zip(&self.counts) {
+            let key = match department {
+                DepartmentRef::Id(id) => departments.key_of_id(id),
+                _ => None,
+            };
+            let key = key.unwrap_or(UNDEFINED_KEY);
             totals.add(key, *open, *closed);
         }
         totals.into_counts()
@@ -128,25 +128,10 @@ impl<'q> Counter<'q> {
 
     /// The slot of the department a matching room counts under.
     fn slot(&mut self, department: DepartmentView<'_>) -> u32 {
-        let existing = match department {
-            DepartmentView::Id(id) => self.slot_of.get(id).copied(),
-            _ => self.null_slot,
-        };
-        if let Some(slot) = existing {
-            return slot;
+        let slot = self.slots.number(department);
+        if slot as usize == self.counts.len() {
+            self.counts.push([0, 0]);
         }
-        let slot = self.counts.len() as u32;
-        match department {
-            DepartmentView::Id(id) => {
-                self.slot_of.insert(id.to_owned(), slot);
-                self.slot_ids.push(Some(id.to_owned()));
-            }
-            _ => {
-                self.null_slot = Some(slot);
-                self.slot_ids.push(None);
-            }
-        }
-        self.counts.push([0, 0]);
         slot
     }
 }

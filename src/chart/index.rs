@@ -22,7 +22,7 @@ use crate::chart::body::{Body, DepartmentCount};
 use crate::chart::column::Column;
 use crate::chart::respond::{checked, data_failure};
 use crate::chart::room_ids::{Held, RoomIds};
-use crate::records::department::{Departments, IdMap};
+use crate::records::department::{DepartmentNumbers, Departments};
 use crate::records::field::{DataError, DepartmentRef, DepartmentView};
 use crate::records::json_input::{read_room_record, read_rooms_into};
 use crate::records::room::{RoomSink, RoomView, State};
@@ -55,10 +55,10 @@ pub struct ChatIndex {
     listed_error: Option<DataError>,
     /// Names from rooms' embedded `department` objects (used without a list).
     embedded: Departments,
-    /// One entry per distinct `departmentId` value seen (null included).
+    /// One entry per distinct `departmentId` value seen (null included),
+    /// numbered by `numbers`.
     slots: Vec<Slot>,
-    slot_of: IdMap<u32>,
-    null_slot: Option<u32>,
+    numbers: DepartmentNumbers,
     /// Identified rooms: the version held of each.
     ids: RoomIds,
     /// Rooms without `_id`.
@@ -215,7 +215,7 @@ impl ChatIndex {
         let mut counts = vec![0u64; groups.len() * 2];
         let slots = &mut self.slots;
         if let Some(id) = &query.department_id {
-            if let Some(&slot) = self.slot_of.get(id.as_str()) {
+            if let Some(slot) = self.numbers.get(DepartmentView::Id(id)) {
                 let (open, closed) = slots[slot as usize].rooms.count(start, end);
                 let group = self.group_of_slot[slot as usize] as usize;
                 counts[group * 2] = open;
@@ -264,7 +264,7 @@ impl ChatIndex {
     fn apply(&mut self, page: Page) -> usize {
         let Page { rooms, departments, ids, embedded, .. } = page;
         // Page-local department numbers to slots.
-        let slot_of_department: Vec<u32> = departments.iter().map(|d| self.slot(d.view())).collect();
+        let slot_of_department: Vec<u32> = departments.refs().iter().map(|d| self.slot(d.view())).collect();
         for (id, key) in &embedded {
             if self.embedded.insert_missing(id, key) {
                 self.groups = None;
@@ -299,22 +299,11 @@ impl ChatIndex {
 
     /// The slot of a department (absent departments are never stored).
     fn slot(&mut self, department: DepartmentView<'_>) -> u32 {
-        let existing = match department {
-            DepartmentView::Id(id) => self.slot_of.get(id).copied(),
-            _ => self.null_slot,
-        };
-        if let Some(slot) = existing {
-            return slot;
+        let slot = self.numbers.number(department);
+        if slot as usize == self.slots.len() {
+            self.groups = None;
+            self.slots.push(Slot { department: department.to_owned_ref(), rooms: Column::default() });
         }
-        let slot = self.slots.len() as u32;
-        self.groups = None;
-        match department {
-            DepartmentView::Id(id) => {
-                self.slot_of.insert(id.to_owned(), slot);
-            }
-            _ => self.null_slot = Some(slot),
-        }
-        self.slots.push(Slot { department: department.to_owned_ref(), rooms: Column::default() });
         slot
     }
 }
@@ -351,40 +340,17 @@ struct StagedRoom {
 #[derive(Debug, Default)]
 pub struct Page {
     rooms: Vec<StagedRoom>,
-    /// Distinct department references of countable rooms.
-    departments: Vec<DepartmentRef>,
-    department_of: IdMap<u32>,
-    null_department: Option<u32>,
+    /// Distinct departments of countable rooms.
+    departments: DepartmentNumbers,
     /// The page's `_id`s, end to end.
     ids: String,
     embedded: Vec<(String, String)>,
 }
 
-impl Page {
-    fn department(&mut self, department: DepartmentView<'_>) -> u32 {
-        let existing = match department {
-            DepartmentView::Id(id) => self.department_of.get(id).copied(),
-            _ => self.null_department,
-        };
-        if let Some(number) = existing {
-            return number;
-        }
-        let number = self.departments.len() as u32;
-        match department {
-            DepartmentView::Id(id) => {
-                self.department_of.insert(id.to_owned(), number);
-            }
-            _ => self.null_department = Some(number),
-        }
-        self.departments.push(department.to_owned_ref());
-        number
-    }
-}
-
 impl RoomSink for Page {
     fn room(&mut self, room: RoomView<'_>) {
         let (department, value) = match room.countable_ts() {
-            Some(ts) => (self.department(room.department), ts * 2 + i64::from(room.state == State::Open)),
+            Some(ts) => (self.departments.number(room.department), ts * 2 + i64::from(room.state == State::Open)),
             None => (NOT_COUNTABLE, 0),
         };
         let id = room.id.map(|id| {

@@ -6,7 +6,7 @@
 //! department without a name, both give the key `"undefined"` (JavaScript's
 //! `String(undefined)`); a `null` name gives `"null"`.
 
-use crate::records::field::{DataError, DepartmentRef, Field};
+use crate::records::field::{DataError, DepartmentRef, DepartmentView, Field};
 use std::collections::HashMap;
 
 /// FNV-1a: department ids are short and looked up once per room on the hot
@@ -190,6 +190,58 @@ fn entry(record: &DepartmentFields) -> Result<(String, String), String> {
         _ => return Err("name is not a string or null".into()),
     };
     Ok((id, body_key(name).to_owned()))
+}
+
+/// Dense numbers for the departments rooms point at (each id, and `null`),
+/// in order of first appearance: how counters, pages and the index keep
+/// one slot per department.
+///
+/// # Example
+/// ```
+/// use chats_per_department::records::department::DepartmentNumbers;
+/// use chats_per_department::records::field::{DepartmentRef, DepartmentView};
+/// let mut numbers = DepartmentNumbers::default();
+/// assert_eq!(numbers.number(DepartmentView::Id("d")), 0);
+/// assert_eq!(numbers.number(DepartmentView::Null), 1);
+/// assert_eq!(numbers.number(DepartmentView::Id("d")), 0);
+/// assert_eq!(numbers.refs()[1], DepartmentRef::Null);
+/// ```
+#[derive(Debug, Default)]
+pub struct DepartmentNumbers {
+    of_id: IdMap<u32>,
+    null: Option<u32>,
+    refs: Vec<DepartmentRef>,
+}
+
+impl DepartmentNumbers {
+    /// The number of `department`, assigning the next one if it is new.
+    pub fn number(&mut self, department: DepartmentView<'_>) -> u32 {
+        if let Some(number) = self.get(department) {
+            return number;
+        }
+        let number = self.refs.len() as u32;
+        match department {
+            DepartmentView::Id(id) => {
+                self.of_id.insert(id.to_owned(), number);
+            }
+            _ => self.null = Some(number),
+        }
+        self.refs.push(department.to_owned_ref());
+        number
+    }
+
+    /// The number of `department`, if it has one.
+    pub fn get(&self, department: DepartmentView<'_>) -> Option<u32> {
+        match department {
+            DepartmentView::Id(id) => self.of_id.get(id).copied(),
+            _ => self.null,
+        }
+    }
+
+    /// The departments, by number.
+    pub fn refs(&self) -> &[DepartmentRef] {
+        &self.refs
+    }
 }
 
 #[cfg(test)]
