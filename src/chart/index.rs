@@ -21,7 +21,7 @@
 use crate::chart::body::{Body, DepartmentCount};
 use crate::chart::column::Column;
 use crate::chart::respond::{checked, data_failure};
-use crate::chart::room_ids::{Held, RoomIds};
+use crate::chart::room_ids::{Held, Offer, RoomIds};
 use crate::records::department::{DepartmentNumbers, Departments};
 use crate::records::field::{DataError, DepartmentRef, DepartmentView};
 use crate::records::json_input::{read_room_record, read_rooms_into};
@@ -265,10 +265,8 @@ impl ChatIndex {
         let Page { rooms, departments, ids, embedded, .. } = page;
         // Page-local department numbers to slots.
         let slot_of_department: Vec<u32> = departments.refs().iter().map(|d| self.slot(d.view())).collect();
-        for (id, key) in &embedded {
-            if self.embedded.insert_missing(id, key) {
-                self.groups = None;
-            }
+        if self.embedded.merge_missing(embedded) {
+            self.groups = None;
         }
         let records = rooms.len();
         for room in rooms {
@@ -281,14 +279,10 @@ impl ChatIndex {
                 }
                 continue;
             };
-            match self.ids.get(id) {
-                Some(old) if held.updated_at < old.updated_at => continue, // a stale version
-                _ => {}
-            }
-            if let Some(old) = self.ids.insert(id, held) {
-                if let Some((slot, value)) = old.entry {
-                    self.slots[slot as usize].rooms.remove(value);
-                }
+            match self.ids.offer(id, held) {
+                Offer::Stale => continue,
+                Offer::Replaced(Held { entry: Some((slot, value)), .. }) => self.slots[slot as usize].rooms.remove(value),
+                Offer::Replaced(_) | Offer::Added => {}
             }
             if let Some((slot, value)) = entry {
                 self.slots[slot as usize].rooms.add(value);
@@ -344,7 +338,8 @@ pub struct Page {
     departments: DepartmentNumbers,
     /// The page's `_id`s, end to end.
     ids: String,
-    embedded: Vec<(String, String)>,
+    /// Embedded department names, the first per id (as the index keeps them).
+    embedded: Departments,
 }
 
 impl RoomSink for Page {
@@ -362,7 +357,7 @@ impl RoomSink for Page {
     }
 
     fn embedded(&mut self, id: &str, key: &str) {
-        self.embedded.push((id.to_owned(), key.to_owned()));
+        self.embedded.insert_missing(id, key);
     }
 
     fn reset(&mut self) {

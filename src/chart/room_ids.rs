@@ -21,6 +21,17 @@ const TAG_HEX: u128 = 1;
 /// Any other text: bits 0–31 index `texts`.
 const TAG_TEXT: u128 = 2;
 
+/// What [`RoomIds::offer`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    /// The id was not held; now it is.
+    Added,
+    /// The version held was replaced; here it is.
+    Replaced(Held),
+    /// The version held is newer: nothing changed.
+    Stale,
+}
+
 /// A held room: its packed id, its `_updatedAt` (`i64::MIN`: none) and,
 /// if some query can count it, its department slot and column entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,15 +94,50 @@ impl RoomIds {
 
     /// Holds `held` for `id`; returns the version it replaced.
     pub fn insert(&mut self, id: &str, held: Held) -> Option<Held> {
-        let (entry_slot, entry_value) = held.entry.map_or((NO_SLOT, 0), |(s, v)| (s, v));
-        if let Some((_, record)) = self.find(id) {
-            let record = &mut self.records[record as usize];
-            let old = self::held(record);
-            record.updated_at = held.updated_at;
-            record.entry_slot = entry_slot;
-            record.entry_value = entry_value;
-            return Some(old);
+        match self.find(id) {
+            Some((_, number)) => Some(self.overwrite(number, held)),
+            None => {
+                self.append(id, held);
+                None
+            }
         }
+    }
+
+    /// Holds `held` for `id` unless the version held is newer (the index's
+    /// rule: newer or equal replaces, older is ignored), with one lookup.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::chart::room_ids::{Held, Offer, RoomIds};
+    /// let mut ids = RoomIds::default();
+    /// let v = |updated_at| Held { updated_at, entry: None };
+    /// assert_eq!(ids.offer("a", v(2)), Offer::Added);
+    /// assert_eq!(ids.offer("a", v(1)), Offer::Stale);
+    /// assert_eq!(ids.offer("a", v(2)), Offer::Replaced(v(2)));
+    /// ```
+    pub fn offer(&mut self, id: &str, held: Held) -> Offer {
+        match self.find(id) {
+            Some((_, number)) if held.updated_at < self.records[number as usize].updated_at => Offer::Stale,
+            Some((_, number)) => Offer::Replaced(self.overwrite(number, held)),
+            None => {
+                self.append(id, held);
+                Offer::Added
+            }
+        }
+    }
+
+    /// Puts `held` in record `number`; returns what it held.
+    fn overwrite(&mut self, number: u32, held: Held) -> Held {
+        let record = &mut self.records[number as usize];
+        let old = self::held(record);
+        record.updated_at = held.updated_at;
+        (record.entry_slot, record.entry_value) = held.entry.map_or((NO_SLOT, 0), |(s, v)| (s, v));
+        old
+    }
+
+    /// Adds a record for `id`, which is not held.
+    fn append(&mut self, id: &str, held: Held) {
+        let (entry_slot, entry_value) = held.entry.map_or((NO_SLOT, 0), |(s, v)| (s, v));
         if (self.records.len() + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
@@ -119,7 +165,6 @@ impl RoomIds {
             at = (at + 1) & (self.slots.len() - 1);
         }
         self.slots[at] = number;
-        None
     }
 
     /// Forgets `id`; returns the version that was held.

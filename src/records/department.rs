@@ -133,11 +133,17 @@ impl Departments {
         true
     }
 
-    /// Takes the departments of `other` whose ids are not known yet.
-    pub fn merge_missing(&mut self, other: Departments) {
+    /// Takes the departments of `other` whose ids are not known yet;
+    /// `true` if any was new.
+    pub fn merge_missing(&mut self, other: Departments) -> bool {
+        let mut added = false;
         for (id, key) in other.keys {
-            self.keys.entry(id).or_insert(key);
+            if let std::collections::hash_map::Entry::Vacant(slot) = self.keys.entry(id) {
+                slot.insert(key);
+                added = true;
+            }
         }
+        added
     }
 
     /// Forgets a department (undoing a failed load).
