@@ -141,6 +141,8 @@ export class ChatIndex {
   addStream(stream: ReadableStream<Uint8Array>): Promise<number>;
   /** Forgets the rooms with these `_id`s; returns how many were held. */
   remove(ids: readonly string[]): number;
+  /** Keeps only the rooms whose `_id` is listed (rooms without `_id` stay); returns how many were forgotten. Pass the ids a server still has to drop rooms deleted there. */
+  retain(ids: readonly string[]): number;
   /** The server's body for these parameters, errors included. */
   query(params: ChatsPerDepartmentParams): ResponseBody;
   /** `query` as the JSON text the server would send. */

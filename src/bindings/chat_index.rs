@@ -54,15 +54,14 @@ impl ChatIndexHandle {
 
     /// `index.remove(ids)`.
     pub fn remove(&self, ids: JsValue) -> Result<f64, JsValue> {
-        if !Array::is_array(&ids) {
-            return Err(type_error("remove(ids): ids must be an array of room _id strings"));
-        }
-        let ids: Vec<String> = Array::from(&ids)
-            .iter()
-            .map(|id| id.as_string())
-            .collect::<Option<_>>()
-            .ok_or_else(|| type_error("remove(ids): every id must be a string"))?;
+        let ids = id_strings(&ids, "remove")?;
         Ok(self.index.borrow_mut().remove(ids.iter().map(String::as_str)) as f64)
+    }
+
+    /// `index.retain(ids)`.
+    pub fn retain(&self, ids: JsValue) -> Result<f64, JsValue> {
+        let ids = id_strings(&ids, "retain")?;
+        Ok(self.index.borrow_mut().retain(ids.iter().map(String::as_str)) as f64)
     }
 
     /// `index.addStream(stream)`.
@@ -135,6 +134,15 @@ impl ChatIndexHandle {
     pub fn memory_bytes(&self) -> f64 {
         self.index.borrow().memory_bytes() as f64
     }
+}
+
+/// An array of room `_id` strings, or a `TypeError` naming `method`.
+fn id_strings(ids: &JsValue, method: &str) -> Result<Vec<String>, JsValue> {
+    if !Array::is_array(ids) {
+        return Err(type_error(&format!("{method}(ids): ids must be an array of room _id strings")));
+    }
+    let ids: Option<Vec<String>> = Array::from(ids).iter().map(|id| id.as_string()).collect();
+    ids.ok_or_else(|| type_error(&format!("{method}(ids): every id must be a string")))
 }
 
 /// `object[method]()`.

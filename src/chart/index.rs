@@ -148,6 +148,32 @@ impl ChatIndex {
         removed
     }
 
+    /// Keeps only the identified rooms whose `_id` is in `ids` (rooms
+    /// without `_id` stay); returns how many were forgotten. A dashboard
+    /// passes the ids a server still lists, so rooms deleted there go.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::{ChatIndex, Utc};
+    /// let mut index = ChatIndex::new(None);
+    /// index.add_json(br#"[{"_id":"a","t":"l"},{"_id":"b","t":"l"},{"t":"l"}]"#, &Utc).unwrap();
+    /// assert_eq!(index.retain(["b", "c"]), 1);
+    /// assert_eq!(index.size(), 2);
+    /// ```
+    pub fn retain<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) -> u64 {
+        let mut keep = RoomIds::default();
+        for id in ids {
+            keep.insert(id, Held { updated_at: 0, entry: None });
+        }
+        let forgotten = self.ids.retain(&keep);
+        for held in &forgotten {
+            if let Some((slot, value)) = held.entry {
+                self.slots[slot as usize].rooms.remove(value);
+            }
+        }
+        forgotten.len() as u64
+    }
+
     /// The body the server would return for `params` over the rooms held.
     pub fn query(&mut self, params: &Params, zone: &dyn LocalZone) -> Body {
         match self.query_groups(params, zone) {

@@ -170,6 +170,11 @@ impl RoomIds {
     /// Forgets `id`; returns the version that was held.
     pub fn remove(&mut self, id: &str) -> Option<Held> {
         let (at, number) = self.find(id)?;
+        Some(self.forget(at, number))
+    }
+
+    /// Removes record `number`, found at slot position `at`.
+    fn forget(&mut self, at: usize, number: u32) -> Held {
         let removed = self.records[number as usize];
         self.vacate(at);
         if removed.key >> TAG_SHIFT == TAG_TEXT {
@@ -185,7 +190,39 @@ impl RoomIds {
             self.slots[moved_at] = number;
         }
         self.records.swap_remove(number as usize);
-        Some(held(&removed))
+        held(&removed)
+    }
+
+    /// Forgets every id that `keep` does not hold; returns the versions
+    /// forgotten. For reconciling with a server's list of the ids it still
+    /// has: whatever is held but no longer listed was deleted there.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::chart::room_ids::{Held, RoomIds};
+    /// let v = Held { updated_at: 1, entry: None };
+    /// let (mut held, mut listed) = (RoomIds::default(), RoomIds::default());
+    /// for id in ["a", "b", "odd id"] { held.insert(id, v); }
+    /// for id in ["b", "odd id", "c"] { listed.insert(id, v); }
+    /// assert_eq!(held.retain(&listed).len(), 1); // "a"
+    /// assert_eq!((held.len(), held.get("a")), (2, None));
+    /// ```
+    pub fn retain(&mut self, keep: &RoomIds) -> Vec<Held> {
+        let gone: Vec<Key> = self.records.iter().map(|r| r.key).filter(|&key| keep.find_key(key, self.text_of(key)).is_none()).collect();
+        let mut forgotten = Vec::with_capacity(gone.len());
+        for key in gone {
+            if let Some(text) = self.text_of(key).map(str::to_owned) {
+                forgotten.extend(self.remove(&text));
+            } else if let Some((at, number)) = self.find_key(key, None) {
+                forgotten.push(self.forget(at, number));
+            }
+        }
+        forgotten
+    }
+
+    /// The text of a `TAG_TEXT` key (`None` for packed keys).
+    fn text_of(&self, key: Key) -> Option<&str> {
+        (key >> TAG_SHIFT == TAG_TEXT).then(|| self.texts[key as u32 as usize].as_deref().unwrap_or(""))
     }
 
     /// Bytes held (capacities).
@@ -209,10 +246,19 @@ impl RoomIds {
 
     /// `(slot position, record number)` of `id`.
     fn find(&self, id: &str) -> Option<(usize, u32)> {
+        match pack(id) {
+            Some(key) => self.find_key(key, None),
+            None => self.find_key(TAG_TEXT << TAG_SHIFT, Some(id)),
+        }
+    }
+
+    /// `find` for a packed key, or (with `text`) for a text id.
+    fn find_key(&self, key: Key, text: Option<&str>) -> Option<(usize, u32)> {
         if self.slots.is_empty() {
             return None;
         }
-        let key = pack(id);
+        let key = text.is_none().then_some(key);
+        let id = text.unwrap_or("");
         let mut at = self.home(key.map_or_else(|| hash_text(id), mix));
         loop {
             let number = self.slots[at];
@@ -367,6 +413,46 @@ mod tests {
         assert_ne!(pack("507f1f77bcf86cd799439011"), pack("507F1F77BCF86CD799439011"));
         for id in ["with space", "ünï", "1234567890123456789", "a.b"] {
             assert_eq!(pack(id), None, "{id}");
+        }
+    }
+
+    #[test]
+    fn retain_forgets_exactly_the_unlisted_ids() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for round in 0..40 {
+            let shape = |n: u64| match n % 3 {
+                0 => format!("{:024x}", n % 500),
+                1 => format!("w{}", n % 500),
+                _ => format!("text id {}", n % 500),
+            };
+            let (mut ids, mut model) = (RoomIds::default(), HashMap::new());
+            for step in 0..(round * 37) {
+                let id = shape(next());
+                let held = Held { updated_at: step, entry: None };
+                ids.insert(&id, held);
+                model.insert(id, held);
+            }
+            let listed: Vec<String> = (0..round * 20).map(|_| shape(next())).collect();
+            let mut keep = RoomIds::default();
+            for id in &listed {
+                keep.insert(id, Held { updated_at: 0, entry: None });
+            }
+            let mut forgotten = ids.retain(&keep);
+            let mut expected: Vec<Held> = model.iter().filter(|(id, _)| !listed.contains(id)).map(|(_, h)| *h).collect();
+            model.retain(|id, _| listed.contains(id));
+            forgotten.sort_by_key(|h| h.updated_at);
+            expected.sort_by_key(|h| h.updated_at);
+            assert_eq!(forgotten, expected);
+            assert_eq!(ids.len(), model.len());
+            for (id, held) in &model {
+                assert_eq!(ids.get(id), Some(*held));
+            }
         }
     }
 
