@@ -1,70 +1,221 @@
-// A local stand-in for a Rocket.Chat server, for the dashboard's tests: the
-// three REST routes the dashboard uses, with the server's paging cap, its
-// 401 and 403 bodies, and a chats-per-department route answered by the
-// independent oracle (real Ajv + Date.parse + mingo running the server's
-// pipelines), not by this library.
+// A local stand-in for a live Rocket.Chat server, for the dashboard's tests
+// and the live-sync differential: the three REST routes the dashboard uses,
+// with the server's behaviour where it matters to a dashboard left open
+// (server-semantics.md §8):
+//
+// - `livechat/rooms` as `findRooms` answers it: only `t: 'l'` rooms, the
+//   `createdAt`/`closedAt` filters, JSON `sort` (default `{ts: -1}`, newest
+//   first) and `fields` projections run by mingo (MongoDB's ordering of
+//   types, `_id` always included), `offset`/`count` capped at 100, and the
+//   `department: {_id, name}` join on the page;
+// - rooms that change: every change bumps `_updatedAt`; closing unsets
+//   `open` and sets `closedAt`; a transfer changes `departmentId`; rooms are
+//   inserted (with `ts` = now) and deleted;
+// - the chart route answered by the independent oracle (real Ajv +
+//   Date.parse + mingo running the server's pipelines, not this library),
+//   cached 5 s per query string as the server's `mem` does;
+// - 401/403 bodies verbatim, CORS headers, an optional path prefix
+//   (`https://host/chat/`), and byte counters per route.
 import { createServer } from 'node:http';
+import { Query } from 'mingo';
 import { serverBody } from '../tests/differential/server_oracle.mjs';
 
 const UNAUTHORIZED = { status: 'error', message: 'You must be logged in to do this.' };
 const FORBIDDEN = { success: false, error: 'User does not have the permissions required for this action [error-unauthorized]' };
 export const USERS = { manager: { token: 'manager-token', manager: true }, agent: { token: 'agent-token', manager: false } };
 const UPPER_COUNT_LIMIT = 100;
+const CHART = '/api/v1/livechat/analytics/dashboards/charts/chats-per-department';
+
+/** A seeded generator (the tests must be reproducible). */
+export function seeded(seed = 7) {
+  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+}
 
 /** Deterministic data: rooms with Date timestamps, departments (one archived). */
-export function mockData(count = 1234) {
+export function mockData(count = 1234, random = seeded(7)) {
   const departments = [
     { _id: 'sales', name: 'Sales', archived: false },
     { _id: 'support', name: 'Support', archived: false },
     { _id: 'legacy', name: 'Legacy desk', archived: true },
   ];
   const rooms = [];
-  let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   for (let i = 0; i < count; i++) {
-    const room = { _id: `room-${i}`, t: random() < 0.97 ? 'l' : 'c', ts: new Date(Date.UTC(2026, 0, 1) + Math.floor(random() * 120 * 86_400_000)), msgs: i % 17 };
+    const ts = new Date(Date.UTC(2026, 0, 1) + Math.floor(random() * 120 * 86_400_000));
+    const room = { _id: `room-${i}`, t: random() < 0.97 ? 'l' : 'c', ts, _updatedAt: new Date(ts.getTime() + 60_000), msgs: i % 17 };
+    Object.assign(room, visitorFields(i, ts));
     const d = random();
     room.departmentId = d < 0.4 ? 'sales' : d < 0.75 ? 'support' : d < 0.9 ? 'legacy' : d < 0.95 ? 'deleted' : null;
     if (random() < 0.3) room.open = true;
     else if (random() < 0.05) room.open = false;
+    else room.closedAt = new Date(ts.getTime() + 3_600_000);
     rooms.push(room);
   }
   return { rooms, departments };
 }
 
-const asRest = (room, departments) => {
-  const out = { ...room, ts: room.ts.toISOString() };
-  const d = departments.find((x) => x._id === room.departmentId);
-  if (d) out.department = { _id: d._id, name: d.name };
-  return out;
-};
+/** What else a real livechat room carries (about 400 bytes), which a dashboard does not read. */
+function visitorFields(n, ts) {
+  return {
+    fname: `Visitor ${n}`,
+    v: { _id: `visitor-${n}`, username: `guest-${n}`, token: `token-${n.toString(36).padStart(12, '0')}`, status: 'online' },
+    servedBy: { _id: `agent-${n % 7}`, username: `agent.${n % 7}`, ts },
+    source: { type: 'widget', alias: 'livechat-widget' },
+    cl: false,
+    ro: false,
+    usersCount: 2,
+    lastMessage: { _id: `msg-${n}`, msg: 'Thank you, that solved it.', ts, u: { _id: `visitor-${n}`, username: `guest-${n}` } },
+    metrics: { v: { lq: ts }, servedBy: { lr: ts }, response: { tt: 12, total: 1, avg: 12 } },
+  };
+}
 
-/** Starts the mock on 127.0.0.1 (port 0: any free port). */
-export function startMock({ port = 0, data = mockData() } = {}) {
-  const server = createServer((req, res) => {
-    const send = (status, body) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'access-control-allow-headers': 'X-User-Id, X-Auth-Token' });
-      res.end(JSON.stringify(body));
-    };
-    if (req.method === 'OPTIONS') return send(204, {});
-    const url = new URL(req.url, 'http://localhost');
-    const user = USERS[req.headers['x-user-id']];
-    if (!user || user.token !== req.headers['x-auth-token']) return send(401, UNAUTHORIZED);
+/** A JSON query parameter (`sort`, `fields`, `createdAt`), or `undefined`. */
+function jsonParam(url, name) {
+  const text = url.searchParams.get(name);
+  return text === null ? undefined : JSON.parse(text);
+}
+
+/** `findRoomsWithCriteria`'s query for the filters the dashboard may send. */
+function roomsQuery(url) {
+  const query = { t: 'l' };
+  for (const [param, field] of [['createdAt', 'ts'], ['closedAt', 'closedAt']]) {
+    const range = jsonParam(url, param);
+    if (!range || !Object.keys(range).length) continue;
+    query[field] = {};
+    if (range.start) query[field].$gte = new Date(range.start);
+    if (range.end) query[field].$lte = new Date(range.end);
+  }
+  return query;
+}
+
+/** Dates as the REST API writes them (ISO strings). */
+const asJson = (room) => JSON.parse(JSON.stringify(room));
+
+/**
+ * Starts the mock on 127.0.0.1 (port 0: any free port). Returns `{url,
+ * origin, data, stats, close}` and the mutators below (`insert`,
+ * `closeRoom`, `transfer`, `remove`, `renameDepartment`, `churn`).
+ * `onRooms(url)` runs before each `livechat/rooms` answer (a test inserts
+ * rooms there to change the collection while the dashboard pages).
+ */
+export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 5000, onRooms = null } = {}) {
+  const stats = { requests: {}, bytes: {} };
+  const cache = new Map();
+  let clock = 0;
+  let inserted = 0;
+  /** `_updatedAt` for a change now: strictly increasing, as a test needs to order changes. */
+  const now = () => new Date((clock = Math.max(Date.now(), clock + 1)));
+
+  const mutators = {
+    /** Inserts `n` open livechat rooms created now; returns their ids. */
+    insert(n = 1, departmentId = 'sales') {
+      const ids = [];
+      for (let i = 0; i < n; i++) {
+        const at = now();
+        const room = { _id: `new-${++inserted}`, t: 'l', open: true, departmentId, ts: at, _updatedAt: at, msgs: 0, ...visitorFields(100_000 + inserted, at) };
+        data.rooms.push(room);
+        ids.push(room._id);
+      }
+      return ids;
+    },
+    /** Closes a room as the server does: `open` unset, `closedAt` set. */
+    closeRoom(id) {
+      const room = data.rooms.find((r) => r._id === id);
+      delete room.open;
+      room.closedAt = now();
+      room._updatedAt = room.closedAt;
+    },
+    transfer(id, departmentId) {
+      const room = data.rooms.find((r) => r._id === id);
+      room.departmentId = departmentId;
+      room._updatedAt = now();
+    },
+    remove(id) {
+      data.rooms.splice(data.rooms.findIndex((r) => r._id === id), 1);
+    },
+    /** Renames a department (or creates it): no room changes, as on the server. */
+    renameDepartment(id, name) {
+      const department = data.departments.find((d) => d._id === id);
+      if (department) department.name = name;
+      else data.departments.push({ _id: id, name, archived: false });
+    },
+    /** `count` random changes of every kind; returns what was done. */
+    churn(count, random) {
+      const done = { inserted: 0, closed: 0, transferred: 0, deleted: 0 };
+      for (let i = 0; i < count; i++) {
+        const live = data.rooms.filter((r) => r.t === 'l');
+        const room = live[Math.floor(random() * live.length)];
+        const kind = random();
+        if (kind < 0.3 || !room) {
+          mutators.insert(1, random() < 0.5 ? 'sales' : 'support');
+          done.inserted++;
+        } else if (kind < 0.55) {
+          mutators.closeRoom(room._id);
+          done.closed++;
+        } else if (kind < 0.8) {
+          mutators.transfer(room._id, ['sales', 'support', 'legacy', 'deleted', 'late'][Math.floor(random() * 5)]);
+          done.transferred++;
+        } else {
+          mutators.remove(room._id);
+          done.deleted++;
+        }
+      }
+      return done;
+    },
+  };
+
+  function rooms(url) {
     const count = Math.min(Number(url.searchParams.get('count') ?? 25), UPPER_COUNT_LIMIT);
     const offset = Number(url.searchParams.get('offset') ?? 0);
-    switch (url.pathname) {
+    const fields = jsonParam(url, 'fields');
+    const sort = jsonParam(url, 'sort') ?? { ts: -1 };
+    const query = new Query(roomsQuery(url));
+    const total = query.find(data.rooms).all().length;
+    // MongoDB includes `_id` unless the projection excludes it.
+    const projection = fields && fields._id === undefined ? { _id: 1, ...fields } : fields;
+    const page = query.find(data.rooms, projection).sort(sort).skip(offset).limit(count).all().map(asJson);
+    for (const room of page) {
+      const department = data.departments.find((d) => d._id === room.departmentId);
+      if (room.departmentId && department) room.department = { _id: department._id, name: department.name };
+    }
+    return { rooms: page, count: page.length, offset, total, success: true };
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    const route = url.pathname.startsWith(`${prefix}/`) ? url.pathname.slice(prefix.length) : null;
+    const send = (status, body) => {
+      const text = JSON.stringify(body);
+      stats.requests[route] = (stats.requests[route] ?? 0) + 1;
+      stats.bytes[route] = (stats.bytes[route] ?? 0) + Buffer.byteLength(text);
+      res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'access-control-allow-headers': 'X-User-Id, X-Auth-Token' });
+      res.end(text);
+    };
+    if (req.method === 'OPTIONS') return send(204, {});
+    try {
+      answer(route, url, req, send);
+    } catch (error) {
+      send(500, { success: false, error: String(error?.stack ?? error) });
+    }
+  });
+
+  function answer(route, url, req, send) {
+    const user = USERS[req.headers['x-user-id']];
+    if (!user || user.token !== req.headers['x-auth-token']) return send(401, UNAUTHORIZED);
+    switch (route) {
       case '/api/v1/livechat/rooms': {
         if (!user.manager) return send(403, FORBIDDEN);
-        const page = data.rooms.slice(offset, offset + count).map((r) => asRest(r, data.departments));
-        return send(200, { rooms: page, count: page.length, offset, total: data.rooms.length, success: true });
+        onRooms?.(url);
+        return send(200, rooms(url));
       }
       case '/api/v1/livechat/department': {
         if (!user.manager) return send(403, FORBIDDEN);
+        const count = Math.min(Number(url.searchParams.get('count') ?? 25), UPPER_COUNT_LIMIT);
+        const offset = Number(url.searchParams.get('offset') ?? 0);
         const all = data.departments.filter((d) => url.searchParams.get('showArchived') === 'true' || !d.archived);
         const page = all.slice(offset, offset + count);
         return send(200, { departments: page, count: page.length, offset, total: all.length, success: true });
       }
-      case '/api/v1/livechat/analytics/dashboards/charts/chats-per-department': {
+      case CHART: {
         const params = {};
         for (const key of new Set(url.searchParams.keys())) {
           const values = url.searchParams.getAll(key);
@@ -72,13 +223,22 @@ export function startMock({ port = 0, data = mockData() } = {}) {
         }
         const body = serverBody(data.rooms, data.departments, params);
         if (!body.success) return send(400, body);
-        return user.manager ? send(200, body) : send(403, FORBIDDEN);
+        if (!user.manager) return send(403, FORBIDDEN);
+        // The server's `mem(…, {maxAge: 5000})`: the same query within 5 s gets the same body.
+        const key = url.search;
+        const hit = cache.get(key);
+        if (hit && Date.now() - hit.at < cacheMs) return send(200, hit.body);
+        cache.set(key, { at: Date.now(), body });
+        return send(200, body);
       }
       default:
         return send(404, { success: false, error: 'not found' });
     }
-  });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, data, close: () => new Promise((r) => server.close(r)) })));
+  }
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => {
+    const origin = `http://127.0.0.1:${server.address().port}`;
+    resolve({ url: `${origin}${prefix}/`, origin, data, stats, ...mutators, close: () => new Promise((r) => server.close(r)) });
+  }));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

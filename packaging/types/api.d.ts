@@ -143,6 +143,8 @@ export class ChatIndex {
   remove(ids: readonly string[]): number;
   /** Keeps only the rooms whose `_id` is listed (rooms without `_id` stay); returns how many were forgotten. Pass the ids a server still has to drop rooms deleted there. */
   retain(ids: readonly string[]): number;
+  /** Replaces the departments list (as in the constructor); the rooms stay. For renamed, new or deleted departments. */
+  setDepartments(departments?: DepartmentsInput): void;
   /** The server's body for these parameters, errors included. */
   query(params: ChatsPerDepartmentParams): ResponseBody;
   /** `query` as the JSON text the server would send. */

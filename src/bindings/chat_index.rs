@@ -64,6 +64,12 @@ impl ChatIndexHandle {
         Ok(self.index.borrow_mut().retain(ids.iter().map(String::as_str)) as f64)
     }
 
+    /// `index.setDepartments(departments)`.
+    #[wasm_bindgen(js_name = setDepartments)]
+    pub fn set_departments(&self, departments: JsValue) {
+        self.index.borrow_mut().set_departments(convert::departments(&departments));
+    }
+
     /// `index.addStream(stream)`.
     #[wasm_bindgen(js_name = addStream)]
     pub fn add_stream(&self, stream: JsValue) -> Promise {

@@ -98,6 +98,28 @@ impl ChatIndex {
         ChatIndex { listed_error: Some(error), ..ChatIndex::default() }
     }
 
+    /// Replaces the departments list (`Err`: a bad list, reported by every
+    /// query as at construction). The rooms held stay; only names change, as
+    /// on the server, whose join reads the departments at query time.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::{ChatIndex, Params, Utc};
+    /// use chats_per_department::records::json_input::read_departments;
+    /// let mut index = ChatIndex::new(None);
+    /// index.add_json(br#"[{"t":"l","departmentId":"d","ts":"2020-09-10T00:00:00Z"}]"#, &Utc).unwrap();
+    /// index.set_departments(read_departments(br#"[{"_id":"d","name":"Renamed"}]"#).map(Some));
+    /// let body = index.query(&Params::from_pairs([("start", "2020-09-01"), ("end", "2020-10-01")]), &Utc);
+    /// assert_eq!(body.to_json(), r#"{"Renamed":{"open":0,"closed":1},"success":true}"#);
+    /// ```
+    pub fn set_departments(&mut self, departments: Result<Option<Departments>, DataError>) {
+        (self.listed, self.listed_error) = match departments {
+            Ok(listed) => (listed, None),
+            Err(error) => (None, Some(error)),
+        };
+        self.groups = None;
+    }
+
     /// Distinct rooms held, countable or not.
     pub fn size(&self) -> u64 {
         self.anonymous + self.ids.len() as u64

@@ -1,0 +1,226 @@
+// Keeping a ChatIndex equal to a live Rocket.Chat server's rooms, over the
+// REST API only (no realtime subscription needed). Runs in the dashboard's
+// worker and, unchanged, in Node for the live-sync differential test.
+//
+// What a live server does to a dashboard (server-semantics.md §8), and the
+// answer to each:
+// - `livechat/rooms` pages newest first by offset, so rooms created while
+//   paging shift later pages. The full load pages oldest first instead, and
+//   by key, not offset: `sort={"ts":1,"_id":1}` with `createdAt={"start":
+//   <last ts seen>}` and an offset counting only the rooms already seen at
+//   that exact ts. New rooms (ts = now) land after everything read, and a
+//   deleted room cannot make another one skip a page.
+// - Rooms change after creation (closed, transferred, put on hold) and
+//   every change bumps `_updatedAt`. A refresh reads
+//   `sort={"_updatedAt":-1}` until it reaches rooms older than the last
+//   refresh's watermark (minus an overlap for clocks and in-flight writes);
+//   the index replaces older versions and ignores stale ones, so overlap
+//   costs a few bytes and never a wrong count.
+// - Deleted rooms leave no trace to read. After each refresh the server's
+//   `total` is compared with the rooms held: after a complete refresh they
+//   differ exactly when rooms were deleted, and then (and every
+//   `reconcileEveryMs` anyway) the ids the server still lists are fetched
+//   (`fields={"_id":1,"ts":1}`, by key as above) and `index.retain(ids)`
+//   drops the rest. The departments list (a few hundred bytes) is fetched
+//   again on every refresh, so renames and new departments show at once.
+// - Only the fields the chart reads are asked for (`fields=…`): the server
+//   still joins `department: {_id, name}` onto each room.
+
+/** The projection of the fields the chart reads (`_id` comes anyway). */
+export const ROOM_FIELDS = { _updatedAt: 1, t: 1, open: 1, departmentId: 1, ts: 1 };
+const ID_FIELDS = { _id: 1, ts: 1 };
+const ROOMS = 'api/v1/livechat/rooms';
+const DEPARTMENTS = 'api/v1/livechat/department';
+
+/** A non-2xx answer: `status` and the server's `body`, verbatim. */
+export class RestError extends Error {
+  constructor(path, status, body) {
+    super(`${status} from ${path}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/**
+ * `base` (a server URL, perhaps with a path: `https://host/chat/`) joined
+ * with a REST path, keeping the base's path.
+ */
+export function restUrl(base, path, query = {}) {
+  const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) url.searchParams.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+  }
+  return url;
+}
+
+/** The auth headers, only those given (none at all without credentials). */
+export function credentials(server) {
+  const headers = {};
+  if (server.userId) headers['X-User-Id'] = server.userId;
+  if (server.token) headers['X-Auth-Token'] = server.token;
+  return headers;
+}
+
+/** Department records reduced to what the index and the menu use. */
+const departmentList = (records) => records.map((d) => ({ _id: String(d._id), name: d.name }));
+const sameDepartments = (a, b) => a.length === b.length && a.every((d, i) => d._id === b[i]._id && d.name === b[i].name);
+
+/**
+ * One server's rooms in a `ChatIndex`, loaded once and kept current.
+ *
+ * @example
+ * const sync = new ServerSync({ server: { url, userId, token }, ChatIndex, timeZone: 'UTC' });
+ * await sync.load();                      // every room, by key
+ * const body = sync.index.query(params);
+ * await sync.refresh();                   // only what changed since
+ */
+export class ServerSync {
+  constructor({ server, ChatIndex, timeZone, fields = true, pageSize = 100, overlapMs = 60_000, reconcileEveryMs = 600_000, fetch = globalThis.fetch, onProgress = () => {} }) {
+    Object.assign(this, { server, ChatIndex, timeZone, fields, pageSize, overlapMs, reconcileEveryMs, fetch, onProgress });
+    this.index = null;
+    this.departments = [];
+    /** Newest `_updatedAt` (ms) known to be fully read. */
+    this.watermark = -Infinity;
+    this.lastReconcile = 0;
+    /** Bytes of response bodies received, over the life of this sync. */
+    this.bytes = 0;
+    this.requests = 0;
+  }
+
+  /** GET a REST path; resolves to the parsed body, throws a `RestError` for non-2xx. */
+  async get(path, query) {
+    const response = await this.fetch(restUrl(this.server.url, path, query), { headers: credentials(this.server) });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    this.bytes += bytes.length;
+    this.requests++;
+    const text = new TextDecoder().decode(bytes);
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    if (!response.ok) throw new RestError(path, response.status, body);
+    return body;
+  }
+
+  /** Every department, archived ones included (the server's join resolves them too). */
+  async fetchDepartments() {
+    const all = [];
+    for (;;) {
+      // The server caps `count`; the next offset is what was received.
+      const page = await this.get(DEPARTMENTS, { count: this.pageSize, offset: all.length, showArchived: true });
+      all.push(...page.departments);
+      this.onProgress({ phase: 'Departments', done: all.length, total: page.total });
+      if (page.departments.length === 0 || all.length >= page.total) return departmentList(all);
+    }
+  }
+
+  /**
+   * Pages through every room oldest first, by key (see the header):
+   * yields each page. `fields` is the projection.
+   */
+  async *byCreation(fields) {
+    let after = null;
+    let tied = 0;
+    for (;;) {
+      const query = { count: this.pageSize, offset: tied, sort: { ts: 1, _id: 1 }, fields };
+      if (after !== null) query.createdAt = { start: after };
+      const page = await this.get(ROOMS, query);
+      yield page;
+      const { rooms } = page;
+      if (rooms.length === 0 || tied + rooms.length >= page.total) return;
+      const last = rooms.at(-1).ts;
+      if (typeof last !== 'string') {
+        tied += rooms.length; // no ts to key on (never for livechat rooms): plain offsets
+        continue;
+      }
+      let atLast = 0;
+      while (atLast < rooms.length && rooms[rooms.length - 1 - atLast].ts === last) atLast++;
+      tied = last === after ? tied + atLast : atLast;
+      after = last;
+    }
+  }
+
+  /** The newest `_updatedAt` on the server now (ms), or -Infinity. */
+  async newestUpdate() {
+    const page = await this.get(ROOMS, { count: 1, sort: { _updatedAt: -1 }, fields: { _updatedAt: 1 } });
+    return page.rooms.length ? Date.parse(page.rooms[0]._updatedAt) : -Infinity;
+  }
+
+  /** Loads every room into a new index; the previous one is freed only on success. */
+  async load() {
+    const started = { bytes: this.bytes, requests: this.requests };
+    const departments = await this.fetchDepartments();
+    // Changes made while loading are newer than this: the first refresh reads them.
+    const watermark = await this.newestUpdate();
+    const index = new this.ChatIndex(departments, { timeZone: this.timeZone });
+    let rooms = 0;
+    let total = null;
+    try {
+      for await (const page of this.byCreation(this.fields ? ROOM_FIELDS : undefined)) {
+        total ??= page.total;
+        index.add(page);
+        rooms += page.rooms.length;
+        this.onProgress({ phase: 'Rooms', done: rooms, total: Math.max(total, rooms) });
+      }
+      index.settle();
+    } catch (error) {
+      index.free();
+      throw error;
+    }
+    this.index?.free();
+    Object.assign(this, { index, departments, watermark, lastReconcile: Date.now() });
+    return { rooms, bytes: this.bytes - started.bytes, requests: this.requests - started.requests };
+  }
+
+  /**
+   * Reads what changed since the last load or refresh and applies it;
+   * reconciles deletions when the server's count says so. All or nothing
+   * per page; a failure leaves the index as the last good page left it and
+   * the watermark where it was, so the next refresh reads it all again.
+   */
+  async refresh() {
+    const started = { bytes: this.bytes, requests: this.requests };
+    const since = this.watermark - this.overlapMs;
+    let offset = 0;
+    let newest = this.watermark;
+    let total = null;
+    for (;;) {
+      const page = await this.get(ROOMS, { count: this.pageSize, offset, sort: { _updatedAt: -1, _id: 1 }, fields: this.fields ? ROOM_FIELDS : undefined });
+      total ??= page.total;
+      if (offset === 0 && page.rooms.length) newest = Math.max(newest, Date.parse(page.rooms[0]._updatedAt));
+      this.index.add(page);
+      offset += page.rooms.length;
+      const oldest = page.rooms.at(-1)?._updatedAt;
+      if (page.rooms.length === 0 || offset >= page.total || Date.parse(oldest) < since) break;
+    }
+    this.watermark = newest;
+    await this.updateDepartments();
+    const reconcile = this.index.size !== total || Date.now() - this.lastReconcile >= this.reconcileEveryMs;
+    const removed = reconcile ? await this.reconcile() : 0;
+    return { read: offset, removed, reconciled: reconcile, size: this.index.size, bytes: this.bytes - started.bytes, requests: this.requests - started.requests };
+  }
+
+  /** Drops rooms the server no longer lists; refetches the departments. Returns how many rooms went. */
+  async reconcile() {
+    const ids = [];
+    for await (const page of this.byCreation(ID_FIELDS)) for (const room of page.rooms) ids.push(room._id);
+    await this.updateDepartments();
+    this.lastReconcile = Date.now();
+    return this.index.retain(ids);
+  }
+
+  async updateDepartments() {
+    const departments = await this.fetchDepartments();
+    if (!sameDepartments(departments, this.departments)) {
+      this.index.setDepartments(departments);
+      this.departments = departments;
+    }
+  }
+
+  free() {
+    this.index?.free();
+    this.index = null;
+  }
+}
