@@ -1,7 +1,13 @@
 // A small static server for the dashboard: www/ at /, the built package at
 // /pkg/, on 127.0.0.1 only. `.wasm` goes out as application/wasm so that
 // streaming compilation works.
-import { createServer } from 'node:http';
+//
+// With a proxy target (`--proxy https://chat.example.com/chat/`), requests
+// for /api/… go to the target's /chat/api/… (its path kept) with the
+// dashboard's headers, so the page works against a real Rocket.Chat without
+// turning on its CORS setting: for the browser it is all one origin.
+import { createServer, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 
@@ -17,10 +23,17 @@ const TYPES = {
  * are cross-origin isolated (COOP/COEP), which gives them a 5 µs timer
  * instead of 100 µs (the browser benchmark needs it).
  */
-export function serve({ port = 8080, dir = 'www', host = '127.0.0.1', isolated = false } = {}) {
+export function serve({ port = 8080, dir = 'www', host = '127.0.0.1', isolated = false, proxy = null } = {}) {
   const base = resolve(root, dir);
+  const target = proxy ? new URL(proxy.endsWith('/') ? proxy : `${proxy}/`) : null;
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const url = new URL(req.url, 'http://x');
+    if (target && url.pathname.startsWith('/api/')) return forward(req, res, new URL(`${url.pathname.slice(1)}${url.search}`, target));
+    if (url.pathname === '/__proxy') {
+      const body = JSON.stringify(target ? { target: target.href } : {});
+      return void res.writeHead(target ? 200 : 404, { 'content-type': 'application/json' }).end(body);
+    }
+    const path = decodeURIComponent(url.pathname);
     const fromPkg = path.startsWith('/pkg/');
     const top = fromPkg ? resolve(root, 'pkg') : base;
     let file = normalize(join(top, fromPkg ? path.slice(4) : path));
@@ -36,6 +49,22 @@ export function serve({ port = 8080, dir = 'www', host = '127.0.0.1', isolated =
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
   });
+  /** Sends `req` on to `to` and streams the answer back, status and body verbatim. */
+  function forward(req, res, to) {
+    const headers = { ...req.headers, host: to.host };
+    delete headers.origin;
+    delete headers.referer;
+    const send = to.protocol === 'https:' ? httpsRequest : httpRequest;
+    const out = send(to, { method: req.method, headers }, (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+    out.on('error', (error) => {
+      res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ success: false, error: `proxy: ${error.message}` }));
+    });
+    req.pipe(out);
+  }
+
   return new Promise((done, fail) => {
     server.once('error', fail);
     server.listen(port, host, () => done({ url: `http://${host}:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) }));
@@ -43,6 +72,12 @@ export function serve({ port = 8080, dir = 'www', host = '127.0.0.1', isolated =
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { url } = await serve({ port: Number(process.env.PORT ?? 8080), dir: process.argv[2] ?? 'www' });
+  // node scripts/serve.mjs [dir] [--proxy URL]   (PROXY=URL works too)
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--proxy');
+  const proxy = at >= 0 ? args.splice(at, 2)[1] : process.env.PROXY || null;
+  if (at >= 0 && !proxy) throw new Error('--proxy needs a server URL, e.g. --proxy https://chat.example.com/');
+  const { url } = await serve({ port: Number(process.env.PORT ?? 8080), dir: args[0] ?? 'www', proxy });
   console.log(`dashboard: ${url}  (Ctrl+C to stop)`);
+  if (proxy) console.log(`  ${url}api/… is proxied to ${new URL('api/', proxy.endsWith('/') ? proxy : `${proxy}/`).href}`);
 }

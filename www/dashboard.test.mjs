@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve } from '../scripts/serve.mjs';
 import { chatsPerDepartment } from '../pkg/node.mjs';
-import { startMock, USERS } from './mock-rocketchat.mjs';
+import { startMock, mockData, seeded, USERS } from './mock-rocketchat.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
@@ -34,11 +34,11 @@ after(async () => {
   await mock?.close();
 });
 
-async function openPage(viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport });
+async function openPage(viewport = { width: 1280, height: 900 }, { url = site.url, timezoneId } = {}) {
+  const page = await browser.newPage({ viewport, timezoneId });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(site.url);
+  await page.goto(url);
   await page.waitForSelector('body[data-loaded=true]', { timeout: 60_000 });
   return { page, errors };
 }
@@ -170,7 +170,8 @@ test('live server: 401 and 403 bodies verbatim, paging through rooms, and agreem
   await page.fill('#server-token', USERS.manager.token);
   await page.click('#server-form button[type=submit]');
   await page.waitForFunction(() => document.getElementById('status').dataset.kind === 'ok', null, { timeout: 30_000 });
-  assert.match(await page.textContent('#status'), /1,234 rooms loaded/);
+  const livechat = mock.data.rooms.filter((r) => r.t === 'l').length;
+  assert.match(await page.textContent('#status'), new RegExp(`${livechat.toLocaleString('en')} rooms loaded`));
   const params = { start: '2026-01-15T00:00:00.000Z', end: '2026-03-15T00:00:00.000Z' };
   await setText(page, '#start', params.start);
   await setText(page, '#end', params.end);
@@ -192,4 +193,192 @@ test('phone-sized screen: everything fits and the chart is drawn', async () => {
   assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
   await page.screenshot({ path: join(shots.pathname, 'dashboard-phone.png'), fullPage: true });
   await page.close();
+});
+
+/** The body the server's data gives now, as the library computes it (the REST form of the mock's rooms). */
+const current = (data, params, options) => chatsPerDepartment(data.rooms.map((r) => ({ ...r, ts: r.ts.toISOString(), _updatedAt: r._updatedAt.toISOString() })), data.departments, params, options);
+
+async function connect(page, url, every = '0') {
+  await page.click('#tab-server');
+  await page.selectOption('#refresh-every', every);
+  await page.fill('#server-url', url);
+  await page.fill('#server-user', 'manager');
+  await page.fill('#server-token', USERS.manager.token);
+  await page.click('#server-form button[type=submit]');
+  await page.waitForFunction((u) => document.getElementById('status').dataset.kind === 'ok' && document.getElementById('status').textContent.startsWith(u), url, { timeout: 60_000 });
+}
+
+test('live server: rooms inserted while paging count once; closes, transfers, deletions and renames show after a refresh that reads a small fraction of a load', async () => {
+  const churn = { on: true };
+  const random = seeded(11);
+  const live = await startMock({ data: mockData(2500, seeded(5)), onRooms: () => churn.on && live.insert(2, random() < 0.5 ? 'sales' : 'support') });
+  try {
+    const { page, errors } = await openPage();
+    const before = live.stats.bytes['/api/v1/livechat/rooms'] ?? 0;
+    await connect(page, live.url);
+    churn.on = false;
+    const loadBytes = live.stats.bytes['/api/v1/livechat/rooms'] - before;
+    const params = { start: '2026-01-01T00:00:00.000Z', end: '2027-01-01T00:00:00.000Z' };
+    await setText(page, '#start', params.start);
+    await setText(page, '#end', params.end);
+    // Rooms created while paging were read once, at the end (oldest first by key), or by the first refresh.
+    await page.click('#refresh-now');
+    await page.waitForFunction(() => /^Updated at .*changed rooms read/.test(document.getElementById('live').textContent));
+    await expectBody(page, current(live.data, params));
+    assert.match(await page.textContent('#live'), new RegExp(`${live.data.rooms.filter((r) => r.t === 'l').length.toLocaleString('en')} rooms held`));
+
+    // Between refreshes: closes, transfers, deletions, inserts, a rename. Automatic refresh every 5 s.
+    const open = live.data.rooms.filter((r) => r.t === 'l' && r.open && r.ts < new Date('2026-06-01'));
+    for (const room of open.slice(0, 6)) live.closeRoom(room._id);
+    for (const room of open.slice(6, 12)) live.transfer(room._id, 'legacy');
+    for (const room of open.slice(12, 16)) live.remove(room._id);
+    live.insert(4, 'support');
+    live.renameDepartment('support', 'Customer support');
+    const roomsBytes = live.stats.bytes['/api/v1/livechat/rooms'];
+    const refreshes = Number(await page.getAttribute('body', 'data-refreshes'));
+    await page.selectOption('#refresh-every', '5');
+    await page.waitForFunction((n) => Number(document.body.dataset.refreshes) > n, refreshes, { timeout: 15_000 });
+    const refreshBytes = live.stats.bytes['/api/v1/livechat/rooms'] - roomsBytes;
+    await page.selectOption('#refresh-every', '0');
+    const expected = current(live.data, params);
+    assert.ok(expected['Customer support'], 'renamed department');
+    await expectBody(page, expected);
+    console.log(`# full load ${loadBytes} bytes; refresh after 20 changes incl. 4 deletions ${refreshBytes} bytes (${(100 * refreshBytes / loadBytes).toFixed(1)}%)`);
+    assert.ok(refreshBytes < loadBytes * 0.4, `refresh ${refreshBytes} vs load ${loadBytes}`);
+    assert.match(await page.textContent('#live'), /4 deleted rooms removed/);
+    assert.ok(await page.$('#department option:text("Customer support")'), 'the menu follows the rename');
+
+    // A refresh without deletions reads only what changed.
+    live.closeRoom(live.data.rooms.find((r) => r.t === 'l' && r.open)._id);
+    const quietBefore = live.stats.bytes['/api/v1/livechat/rooms'];
+    await page.click('#refresh-now');
+    await page.waitForFunction((n) => Number(document.body.dataset.refreshes) > n, refreshes + 1);
+    const quietBytes = live.stats.bytes['/api/v1/livechat/rooms'] - quietBefore;
+    assert.ok(quietBytes < loadBytes * 0.05, `${quietBytes} of ${loadBytes}`);
+    await expectBody(page, current(live.data, params));
+
+    // A failed refresh keeps the last good chart and says so.
+    const shown = await raw(page);
+    live.failNext = 1;
+    live.closeRoom(live.data.rooms.find((r) => r.t === 'l' && r.open)._id);
+    await page.click('#refresh-now');
+    await page.waitForFunction(() => document.getElementById('live').dataset.kind === 'error');
+    assert.match(await page.textContent('#live'), /^Refresh failed at .*503.*The chart shows the data as of /);
+    assert.deepEqual(await raw(page), shown);
+    // The next refresh catches up.
+    await page.click('#refresh-now');
+    await page.waitForFunction(() => !document.getElementById('live').dataset.kind);
+    await expectBody(page, current(live.data, params));
+
+    // The comparison waits for agreement and then says so.
+    await page.click('#compare-server');
+    await page.waitForFunction(() => /The server (agrees|answers)/.test(document.getElementById('compare').textContent), null, { timeout: 20_000 });
+    assert.equal(await page.textContent('#compare'), 'The server agrees (HTTP 200).');
+
+    // "Reload everything" loads again from scratch.
+    live.insert(3, 'sales');
+    await page.click('#reload-all');
+    await page.waitForFunction((n) => document.getElementById('status').textContent.includes(`${n} rooms loaded`), live.data.rooms.filter((r) => r.t === 'l').length.toLocaleString('en'));
+    await expectBody(page, current(live.data, params));
+    assert.match(await page.textContent('#status'), /bytes per room over the wire/);
+    assert.deepEqual(errors, []);
+    await page.screenshot({ path: join(shots.pathname, 'dashboard-live.png'), fullPage: true });
+    await page.close();
+  } finally {
+    await live.close();
+  }
+});
+
+test('comparison: a real difference (a monitor\'s restricted room list) is shown per department after waiting past the server\'s cache, with likely causes', async () => {
+  const { page } = await openPage();
+  const restricted = await startMock({ data: mockData(300, seeded(21)) });
+  try {
+    await page.click('#tab-server');
+    await page.selectOption('#refresh-every', '0');
+    await page.fill('#server-url', restricted.url);
+    await page.fill('#server-user', 'monitor');
+    await page.fill('#server-token', USERS.monitor.token);
+    await page.click('#server-form button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('status').dataset.kind === 'ok', null, { timeout: 30_000 });
+    const params = { start: '2026-01-01T00:00:00.000Z', end: '2027-01-01T00:00:00.000Z' };
+    await setText(page, '#start', params.start);
+    await setText(page, '#end', params.end);
+    const started = Date.now();
+    await page.click('#compare-server');
+    await page.waitForFunction(() => /The server (agrees|answers)/.test(document.getElementById('compare').textContent), null, { timeout: 30_000 });
+    assert.ok(Date.now() - started >= 5000, 'waited past the 5 s cache before concluding');
+    const server = current(restricted.data, params);
+    const rows = await page.$$eval('#compare-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    const expected = Object.keys(server).filter((k) => k !== 'success' && k !== 'Sales').sort()
+      .map((k) => [k, '0 / 0', `${server[k].open} / ${server[k].closed}`, `${server[k].open ? -server[k].open : 0} open, ${server[k].closed ? -server[k].closed : 0} closed`]);
+    assert.deepEqual(rows, expected, 'every department but the monitor\'s own differs, by exactly its rooms');
+    const text = await page.textContent('#compare');
+    assert.match(text, /monitor/);
+    assert.match(text, /time zone/);
+    await page.screenshot({ path: join(shots.pathname, 'dashboard-compare.png'), fullPage: true });
+    await page.close();
+  } finally {
+    await restricted.close();
+  }
+});
+
+test('server time zone: pickers and quick ranges give that zone\'s days; zone-less dates read there, in a browser elsewhere', async () => {
+  const { page } = await openPage({ width: 1280, height: 900 }, { timezoneId: 'Asia/Kolkata' });
+  const rooms = sample('rooms');
+  const departments = sample('departments');
+  // Default UTC, whatever the browser's zone.
+  const params = { start: '2026-03-01T00:00', end: 'March 31, 2026' };
+  await setText(page, '#start', params.start);
+  await setText(page, '#end', params.end);
+  await expectBody(page, chatsPerDepartment(rooms, departments, params, { timeZone: 'UTC' }));
+  // Another server zone: everything is read again there.
+  const loads = Number(await page.getAttribute('body', 'data-loads'));
+  await page.fill('#time-zone', 'America/Sao_Paulo');
+  await page.dispatchEvent('#time-zone', 'change');
+  await page.waitForFunction((n) => Number(document.body.dataset.loads) > n, loads);
+  assert.equal(await page.inputValue('#start'), params.start, 'the range typed is kept');
+  await expectBody(page, chatsPerDepartment(rooms, departments, params, { timeZone: 'America/Sao_Paulo' }));
+  await page.fill('#start-picker', '2026-03-01');
+  await page.dispatchEvent('#start-picker', 'change');
+  await page.waitForFunction(() => document.getElementById('start').value === '2026-03-01T03:00:00.000Z');
+  await page.fill('#end-picker', '2026-03-31');
+  await page.dispatchEvent('#end-picker', 'change');
+  await page.waitForFunction(() => document.getElementById('end').value === '2026-04-01T02:59:59.999Z');
+  // "Last 7 days": today in Sao Paulo and the six days before, from now.
+  await page.click('[data-days="7"]');
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo' }).format(new Date());
+  const first = new Date(Date.parse(`${today}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+  await page.waitForFunction((d) => document.getElementById('start-picker').value === d, first);
+  assert.equal(await page.inputValue('#start'), new Date(Date.parse(`${first}T03:00:00Z`)).toISOString());
+  assert.equal(await page.inputValue('#end-picker'), today);
+  // An unknown zone is refused, not guessed.
+  await page.fill('#time-zone', 'Mars/Olympus');
+  await page.dispatchEvent('#time-zone', 'change');
+  assert.equal(await page.getAttribute('#time-zone', 'aria-invalid'), 'true');
+  assert.match(await page.textContent('#status'), /not a time zone/);
+  await page.close();
+});
+
+test('proxy: the start command\'s --proxy serves the server\'s /api/ same-origin, keeping the server URL\'s path', async () => {
+  const behind = await startMock({ prefix: '/chat', data: mockData(400, seeded(31)) });
+  // The mock sends CORS headers; the proxied page never needs them (same origin).
+  const proxied = await serve({ port: 0, dir: 'www/dist', proxy: `${behind.origin}/chat` });
+  try {
+    const { page, errors } = await openPage(undefined, { url: proxied.url });
+    await page.waitForFunction(() => !document.getElementById('proxy-note').hidden);
+    assert.equal(await page.inputValue('#server-url'), proxied.url);
+    await connect(page, proxied.url);
+    const params = { start: '2026-01-01T00:00:00.000Z', end: '2027-01-01T00:00:00.000Z' };
+    await setText(page, '#start', params.start);
+    await setText(page, '#end', params.end);
+    await expectBody(page, current(behind.data, params));
+    await page.click('#compare-server');
+    await page.waitForFunction(() => /The server agrees/.test(document.getElementById('compare').textContent), null, { timeout: 20_000 });
+    assert.ok(behind.stats.requests['/api/v1/livechat/rooms'] > 0, 'the requests reached the server behind the proxy');
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    await proxied.close();
+    await behind.close();
+  }
 });

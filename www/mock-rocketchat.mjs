@@ -22,7 +22,13 @@ import { serverBody } from '../tests/differential/server_oracle.mjs';
 
 const UNAUTHORIZED = { status: 'error', message: 'You must be logged in to do this.' };
 const FORBIDDEN = { success: false, error: 'User does not have the permissions required for this action [error-unauthorized]' };
-export const USERS = { manager: { token: 'manager-token', manager: true }, agent: { token: 'agent-token', manager: false } };
+// A monitor (Enterprise) sees only the rooms of their units' departments in
+// `livechat/rooms` (`livechat.applyRoomRestrictions`); the chart counts all.
+export const USERS = {
+  manager: { token: 'manager-token', manager: true },
+  agent: { token: 'agent-token', manager: false },
+  monitor: { token: 'monitor-token', manager: true, departments: ['sales'] },
+};
 const UPPER_COUNT_LIMIT = 100;
 const CHART = '/api/v1/livechat/analytics/dashboards/charts/chats-per-department';
 
@@ -99,6 +105,8 @@ const asJson = (room) => JSON.parse(JSON.stringify(room));
  */
 export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 5000, onRooms = null } = {}) {
   const stats = { requests: {}, bytes: {} };
+  /** Set `mock.failNext = n` to answer the next n requests with a 503. */
+  const mock = { failNext: 0 };
   const cache = new Map();
   let clock = 0;
   let inserted = 0;
@@ -163,12 +171,14 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
     },
   };
 
-  function rooms(url) {
+  function rooms(url, user) {
     const count = Math.min(Number(url.searchParams.get('count') ?? 25), UPPER_COUNT_LIMIT);
     const offset = Number(url.searchParams.get('offset') ?? 0);
     const fields = jsonParam(url, 'fields');
     const sort = jsonParam(url, 'sort') ?? { ts: -1 };
-    const query = new Query(roomsQuery(url));
+    const criteria = roomsQuery(url);
+    if (user.departments) criteria.departmentId = { $in: user.departments };
+    const query = new Query(criteria);
     const total = query.find(data.rooms).all().length;
     // MongoDB includes `_id` unless the projection excludes it.
     const projection = fields && fields._id === undefined ? { _id: 1, ...fields } : fields;
@@ -191,6 +201,10 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
       res.end(text);
     };
     if (req.method === 'OPTIONS') return send(204, {});
+    if (mock.failNext > 0) {
+      mock.failNext--;
+      return send(503, { success: false, error: 'Service Unavailable' });
+    }
     try {
       answer(route, url, req, send);
     } catch (error) {
@@ -205,7 +219,7 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
       case '/api/v1/livechat/rooms': {
         if (!user.manager) return send(403, FORBIDDEN);
         onRooms?.(url);
-        return send(200, rooms(url));
+        return send(200, rooms(url, user));
       }
       case '/api/v1/livechat/department': {
         if (!user.manager) return send(403, FORBIDDEN);
@@ -237,7 +251,7 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
   }
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => {
     const origin = `http://127.0.0.1:${server.address().port}`;
-    resolve({ url: `${origin}${prefix}/`, origin, data, stats, ...mutators, close: () => new Promise((r) => server.close(r)) });
+    resolve(Object.assign(mock, { url: `${origin}${prefix}/`, origin, data, stats, ...mutators, close: () => new Promise((r) => server.close(r)) }));
   }));
 }
 

@@ -12,6 +12,10 @@ let nextId = 0;
 let latestQuery = 0;
 let server = null;
 let chart = null;
+/** What was loaded last, to load it again (another time zone, "Reload everything"). */
+let source = null;
+let refreshTimer = 0;
+let busy = false;
 
 /** Sends a request to the worker; progress messages update the bar. */
 function ask(message) {
@@ -52,27 +56,39 @@ function setStatus(text, kind = 'info') {
 }
 
 /** After a successful load: fill the department menu and query. */
-function loaded(result, label) {
+function loaded(result, label, keepRange = false) {
   hideProgress();
   if (result.type === 'failed') {
     setStatus(result.message, 'error');
     showRaw(result.body ?? { error: result.message }, result.status);
     return false;
   }
-  const menu = $('department');
-  const current = menu.value;
-  menu.replaceChildren(new Option('All departments', ''));
-  for (const d of [...result.departments].sort((a, b) => a.name.localeCompare(b.name))) menu.append(new Option(d.name, d._id));
-  menu.value = [...menu.options].some((o) => o.value === current) ? current : '';
-  if (result.range) {
+  fillDepartments(result.departments);
+  document.body.dataset.loads = String(Number(document.body.dataset.loads ?? 0) + 1);
+  if (result.range && !keepRange) {
     $('start').value = result.range.start;
     $('end').value = result.range.end;
   }
   const memory = result.memoryBytes >= 1e6 ? `${(result.memoryBytes / 1e6).toFixed(1)} MB` : `${Math.ceil(result.memoryBytes / 1e3)} kB`;
-  setStatus(`${label}: ${format(result.size)} rooms loaded (${memory} in the index).`, 'ok');
+  const wire = result.wire ? ` ${format(Math.round(result.wire.perRoom))} bytes per room over the wire (${format(result.wire.requests)} requests).` : '';
+  setStatus(`${label}: ${format(result.size)} rooms loaded (${memory} in the index).${wire}`, 'ok');
   document.body.dataset.loaded = 'true';
   update();
   return true;
+}
+
+/** The server's time zone (IANA name), as typed; UTC when empty. */
+const timeZone = () => $('time-zone').value.trim() || 'UTC';
+
+const clock = (date = new Date()) => date.toLocaleTimeString('en-GB');
+
+function fillDepartments(departments) {
+  const menu = $('department');
+  const current = menu.value;
+  const name = (d) => String(d.name ?? 'undefined');
+  menu.replaceChildren(new Option('All departments', ''));
+  for (const d of [...departments].sort((a, b) => name(a).localeCompare(name(b), 'en', { numeric: true }))) menu.append(new Option(name(d), d._id));
+  menu.value = [...menu.options].some((o) => o.value === current) ? current : '';
 }
 
 function params() {
@@ -158,25 +174,53 @@ function fillTable(rows) {
   $('total-all').textContent = format(open + closed);
 }
 
-// Date pickers write the server's ISO form into the text fields.
-$('start-picker').addEventListener('change', (e) => {
-  if (e.target.value) $('start').value = `${e.target.value}T00:00:00.000Z`;
+// Dates. The pickers and quick ranges give whole days in the server's time
+// zone, sent as UTC instants (…T03:00:00.000Z for a Sao_Paulo midnight), as
+// Rocket.Chat's own page does for the browser's day. The worker converts,
+// with the library's Date.parse in that zone.
+async function setDays(startDate, endDate) {
+  const bounds = await ask({ type: 'day-bounds', start: startDate, end: endDate, timeZone: timeZone() });
+  if (bounds.type !== 'bounds') return setStatus(bounds.message, 'error');
+  if (bounds.start) $('start').value = bounds.start;
+  if (bounds.end) $('end').value = bounds.end;
+  if (startDate) $('start-picker').value = startDate;
+  if (endDate) $('end-picker').value = endDate;
   update();
-});
-$('end-picker').addEventListener('change', (e) => {
-  if (e.target.value) $('end').value = `${e.target.value}T23:59:59.999Z`;
-  update();
-});
+}
+
+/** Today's date (YYYY-MM-DD) in the server's zone. */
+function today() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+const addDays = (date, days) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+$('start-picker').addEventListener('change', (e) => e.target.value && setDays(e.target.value, null));
+$('end-picker').addEventListener('change', (e) => e.target.value && setDays(null, e.target.value));
 for (const id of ['start', 'end', 'department']) $(id).addEventListener('input', update);
 for (const button of document.querySelectorAll('[data-days]')) {
+  // "Last 7 days": today and the six days before, in the server's zone.
   button.addEventListener('click', () => {
-    const end = Date.parse($('end').value);
-    const base = Number.isNaN(end) ? Date.now() : end;
-    $('start').value = new Date(base - Number(button.dataset.days) * 86_400_000).toISOString();
-    if (Number.isNaN(end)) $('end').value = new Date(base).toISOString();
-    update();
+    const end = today();
+    setDays(addDays(end, 1 - Number(button.dataset.days)), end);
   });
 }
+
+// The server's time zone: everything loaded is read again in the new zone
+// (room dates without an offset depend on it, like the parameters).
+const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+$('zones').replaceChildren(...['UTC', ...zones].map((z) => new Option(z)));
+$('time-zone').addEventListener('change', () => {
+  const field = $('time-zone');
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timeZone() });
+  } catch {
+    field.setAttribute('aria-invalid', 'true');
+    return setStatus(`"${field.value}" is not a time zone this browser knows (an IANA name such as UTC or America/Sao_Paulo).`, 'error');
+  }
+  field.removeAttribute('aria-invalid');
+  if (source) load(source, { keepRange: true });
+});
 
 // Sources.
 for (const tab of document.querySelectorAll('[role=tab]')) {
@@ -186,22 +230,79 @@ for (const tab of document.querySelectorAll('[role=tab]')) {
   });
 }
 
-async function loadSample() {
-  server = null;
-  $('compare-server').disabled = true;
-  setStatus('Loading the bundled sample…');
-  loaded(await ask({ type: 'sample', base: new URL('./sample/', location.href).href }), 'Sample');
+function setLiveControls(enabled) {
+  for (const id of ['refresh-now', 'reload-all', 'compare-server']) $(id).disabled = !enabled;
 }
 
-async function loadFiles(roomsFile, departmentsFile) {
-  if (!roomsFile) return setStatus('Pick a rooms file first.', 'error');
-  server = null;
-  $('compare-server').disabled = true;
-  setStatus(`Reading ${roomsFile.name}…`);
-  loaded(await ask({ type: 'files', rooms: roomsFile, departments: departmentsFile ?? null }), roomsFile.name);
+/** Loads a source (`{kind: 'sample' | 'files' | 'server', …}`) in the current time zone. */
+async function load(next, { keepRange = false } = {}) {
+  clearTimeout(refreshTimer);
+  busy = true;
+  setLiveControls(false);
+  const zone = timeZone();
+  let result;
+  if (next.kind === 'sample') {
+    setStatus('Loading the bundled sample…');
+    result = await ask({ type: 'sample', base: new URL('./sample/', location.href).href, timeZone: zone });
+  } else if (next.kind === 'files') {
+    setStatus(`Reading ${next.rooms.name}…`);
+    result = await ask({ type: 'files', rooms: next.rooms, departments: next.departments ?? null, timeZone: zone });
+  } else {
+    setStatus(`Connecting to ${next.server.url}…`);
+    result = await ask({ type: 'server', server: next.server, timeZone: zone });
+  }
+  busy = false;
+  const label = next.kind === 'sample' ? 'Sample' : next.kind === 'files' ? next.rooms.name : next.server.url;
+  const ok = loaded(result, label, keepRange);
+  if (ok) source = next;
+  server = ok && next.kind === 'server' ? next.server : null;
+  setLiveControls(Boolean(server));
+  $('live').textContent = server ? `Updated at ${clock()}.` : '';
+  delete $('live').dataset.kind;
+  scheduleRefresh();
+  return ok;
 }
 
-$('load-sample').addEventListener('click', loadSample);
+// Live refresh: only what changed since the last refresh (see sync.js).
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  const seconds = Number($('refresh-every').value);
+  if (server && seconds > 0) refreshTimer = setTimeout(refresh, seconds * 1000);
+}
+
+let lastGood = null;
+async function refresh() {
+  clearTimeout(refreshTimer);
+  if (!server || busy) return scheduleRefresh();
+  busy = true;
+  const result = await ask({ type: 'refresh' });
+  busy = false;
+  const live = $('live');
+  if (result.type === 'refreshed') {
+    lastGood = new Date();
+    const removed = result.removed ? `, ${format(result.removed)} deleted rooms removed` : '';
+    live.textContent = `Updated at ${clock(lastGood)}: ${format(result.read)} changed rooms read (${format(result.bytes)} bytes)${removed}; ${format(result.size)} rooms held.`;
+    delete live.dataset.kind;
+    fillDepartments(result.departments);
+    update();
+  } else {
+    live.dataset.kind = 'error';
+    const since = lastGood ? `as of ${clock(lastGood)}` : 'as loaded';
+    live.textContent = `Refresh failed at ${clock()}: ${result.message}. The chart shows the data ${since}.`;
+  }
+  document.body.dataset.refreshes = String(Number(document.body.dataset.refreshes ?? 0) + 1);
+  scheduleRefresh();
+}
+
+$('refresh-every').addEventListener('change', scheduleRefresh);
+$('refresh-now').addEventListener('click', refresh);
+$('reload-all').addEventListener('click', () => source && load(source, { keepRange: true }));
+
+$('load-sample').addEventListener('click', () => load({ kind: 'sample' }));
+function loadFiles(rooms, departments) {
+  if (!rooms) return setStatus('Pick a rooms file first.', 'error');
+  return load({ kind: 'files', rooms, departments });
+}
 $('file-form').addEventListener('submit', (e) => {
   e.preventDefault();
   loadFiles($('rooms-file').files[0], $('departments-file').files[0]);
@@ -220,30 +321,91 @@ drop.addEventListener('drop', (e) => {
   loadFiles(files.find((f) => f !== deps), deps);
 });
 
-$('server-form').addEventListener('submit', async (e) => {
+$('server-form').addEventListener('submit', (e) => {
   e.preventDefault();
-  const candidate = { url: $('server-url').value.trim(), userId: $('server-user').value.trim(), token: $('server-token').value.trim() };
-  setStatus(`Connecting to ${candidate.url}…`);
-  const ok = loaded(await ask({ type: 'server', server: candidate }), candidate.url);
-  server = ok ? candidate : null;
-  $('compare-server').disabled = !ok;
+  const candidate = { url: $('server-url').value.trim(), userId: $('server-user').value.trim(), token: $('server-token').value.trim(), fields: $('server-fields').checked };
+  load({ kind: 'server', server: candidate });
 });
+
+// Comparison with the server's own chart. The server caches each body for
+// 5 s and may read a secondary, so a difference is only reported after
+// waiting past that and refreshing.
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const canonical = (body) => JSON.stringify(Object.entries(body).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+async function bothBodies(p) {
+  const theirs = await ask({ type: 'server-chart', server, params: p });
+  const ours = await ask({ type: 'query', params: p });
+  return { ours, theirs };
+}
 
 $('compare-server').addEventListener('click', async () => {
   if (!server) return;
-  const p = params();
-  const [ours, theirs] = await Promise.all([ask({ type: 'query', params: p }), ask({ type: 'server-chart', server, params: p })]);
-  const canonical = (body) => JSON.stringify(Object.entries(body).sort(([a], [b]) => (a < b ? -1 : 1)));
   const out = $('compare');
   out.hidden = false;
+  delete out.dataset.kind;
+  out.textContent = 'Asking the server…';
+  const p = params();
+  let { ours, theirs } = await bothBodies(p);
+  if (theirs.type === 'server-body' && canonical(ours.body) !== canonical(theirs.body)) {
+    out.textContent = 'The numbers differ; waiting past the server\'s 5 s cache and refreshing before concluding…';
+    await sleep(5500);
+    await refresh();
+    ({ ours, theirs } = await bothBodies(p));
+  }
   if (theirs.type !== 'server-body') {
     out.dataset.kind = 'error';
     out.textContent = `The server could not be asked: ${theirs.message}`;
     return;
   }
-  const same = canonical(ours.body) === canonical(theirs.body);
-  out.dataset.kind = same ? 'ok' : 'error';
-  out.textContent = same ? `The server agrees (HTTP ${theirs.status}).` : `The server answers differently (HTTP ${theirs.status}):\n${JSON.stringify(theirs.body, null, 2)}`;
+  if (canonical(ours.body) === canonical(theirs.body)) {
+    out.dataset.kind = 'ok';
+    out.textContent = `The server agrees (HTTP ${theirs.status}).`;
+    return;
+  }
+  out.dataset.kind = 'error';
+  out.replaceChildren(`The server answers differently (HTTP ${theirs.status}):`, differenceTable(ours.body, theirs.body), likelyCauses(theirs));
 });
 
-loadSample();
+/** Per department: here, on the server, and the difference. */
+function differenceTable(ours, theirs) {
+  const table = document.createElement('table');
+  table.id = 'compare-table';
+  table.createTHead().insertRow().append(...['Department', 'Here (open / closed)', 'Server (open / closed)', 'Difference'].map((t) => Object.assign(document.createElement('th'), { scope: 'col', textContent: t })));
+  const body = table.createTBody();
+  const counts = (b, k) => (b.success && b[k] && b[k] !== true ? b[k] : { open: 0, closed: 0 });
+  const keys = [...new Set([...Object.keys(ours), ...Object.keys(theirs)])].filter((k) => k !== 'success' && k !== 'error' && k !== 'errorType').sort();
+  for (const key of keys) {
+    const [a, b] = [counts(ours, key), counts(theirs, key)];
+    if (a.open === b.open && a.closed === b.closed) continue;
+    const signed = (n) => (n > 0 ? `+${n}` : String(n));
+    const row = body.insertRow();
+    for (const text of [key, `${a.open} / ${a.closed}`, `${b.open} / ${b.closed}`, `${signed(a.open - b.open)} open, ${signed(a.closed - b.closed)} closed`]) row.insertCell().textContent = text;
+  }
+  if (!ours.success || !theirs.success) body.insertRow().insertCell().textContent = `Here: ${ours.error ?? 'a chart'}; server: ${theirs.error ?? 'a chart'}`;
+  return table;
+}
+
+function likelyCauses(theirs) {
+  const list = document.createElement('ul');
+  const causes = [
+    `The time zone: dates typed without an offset are read in the server's zone, set to ${timeZone()} here. If the server's process runs in another zone, set "Server time zone" to it.`,
+    'A monitor\'s view: on Enterprise servers a monitor sees only the rooms of their units in livechat/rooms, while the chart counts every room. Connect as a manager or an admin.',
+    'Changes in flight: the server caches each chart for 5 s and may read a secondary; rooms that changed in the last seconds appear a little later.',
+  ];
+  if (theirs.status === 403) causes.unshift('The user may not read the chart (HTTP 403).');
+  list.replaceChildren(...causes.map((c) => Object.assign(document.createElement('li'), { textContent: c })));
+  return list;
+}
+
+// Started with a proxy (`bash scripts/start.sh --proxy URL`), this page's
+// own /api/ reaches the server: no CORS setting needed on it.
+fetch(new URL('./__proxy', location.href)).then((r) => (r.ok ? r.json() : null)).then((proxy) => {
+  if (!proxy?.target) return;
+  $('server-url').value = new URL('./', location.href).href;
+  const note = $('proxy-note');
+  note.hidden = false;
+  note.textContent = `This page's /api/ is proxied to ${proxy.target}: use this page's own address as the server URL.`;
+}).catch(() => {});
+
+load({ kind: 'sample' });

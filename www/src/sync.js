@@ -89,7 +89,9 @@ export class ServerSync {
 
   /** GET a REST path; resolves to the parsed body, throws a `RestError` for non-2xx. */
   async get(path, query) {
-    const response = await this.fetch(restUrl(this.server.url, path, query), { headers: credentials(this.server) });
+    // Called unbound: a browser's fetch refuses any `this` but the global one.
+    const { fetch } = this;
+    const response = await fetch(restUrl(this.server.url, path, query), { headers: credentials(this.server) });
     const bytes = new Uint8Array(await response.arrayBuffer());
     this.bytes += bytes.length;
     this.requests++;

@@ -1,17 +1,25 @@
 // The dashboard's worker: owns the wasm module and the ChatIndex, so that
 // loading, parsing and paging through a server never freeze the page.
 //
-// Messages in:  {id, type: 'sample' | 'files' | 'server' | 'query' | 'server-chart', ...}
+// Messages in:  {id, type: 'sample' | 'files' | 'server', timeZone, ...}   load a source
+//               {id, type: 'refresh'}                                      a live server's changes
+//               {id, type: 'query', params} | {id, type: 'server-chart', params}
+//               {id, type: 'day-bounds', start, end, timeZone}             picker dates → instants
 // Messages out: {id, type: 'progress', phase, done, total}
-//               {id, type: 'loaded', size, departments: [{_id, name}], memoryBytes}
+//               {id, type: 'loaded', size, departments: [{_id, name}], memoryBytes, wire?}
+//               {id, type: 'refreshed', size, read, removed, reconciled, bytes, departments}
 //               {id, type: 'body', body, ms}
 //               {id, type: 'server-body', status, body}
+//               {id, type: 'bounds', start, end}
 //               {id, type: 'failed', status?, body?, message}
-import init, { ChatIndex } from '../../pkg/web.js';
+import init, { ChatIndex, dateParse } from '../../pkg/web.js';
+import { ServerSync, credentials, restUrl } from './sync.js';
 
 const ready = init();
 let index = null;
 let departments = [];
+/** The live server's sync, when the source is a server. */
+let sync = null;
 
 const post = (message) => self.postMessage(message);
 
@@ -31,9 +39,14 @@ async function streamInto(target, response, id, phase) {
 
 function replaceIndex(next, nextDepartments) {
   index?.free();
+  sync?.free();
+  sync = null;
   index = next;
   departments = nextDepartments;
 }
+
+/** The index queried: the live server's, or the one loaded from a sample or files. */
+const current = () => sync?.index ?? index;
 
 /** Department records from a list, or from rooms' embedded objects. */
 function departmentList(records) {
@@ -41,26 +54,26 @@ function departmentList(records) {
 }
 
 /** The bundled sample, from `base` (the page's sample/ folder). */
-async function loadSample(id, base) {
+async function loadSample(id, base, timeZone) {
   const [departmentsJson, range] = await Promise.all([
     fetch(new URL('departments.json', base)).then((r) => r.json()),
     fetch(new URL('range.json', base)).then((r) => r.json()),
   ]);
-  const next = new ChatIndex(departmentsJson);
+  const next = new ChatIndex(departmentsJson, { timeZone });
   await streamInto(next, await fetch(new URL('rooms.json', base)), id, 'Loading sample');
   next.settle();
   replaceIndex(next, departmentList(departmentsJson.departments));
   return { range };
 }
 
-async function loadFiles(id, roomsFile, departmentsFile) {
+async function loadFiles(id, roomsFile, departmentsFile, timeZone) {
   let list = null;
   let departmentsInput = null;
   if (departmentsFile) {
     departmentsInput = new Uint8Array(await departmentsFile.arrayBuffer());
     list = parseDepartments(departmentsInput);
   }
-  const next = new ChatIndex(departmentsInput);
+  const next = new ChatIndex(departmentsInput, { timeZone });
   await streamInto(next, new Response(roomsFile), id, `Reading ${roomsFile.name}`);
   next.settle();
   replaceIndex(next, list ?? []);
@@ -78,62 +91,26 @@ function parseDepartments(bytes) {
   }
 }
 
-/** The auth headers, only those given (none at all without credentials). */
-function credentials(server) {
-  const headers = {};
-  if (server.userId) headers['X-User-Id'] = server.userId;
-  if (server.token) headers['X-Auth-Token'] = server.token;
-  return headers;
+async function loadServer(id, server, timeZone) {
+  const next = new ServerSync({ server, ChatIndex, timeZone, fields: server.fields !== false, onProgress: (p) => post({ id, type: 'progress', ...p }) });
+  const wire = await next.load();
+  sync?.free();
+  sync = next;
+  // The index belongs to the sync; `replaceIndex` must not free it twice.
+  index?.free();
+  index = null;
+  departments = next.departments;
+  return { wire: { ...wire, perRoom: wire.rooms ? wire.bytes / wire.rooms : 0 } };
 }
 
-/** GET a Rocket.Chat REST path; non-2xx answers carry the server's body. */
-async function rest(server, path) {
-  const response = await fetch(new URL(path, server.url), { headers: credentials(server) });
-  const text = await response.text();
-  let body;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  if (!response.ok) {
-    const error = new Error(`${response.status} from ${path}`);
-    Object.assign(error, { status: response.status, body });
-    throw error;
-  }
-  return body;
-}
-
-async function loadServer(id, server) {
-  const pageSize = server.pageSize ?? 500;
-  // Departments, archived ones included (the server's join resolves them too).
-  // The server caps `count` (API_Upper_Count_Limit): the next offset is
-  // what was actually received, until `total` is reached.
-  const deps = [];
-  for (;;) {
-    const page = await rest(server, `/api/v1/livechat/department?count=${pageSize}&offset=${deps.length}&showArchived=true`);
-    deps.push(...page.departments);
-    post({ id, type: 'progress', phase: 'Departments', done: deps.length, total: page.total });
-    if (page.departments.length === 0 || deps.length >= page.total) break;
-  }
-  const next = new ChatIndex(deps);
-  // All rooms: no `open` filter (it would drop on-hold and queued rooms).
-  let seen = 0;
-  try {
-    for (;;) {
-      const page = await rest(server, `/api/v1/livechat/rooms?count=${pageSize}&offset=${seen}`);
-      next.add(page);
-      seen += page.rooms.length;
-      post({ id, type: 'progress', phase: 'Rooms', done: seen, total: page.total });
-      if (page.rooms.length === 0 || seen >= page.total) break;
-    }
-  } catch (error) {
-    next.free();
-    throw error;
-  }
-  next.settle();
-  replaceIndex(next, departmentList(deps));
-  return {};
+/** The instants of a picker's local days in `timeZone`: start of `start`, last ms of `end`. */
+function dayBounds(start, end, timeZone) {
+  const midnight = (date) => dateParse(`${date}T00:00:00`, { timeZone });
+  const next = (date) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return {
+    start: start ? new Date(midnight(start)).toISOString() : null,
+    end: end ? new Date(midnight(next(end)) - 1).toISOString() : null,
+  };
 }
 
 self.onmessage = async ({ data }) => {
@@ -141,19 +118,28 @@ self.onmessage = async ({ data }) => {
   try {
     await ready;
     if (type === 'query') {
-      if (!index) return post({ id, type: 'failed', message: 'No data loaded yet.' });
+      if (!current()) return post({ id, type: 'failed', message: 'No data loaded yet.' });
       const t0 = performance.now();
-      const body = index.query(data.params);
+      const body = current().query(data.params);
       return post({ id, type: 'body', body, ms: performance.now() - t0 });
     }
+    if (type === 'day-bounds') return post({ id, type: 'bounds', ...dayBounds(data.start, data.end, data.timeZone) });
+    if (type === 'refresh') {
+      if (!sync) return post({ id, type: 'failed', message: 'No live server loaded.' });
+      const result = await sync.refresh();
+      return post({ id, type: 'refreshed', ...result, departments: sync.departments, memoryBytes: sync.index.memoryBytes });
+    }
     if (type === 'server-chart') {
-      const { server, params } = data;
-      const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null));
-      const response = await fetch(new URL(`/api/v1/livechat/analytics/dashboards/charts/chats-per-department?${query}`, server.url), { headers: credentials(server) });
+      const query = Object.fromEntries(Object.entries(data.params).filter(([, v]) => v !== undefined && v !== null));
+      const url = restUrl(data.server.url, 'api/v1/livechat/analytics/dashboards/charts/chats-per-department', query);
+      const response = await fetch(url, { headers: credentials(data.server) });
       return post({ id, type: 'server-body', status: response.status, body: await response.json() });
     }
-    const extra = type === 'sample' ? await loadSample(id, data.base) : type === 'files' ? await loadFiles(id, data.rooms, data.departments) : await loadServer(id, data.server);
-    post({ id, type: 'loaded', size: index.size, memoryBytes: index.memoryBytes, departments, ...extra });
+    const { timeZone } = data;
+    const extra = type === 'sample' ? await loadSample(id, data.base, timeZone)
+      : type === 'files' ? await loadFiles(id, data.rooms, data.departments, timeZone)
+        : await loadServer(id, data.server, timeZone);
+    post({ id, type: 'loaded', size: current().size, memoryBytes: current().memoryBytes, departments, ...extra });
   } catch (error) {
     post({ id, type: 'failed', status: error.status, body: error.body, message: error.message });
   }
