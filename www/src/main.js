@@ -239,6 +239,7 @@ async function load(next, { keepRange = false } = {}) {
   clearTimeout(refreshTimer);
   busy = true;
   setLiveControls(false);
+  $('compare').hidden = true;
   const zone = timeZone();
   let result;
   if (next.kind === 'sample') {
@@ -281,7 +282,7 @@ async function refresh() {
   if (result.type === 'refreshed') {
     lastGood = new Date();
     const removed = result.removed ? `, ${format(result.removed)} deleted rooms removed` : '';
-    live.textContent = `Updated at ${clock(lastGood)}: ${format(result.read)} changed rooms read (${format(result.bytes)} bytes)${removed}; ${format(result.size)} rooms held.`;
+    live.textContent = `Updated at ${clock(lastGood)}: ${format(result.changed)} changed rooms (${format(result.bytes)} bytes read)${removed}; ${format(result.size)} rooms held.`;
     delete live.dataset.kind;
     fillDepartments(result.departments);
     update();

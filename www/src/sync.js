@@ -75,7 +75,7 @@ const sameDepartments = (a, b) => a.length === b.length && a.every((d, i) => d._
  * await sync.refresh();                   // only what changed since
  */
 export class ServerSync {
-  constructor({ server, ChatIndex, timeZone, fields = true, pageSize = 100, overlapMs = 60_000, reconcileEveryMs = 600_000, fetch = globalThis.fetch, onProgress = () => {} }) {
+  constructor({ server, ChatIndex, timeZone, fields = true, pageSize = 100, overlapMs = 10_000, reconcileEveryMs = 600_000, fetch = globalThis.fetch, onProgress = () => {} }) {
     Object.assign(this, { server, ChatIndex, timeZone, fields, pageSize, overlapMs, reconcileEveryMs, fetch, onProgress });
     this.index = null;
     this.departments = [];
@@ -107,13 +107,13 @@ export class ServerSync {
   }
 
   /** Every department, archived ones included (the server's join resolves them too). */
-  async fetchDepartments() {
+  async fetchDepartments(report = false) {
     const all = [];
     for (;;) {
       // The server caps `count`; the next offset is what was received.
       const page = await this.get(DEPARTMENTS, { count: this.pageSize, offset: all.length, showArchived: true });
       all.push(...page.departments);
-      this.onProgress({ phase: 'Departments', done: all.length, total: page.total });
+      if (report) this.onProgress({ phase: 'Departments', done: all.length, total: page.total });
       if (page.departments.length === 0 || all.length >= page.total) return departmentList(all);
     }
   }
@@ -153,7 +153,7 @@ export class ServerSync {
   /** Loads every room into a new index; the previous one is freed only on success. */
   async load() {
     const started = { bytes: this.bytes, requests: this.requests };
-    const departments = await this.fetchDepartments();
+    const departments = await this.fetchDepartments(true);
     // Changes made while loading are newer than this: the first refresh reads them.
     const watermark = await this.newestUpdate();
     const index = new this.ChatIndex(departments, { timeZone: this.timeZone });
@@ -188,12 +188,15 @@ export class ServerSync {
     let offset = 0;
     let newest = this.watermark;
     let total = null;
-    for (;;) {
-      const page = await this.get(ROOMS, { count: this.pageSize, offset, sort: { _updatedAt: -1, _id: 1 }, fields: this.fields ? ROOM_FIELDS : undefined });
+    let changed = 0;
+    // Small pages first: a quiet server answers a refresh with a few rooms.
+    for (let count = Math.min(20, this.pageSize); ; count = Math.min(count * 2, this.pageSize)) {
+      const page = await this.get(ROOMS, { count, offset, sort: { _updatedAt: -1, _id: 1 }, fields: this.fields ? ROOM_FIELDS : undefined });
       total ??= page.total;
       if (offset === 0 && page.rooms.length) newest = Math.max(newest, Date.parse(page.rooms[0]._updatedAt));
       this.index.add(page);
       offset += page.rooms.length;
+      changed += page.rooms.filter((r) => !(Date.parse(r._updatedAt) <= this.watermark)).length;
       const oldest = page.rooms.at(-1)?._updatedAt;
       if (page.rooms.length === 0 || offset >= page.total || Date.parse(oldest) < since) break;
     }
@@ -201,7 +204,7 @@ export class ServerSync {
     await this.updateDepartments();
     const reconcile = this.index.size !== total || Date.now() - this.lastReconcile >= this.reconcileEveryMs;
     const removed = reconcile ? await this.reconcile() : 0;
-    return { read: offset, removed, reconciled: reconcile, size: this.index.size, bytes: this.bytes - started.bytes, requests: this.requests - started.requests };
+    return { read: offset, changed, removed, reconciled: reconcile, size: this.index.size, bytes: this.bytes - started.bytes, requests: this.requests - started.requests };
   }
 
   /** Drops rooms the server no longer lists; refetches the departments. Returns how many rooms went. */
