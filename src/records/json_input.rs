@@ -216,6 +216,17 @@ enum Shape {
     SingleRecord,
 }
 
+/// serde's own type errors name the value found (`floating point `1.5``),
+/// which links core's float formatting (about 2 KB of the gzipped module)
+/// for an error message; these visitors name only the kind of value.
+macro_rules! reject_other_kinds {
+    ($($method:ident($($arg:ty)?) => $found:literal),* $(,)?) => {
+        $(fn $method<E: de::Error>(self, $(_: $arg)?) -> Result<Self::Value, E> {
+            Err(E::custom(format_args!("invalid type: {}, expected {}", $found, &self as &dyn de::Expected)))
+        })*
+    };
+}
+
 struct TopSeed<'s, S> {
     sink: &'s mut S,
 }
@@ -233,6 +244,9 @@ impl<'de, S: Sink> Visitor<'de> for TopSeed<'_, S> {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "an array of {0}, a {{\"{0}\": [...]}} page, or one record per line", S::NAME)
     }
+
+    reject_other_kinds!(visit_bool(bool) => "a boolean", visit_i64(i64) => "a number", visit_u64(u64) => "a number",
+        visit_f64(f64) => "a number", visit_str(&str) => "a string", visit_unit() => "null");
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Shape, A::Error> {
         read_array(self.sink, seq)?;
@@ -278,6 +292,13 @@ impl<'de, S: Sink> Visitor<'de> for ArraySeed<'_, S> {
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "{} to be an array", S::NAME)
+    }
+
+    reject_other_kinds!(visit_bool(bool) => "a boolean", visit_i64(i64) => "a number", visit_u64(u64) => "a number",
+        visit_f64(f64) => "a number", visit_str(&str) => "a string", visit_unit() => "null");
+
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(de::Error::custom(format_args!("invalid type: an object, expected {}", &self as &dyn de::Expected)))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
@@ -473,6 +494,13 @@ impl<'de> Visitor<'de> for EmbeddedSeed {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an embedded department object or null")
     }
+
+    reject_other_kinds!(visit_bool(bool) => "a boolean", visit_i64(i64) => "a number", visit_u64(u64) => "a number",
+        visit_f64(f64) => "a number", visit_str(&str) => "a string");
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(de::Error::custom(format_args!("invalid type: an array, expected {}", &self as &dyn de::Expected)))
+    }
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
         Ok(None)
     }
@@ -520,6 +548,15 @@ mod tests {
         assert!(err.message.starts_with("rooms[1].ts is not a date"), "{}", err.message);
         let err = read_rooms(b"{\"rooms\": 5}", &Utc).unwrap_err();
         assert!(err.message.starts_with("rooms: invalid type"), "{}", err.message);
+        // Each kind of wrong value is named, without formatting the value.
+        for (json, found) in [(&b"1.5"[..], "a number"), (b"true", "a boolean"), (b"\"x\"", "a string"), (b"null", "null")] {
+            let err = read_rooms(json, &Utc).unwrap_err();
+            assert!(err.message.contains(&format!("invalid type: {found}, expected an array of rooms")), "{}", err.message);
+        }
+        let err = read_rooms(br#"{"rooms": {"a": 1}}"#, &Utc).unwrap_err();
+        assert!(err.message.contains("invalid type: an object, expected rooms to be an array"), "{}", err.message);
+        let err = read_rooms(br#"[{"t":"l","department":[1]}]"#, &Utc).unwrap_err();
+        assert!(err.message.contains("invalid type: an array, expected an embedded department object or null"), "{}", err.message);
         let err = read_rooms(b"[{\"t\":\"l\"", &Utc).unwrap_err();
         assert!(err.message.starts_with("rooms: EOF"), "{}", err.message);
         let err = read_rooms(b"[] []", &Utc).unwrap_err();
