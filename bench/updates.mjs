@@ -3,14 +3,18 @@
 // bumped), as a dashboard's refresh does; each page is followed by a query.
 // Reports the amortised cost per updated room, query latency before and
 // after, memory per room with ids, and checks the final chart against the
-// one-shot path over the final rooms.
+// one-shot path over the final rooms. Then the wire: the dashboard's live
+// sync (www/src/sync.js) against the mock server with realistic rooms,
+// bytes per room of a load with and without `fields=`, and of refreshes.
 //
-//   node bench/updates.mjs [--rooms=1m] [--pages=50]
+//   node bench/updates.mjs [--rooms=1m] [--pages=50] [--wire-rooms=20000]
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { ChatIndex, chatsPerDepartmentJson } from '../pkg/node.mjs';
 import { DEPARTMENTS, YEAR_START, YEAR_MS, ensureData, roomsPath } from './data.mjs';
 import { rng } from '../tests/differential/random.mjs';
+import { ServerSync } from '../www/src/sync.js';
+import { startMock, mockData, seeded, USERS } from '../www/mock-rocketchat.mjs';
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const count = Number(arg('rooms', '1m').replace(/k$/, 'e3').replace(/m$/, 'e6'));
@@ -77,5 +81,47 @@ const report = {
   queryMedianUsAfter: +after.toFixed(1),
   sameAsOneShot: check,
 };
+index.free();
+
+// The wire, as the dashboard's live mode uses it.
+const wireRooms = Number(arg('wire-rooms', '20000'));
+const mock = await startMock({ data: mockData(wireRooms, seeded(3)), cacheMs: 0 });
+const server = { url: mock.url, userId: 'manager', token: USERS.manager.token };
+const full = new ServerSync({ server, ChatIndex, timeZone: 'UTC', fields: false });
+const lean = new ServerSync({ server, ChatIndex, timeZone: 'UTC', reconcileEveryMs: Infinity });
+const fullLoad = await full.load();
+const leanLoad = await lean.load();
+const churn = seeded(17);
+const kinds = (n) => {
+  // Closes, transfers and inserts: what a refresh reads by _updatedAt.
+  for (let i = 0; i < n; i++) {
+    const live = mock.data.rooms.filter((r) => r.t === 'l' && r.open);
+    if (i % 3 === 0) mock.insert(1);
+    else if (i % 3 === 1) mock.closeRoom(live[Math.floor(churn() * live.length)]._id);
+    else mock.transfer(live[Math.floor(churn() * live.length)]._id, 'support');
+  }
+};
+kinds(100);
+const changed = await lean.refresh();
+// Changes of the last 10 s are read again (the overlap for app-server clocks
+// and writes in flight) until that window has been read once 10 s later;
+// after that a refresh of a quiet server reads one small page.
+await new Promise((r) => setTimeout(r, 10_500));
+const settling = await lean.refresh();
+const quiet = await lean.refresh();
+mock.remove(mock.data.rooms.find((r) => r.t === 'l')._id);
+const deleted = await lean.refresh();
+report.wire = {
+  livechatRooms: fullLoad.rooms,
+  bytesPerRoomWithoutFields: Math.round(fullLoad.bytes / fullLoad.rooms),
+  bytesPerRoomWithFields: Math.round(leanLoad.bytes / leanLoad.rooms),
+  refreshAfter100ChangesBytes: changed.bytes,
+  refreshRereadingTheOverlapBytes: settling.bytes,
+  refreshWithNoChangeBytes: quiet.bytes,
+  refreshAfterOneDeletionBytes: deleted.bytes,
+};
+full.free();
+lean.free();
+await mock.close();
 console.log(JSON.stringify(report, null, 1));
 if (!check) process.exit(1);

@@ -50,21 +50,29 @@ test(`live sync: ${HISTORIES} histories with changes during the load and between
       onRooms: () => churnWhilePaging.on && mock?.churn(Math.floor(random() * 4), random),
     });
     mocks.push(mock);
-    const sync = new ServerSync({ server: manager(mock.url), ChatIndex, timeZone: 'UTC', pageSize: 20 + Math.floor(random() * 80), reconcileEveryMs: Infinity });
+    // Half the histories with no overlap: every refresh after the first then
+    // reads from the watermark exactly (the path of a quiet, settled server).
+    const overlapMs = h % 2 ? 0 : 10_000;
+    const sync = new ServerSync({ server: manager(mock.url), ChatIndex, timeZone: 'UTC', pageSize: 20 + Math.floor(random() * 80), reconcileEveryMs: Infinity, overlapMs });
     await sync.load();
     churnWhilePaging.on = false;
     // Changes made while paging are read by the first refresh.
     await sync.refresh();
     assert.deepEqual(disagreements(sync.index, mock, random), [], `history ${h} after load + refresh`);
+    let settledSeen = false;
     for (let round = 0; round < 6; round++) {
+      // A quiet refresh settles the watermark; the next one reads from it exactly.
+      if (overlapMs === 0 && round % 2) await sync.refresh();
       mock.churn(Math.floor(random() * 25), random);
       if (random() < 0.2) mock.renameDepartment(random() < 0.5 ? 'support' : 'late', `Renamed ${h}.${round}`);
+      settledSeen ||= sync.watermarkSettled;
       const result = await sync.refresh();
       const wrong = disagreements(sync.index, mock, random);
       assert.deepEqual(wrong, [], `history ${h} round ${round}: ${JSON.stringify(result)}`);
       assert.equal(sync.index.size, mock.data.rooms.filter((r) => r.t === 'l').length, 'the index holds exactly the server\'s livechat rooms');
       checked += 40;
     }
+    if (overlapMs === 0) assert.ok(settledSeen, 'the settled path (reading from the watermark exactly) ran');
     sync.free();
   }
   assert.ok(checked >= HISTORIES * 240);

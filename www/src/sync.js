@@ -13,9 +13,10 @@
 // - Rooms change after creation (closed, transferred, put on hold) and
 //   every change bumps `_updatedAt`. A refresh reads
 //   `sort={"_updatedAt":-1}` until it reaches rooms older than the last
-//   refresh's watermark (minus an overlap for clocks and in-flight writes);
-//   the index replaces older versions and ignores stale ones, so overlap
-//   costs a few bytes and never a wrong count.
+//   refresh's watermark (minus an overlap for clocks and in-flight writes,
+//   until that window has been read once after the writes had time to
+//   land); the index replaces older versions and ignores stale ones, so
+//   overlap costs a few bytes and never a wrong count.
 // - Deleted rooms leave no trace to read. After each refresh the server's
 //   `total` is compared with the rooms held: after a complete refresh they
 //   differ exactly when rooms were deleted, and then (and every
@@ -79,8 +80,10 @@ export class ServerSync {
     Object.assign(this, { server, ChatIndex, timeZone, fields, pageSize, overlapMs, reconcileEveryMs, fetch, onProgress });
     this.index = null;
     this.departments = [];
-    /** Newest `_updatedAt` (ms) known to be fully read. */
+    /** Newest `_updatedAt` (ms) read, when it appeared (local ms), and whether its overlap was read late enough. */
     this.watermark = -Infinity;
+    this.watermarkSeenAt = 0;
+    this.watermarkSettled = false;
     this.lastReconcile = 0;
     /** Bytes of response bodies received, over the life of this sync. */
     this.bytes = 0;
@@ -153,6 +156,7 @@ export class ServerSync {
   /** Loads every room into a new index; the previous one is freed only on success. */
   async load() {
     const started = { bytes: this.bytes, requests: this.requests };
+    const loadStarted = Date.now();
     const departments = await this.fetchDepartments(true);
     // Changes made while loading are newer than this: the first refresh reads them.
     const watermark = await this.newestUpdate();
@@ -172,7 +176,7 @@ export class ServerSync {
       throw error;
     }
     this.index?.free();
-    Object.assign(this, { index, departments, watermark, lastReconcile: Date.now() });
+    Object.assign(this, { index, departments, watermark, watermarkSeenAt: loadStarted, watermarkSettled: false, lastReconcile: Date.now() });
     return { rooms, bytes: this.bytes - started.bytes, requests: this.requests - started.requests };
   }
 
@@ -183,14 +187,19 @@ export class ServerSync {
    * the watermark where it was, so the next refresh reads it all again.
    */
   async refresh() {
-    const started = { bytes: this.bytes, requests: this.requests };
-    const since = this.watermark - this.overlapMs;
+    const started = { bytes: this.bytes, requests: this.requests, at: Date.now() };
+    // The overlap below the watermark is read again until it has been read
+    // once at least `overlapMs` after the watermark appeared: by then the
+    // writes in flight when it appeared have landed, and a quiet server
+    // costs one tiny page per refresh.
+    const settled = this.watermarkSettled;
+    const since = settled ? this.watermark : this.watermark - this.overlapMs;
     let offset = 0;
     let newest = this.watermark;
     let total = null;
     let changed = 0;
     // Small pages first: a quiet server answers a refresh with a few rooms.
-    for (let count = Math.min(20, this.pageSize); ; count = Math.min(count * 2, this.pageSize)) {
+    for (let count = Math.min(settled ? 5 : 20, this.pageSize); ; count = Math.min(count * 2, this.pageSize)) {
       const page = await this.get(ROOMS, { count, offset, sort: { _updatedAt: -1, _id: 1 }, fields: this.fields ? ROOM_FIELDS : undefined });
       total ??= page.total;
       if (offset === 0 && page.rooms.length) newest = Math.max(newest, Date.parse(page.rooms[0]._updatedAt));
@@ -200,7 +209,8 @@ export class ServerSync {
       const oldest = page.rooms.at(-1)?._updatedAt;
       if (page.rooms.length === 0 || offset >= page.total || Date.parse(oldest) < since) break;
     }
-    this.watermark = newest;
+    if (newest > this.watermark) Object.assign(this, { watermark: newest, watermarkSeenAt: started.at, watermarkSettled: false });
+    else if (!settled && started.at - this.watermarkSeenAt >= this.overlapMs) this.watermarkSettled = true;
     await this.updateDepartments();
     const reconcile = this.index.size !== total || Date.now() - this.lastReconcile >= this.reconcileEveryMs;
     const removed = reconcile ? await this.reconcile() : 0;
