@@ -2,7 +2,7 @@
 //! core's [`ChatIndex`], and encodes the answer.
 
 use crate::bindings::convert::{self, chart_body, json_bytes};
-use crate::bindings::errors::{rooms_error, type_error};
+use crate::bindings::errors::rooms_error;
 use crate::bindings::options;
 use crate::chart::index::ChatIndex;
 use crate::server::zone::LocalZone;
@@ -41,33 +41,35 @@ impl ChatIndexHandle {
         Ok(ChatIndexHandle { index: Rc::new(RefCell::new(index)), zone, names: RefCell::new(None) })
     }
 
-    /// `index.add(rooms)`.
+    /// `index.add(rooms)`. The caller's objects are read before the index
+    /// is borrowed: a getter that calls this index meanwhile finds it free.
     pub fn add(&self, rooms: JsValue) -> Result<f64, JsValue> {
-        let mut index = self.index.borrow_mut();
         let zone = &*self.zone;
-        let added = match json_bytes(&rooms) {
-            Some(bytes) => index.add_json(&bytes, zone),
-            None => index.load(|page| convert::rooms_into(&rooms, zone, page)),
-        };
-        added.map(|n| n as f64).map_err(rooms_error)
+        if let Some(bytes) = json_bytes(&rooms) {
+            return self.index_mut()?.add_json(&bytes, zone).map(|n| n as f64).map_err(rooms_error);
+        }
+        let page = ChatIndex::read_page(|page| convert::rooms_into(&rooms, zone, page)).map_err(rooms_error)?;
+        Ok(self.index_mut()?.add_page(page) as f64)
     }
 
     /// `index.remove(ids)`.
     pub fn remove(&self, ids: JsValue) -> Result<f64, JsValue> {
-        let ids = id_strings(&ids, "remove")?;
-        Ok(self.index.borrow_mut().remove(ids.iter().map(String::as_str)) as f64)
+        let ids = convert::ids(&ids, "remove")?;
+        Ok(self.index_mut()?.remove(ids.iter().map(String::as_str)) as f64)
     }
 
     /// `index.retain(ids)`.
     pub fn retain(&self, ids: JsValue) -> Result<f64, JsValue> {
-        let ids = id_strings(&ids, "retain")?;
-        Ok(self.index.borrow_mut().retain(ids.iter().map(String::as_str)) as f64)
+        let ids = convert::ids(&ids, "retain")?;
+        Ok(self.index_mut()?.retain(ids.iter().map(String::as_str)) as f64)
     }
 
     /// `index.setDepartments(departments)`.
     #[wasm_bindgen(js_name = setDepartments)]
-    pub fn set_departments(&self, departments: JsValue) {
-        self.index.borrow_mut().set_departments(convert::departments(&departments));
+    pub fn set_departments(&self, departments: JsValue) -> Result<(), JsValue> {
+        let departments = convert::departments(&departments);
+        self.index_mut()?.set_departments(departments);
+        Ok(())
     }
 
     /// `index.addStream(stream)`.
@@ -97,58 +99,65 @@ impl ChatIndexHandle {
                     at = end;
                 }
             }
-            let added = index.borrow_mut().finish_stream(load).map_err(rooms_error)?;
+            let mut index = index.try_borrow_mut().map_err(|_| busy())?;
+            let added = index.finish_stream(load).map_err(rooms_error)?;
             Ok(JsValue::from(added as f64))
         })
     }
 
     /// `index.query(params)`.
-    pub fn query(&self, params: JsValue) -> JsValue {
-        let mut index = self.index.borrow_mut();
-        let (generation, counts) = match index.query_groups(&convert::params(&params), &*self.zone) {
+    pub fn query(&self, params: JsValue) -> Result<JsValue, JsValue> {
+        let params = convert::params(&params)?;
+        let mut index = self.index_mut()?;
+        let (generation, counts) = match index.query_groups(&params, &*self.zone) {
             Ok(result) => result,
-            Err(failure) => return JSON::parse(&failure.to_json()).unwrap_or(JsValue::NULL),
+            Err(failure) => return Ok(JSON::parse(&failure.to_json()).unwrap_or(JsValue::NULL)),
         };
-        let mut names = self.names.borrow_mut();
+        let mut names = self.names.try_borrow_mut().map_err(|_| busy())?;
         if names.as_ref().map(|(g, _)| *g) != Some(generation) {
             let array: Array = index.group_names().into_iter().map(JsValue::from_str).collect();
             *names = Some((generation, array));
         }
         let counts: Vec<f64> = counts.into_iter().map(|c| c as f64).collect();
-        names.as_ref().map_or(JsValue::NULL, |(_, array)| chart_body(array, &counts))
+        Ok(names.as_ref().map_or(JsValue::NULL, |(_, array)| chart_body(array, &counts)))
     }
 
     /// `index.queryJson(params)`.
     #[wasm_bindgen(js_name = queryJson)]
-    pub fn query_json(&self, params: JsValue) -> String {
-        self.index.borrow_mut().query(&convert::params(&params), &*self.zone).to_json()
+    pub fn query_json(&self, params: JsValue) -> Result<String, JsValue> {
+        let params = convert::params(&params)?;
+        Ok(self.index_mut()?.query(&params, &*self.zone).to_json())
     }
 
     /// `index.settle()`.
-    pub fn settle(&self) {
-        self.index.borrow_mut().settle();
+    pub fn settle(&self) -> Result<(), JsValue> {
+        self.index_mut()?.settle();
+        Ok(())
     }
 
     /// `index.size`.
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> f64 {
-        self.index.borrow().size() as f64
+        self.index.try_borrow().map_or(f64::NAN, |index| index.size() as f64)
     }
 
     /// `index.memoryBytes`.
     #[wasm_bindgen(getter, js_name = memoryBytes)]
     pub fn memory_bytes(&self) -> f64 {
-        self.index.borrow().memory_bytes() as f64
+        self.index.try_borrow().map_or(f64::NAN, |index| index.memory_bytes() as f64)
     }
 }
 
-/// An array of room `_id` strings, or a `TypeError` naming `method`.
-fn id_strings(ids: &JsValue, method: &str) -> Result<Vec<String>, JsValue> {
-    if !Array::is_array(ids) {
-        return Err(type_error(&format!("{method}(ids): ids must be an array of room _id strings")));
+/// The `Error` for a re-entrant call.
+fn busy() -> JsValue {
+    js_sys::Error::new("ChatIndex is busy: a call on this index is still running (a getter or a stream calling back into it?)").into()
+}
+
+impl ChatIndexHandle {
+    /// The index, mutably, or a clear `Error` when a call on it is running.
+    fn index_mut(&self) -> Result<std::cell::RefMut<'_, ChatIndex>, JsValue> {
+        self.index.try_borrow_mut().map_err(|_| busy())
     }
-    let ids: Option<Vec<String>> = Array::from(ids).iter().map(|id| id.as_string()).collect();
-    ids.ok_or_else(|| type_error(&format!("{method}(ids): every id must be a string")))
 }
 
 /// `object[method]()`.

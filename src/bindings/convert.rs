@@ -1,5 +1,13 @@
 //! JavaScript values into the core's types, and nothing else: every rule
 //! is applied by the core after conversion.
+//!
+//! The caller's values are read by `rooms.js` (`readRooms`,
+//! `readDepartments`, `readParams`, `readIds`), in JavaScript, inside
+//! try/catch: a getter that throws, a Proxy trap, a revoked Proxy or a
+//! value nested too deeply becomes a plain "failed" answer there, and no
+//! JavaScript exception ever unwinds through wasm frames. This file only
+//! reads the plain values those functions build (typed arrays, strings,
+//! numbers and arrays of them), which cannot throw.
 
 use crate::records::department::{body_key, DepartmentFields, Departments, Name};
 use crate::records::field::{DataError, DepartmentView, Field};
@@ -8,57 +16,63 @@ use crate::records::room::{classify, deliver, OpenField, RoomFields, RoomSink, R
 use crate::server::date_parse::{date_parse, time_clip};
 use crate::server::params::{ParamValue, Params};
 use crate::server::zone::LocalZone;
-use js_sys::{Array, Date, Float64Array, Int32Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Date, Float64Array, Int32Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(module = "/src/bindings/rooms.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = extractRooms)]
-    fn extract_rooms(rooms: &Array) -> JsValue;
+    #[wasm_bindgen(js_name = readRooms)]
+    fn read_rooms(value: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = readRoomsExact)]
+    fn read_rooms_exact(value: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = readDepartments)]
+    fn read_departments(value: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = readParams)]
+    fn read_params(value: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = readIds)]
+    fn read_ids(value: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = chartBody)]
     pub(crate) fn chart_body(names: &Array, counts: &[f64]) -> JsValue;
     #[wasm_bindgen(catch, js_name = departmentEntries)]
     pub(crate) fn department_entries(body: &JsValue) -> Result<JsValue, JsValue>;
 }
 
-/// A JavaScript value as a raw field: the one conversion cascade, used for
-/// room fields, department fields and (through [`param_value`]) parameters.
-pub(crate) fn field(value: &JsValue) -> Field {
-    if value.is_undefined() {
-        Field::Absent
-    } else if value.is_null() {
-        Field::Null
-    } else if let Some(b) = value.as_bool() {
-        Field::Bool(b)
-    } else if let Some(n) = value.as_f64() {
-        Field::Number(n)
-    } else if let Some(s) = value.as_string() {
-        Field::Text(s)
-    } else if let Some(date) = value.dyn_ref::<Date>() {
-        Field::Date(date.get_time())
-    } else if Array::is_array(value) {
-        Field::Array
-    } else if value.is_object() {
-        extended_json(value)
-    } else {
-        Field::Object
-    }
+/// `answer[key]` of a plain answer built by `rooms.js`.
+fn get(answer: &JsValue, key: &str) -> JsValue {
+    Reflect::get(answer, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// `{$date: …}`, `{$numberLong: "…"}` and `{$oid: "…"}` objects (Extended
-/// JSON already parsed by `JSON.parse`); any other object is opaque.
-fn extended_json(value: &JsValue) -> Field {
-    let keys = Object::keys(value.unchecked_ref::<Object>());
-    if keys.length() != 1 {
-        return Field::Object;
-    }
-    let key = keys.get(0).as_string().unwrap_or_default();
-    let inner = Reflect::get(value, &JsValue::from_str(&key)).unwrap_or(JsValue::UNDEFINED);
-    match key.as_str() {
-        "$date" => Field::ExtendedDate(Box::new(field(&inner))),
-        "$numberLong" => inner.as_string().map_or(Field::Object, Field::NumberLong),
-        "$oid" => inner.as_string().map_or(Field::Object, Field::ObjectId),
+/// An array index in an answer (as an integer: formatting an `f64` would
+/// link core's float formatting, 10 KB of the module).
+fn index_of(answer: &JsValue, key: &str) -> Option<u64> {
+    get(answer, key).as_f64().map(|index| index as u64)
+}
+
+/// The "failed" answer of `rooms.js` as a data error ("rooms[3].ts could
+/// not be read: …"), if it is one.
+fn failed(answer: &JsValue) -> Option<DataError> {
+    let path = get(answer, "failed").as_string()?;
+    Some(DataError::new(format!("{path} {}", get(answer, "problem").as_string().unwrap_or_default())))
+}
+
+/// A value tagged by `rooms.js`'s `raw`: the one conversion cascade, used
+/// for room fields, department fields and (through [`param_value`])
+/// parameters. The tags are `raw`'s constants.
+pub(crate) fn field(tagged: &JsValue) -> Field {
+    let tagged: &Array = tagged.unchecked_ref();
+    let payload = tagged.get(1);
+    match tagged.get(0).as_f64().unwrap_or(-1.0) as i32 {
+        0 => Field::Absent,
+        1 => Field::Null,
+        2 => Field::Bool(payload.as_bool().unwrap_or(false)),
+        3 => Field::Number(payload.as_f64().unwrap_or(f64::NAN)),
+        4 => Field::Text(payload.as_string().unwrap_or_default()),
+        5 => Field::Date(payload.as_f64().unwrap_or(f64::NAN)),
+        6 => Field::Array,
+        8 => Field::ExtendedDate(Box::new(field(&payload))),
+        9 => Field::NumberLong(payload.as_string().unwrap_or_default()),
+        10 => Field::ObjectId(payload.as_string().unwrap_or_default()),
         _ => Field::Object,
     }
 }
@@ -66,8 +80,8 @@ fn extended_json(value: &JsValue) -> Field {
 /// A parameter value: [`field`], seen as the HTTP query would carry it.
 /// A `Date` stands for its ISO string (documented extension); wrappers
 /// that mean something in records are plain objects here.
-fn param_value(value: &JsValue) -> ParamValue {
-    match field(value) {
+fn param_value(tagged: &JsValue) -> ParamValue {
+    match field(tagged) {
         Field::Absent => ParamValue::Undefined,
         Field::Null => ParamValue::Null,
         Field::Bool(b) => ParamValue::Bool(b),
@@ -80,69 +94,114 @@ fn param_value(value: &JsValue) -> ParamValue {
     }
 }
 
-/// The `params` argument: an object's own enumerable keys with their values.
-pub(crate) fn params(value: &JsValue) -> Params {
-    if !value.is_object() || Array::is_array(value) {
-        return Params::NotAnObject;
+/// The `params` argument: an object's own enumerable keys with their
+/// values. A getter that throws is a `TypeError` naming the key (the
+/// server never sees such a value, so there is no body to give).
+pub(crate) fn params(value: &JsValue) -> Result<Params, JsValue> {
+    let answer = read_params(value);
+    if let Some(error) = failed(&answer) {
+        return Err(js_sys::TypeError::new(&error.message).into());
     }
-    let object: &Object = value.unchecked_ref();
-    let pairs = Object::keys(object)
+    if get(&answer, "notObject").is_truthy() {
+        return Ok(Params::NotAnObject);
+    }
+    let pairs = Array::from(&get(&answer, "pairs"))
         .iter()
-        .map(|key| {
-            let value = Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
-            (key.as_string().unwrap_or_default(), param_value(&value))
+        .map(|pair| {
+            let pair: Array = pair.unchecked_into();
+            (pair.get(0).as_string().unwrap_or_default(), param_value(&pair.get(1)))
         })
         .collect();
-    Params::Object(pairs)
+    Ok(Params::Object(pairs))
 }
 
-/// JSON text or bytes, if `value` is either.
+/// The `ids` of `remove`/`retain`, or a `TypeError` naming `method`.
+pub(crate) fn ids(value: &JsValue, method: &str) -> Result<Vec<String>, JsValue> {
+    let answer = read_ids(value);
+    let type_error = |text: String| -> JsValue { js_sys::TypeError::new(&text).into() };
+    if let Some(error) = failed(&answer) {
+        return Err(type_error(format!("{method}(ids): {}", error.message)));
+    }
+    if get(&answer, "notArray").is_truthy() {
+        return Err(type_error(format!("{method}(ids): ids must be an array of room _id strings")));
+    }
+    if let Some(index) = index_of(&answer, "notString") {
+        return Err(type_error(format!("{method}(ids): ids[{index}] is not a string")));
+    }
+    Ok(Array::from(&get(&answer, "ids")).iter().filter_map(|id| id.as_string()).collect())
+}
+
+/// JSON text or bytes in a `{ json }` answer.
+fn json_of(answer: &JsValue) -> Option<Vec<u8>> {
+    let json = get(answer, "json");
+    if let Some(text) = json.as_string() {
+        return Some(text.into_bytes());
+    }
+    json.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
+}
+
+/// JSON text or bytes, if `value` is either (for the index's fast path).
 pub(crate) fn json_bytes(value: &JsValue) -> Option<Vec<u8>> {
     if let Some(text) = value.as_string() {
         return Some(text.into_bytes());
     }
+    // A typed array cannot be a Proxy or have getters: reading it cannot throw.
     value.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
-}
-
-/// The array inside `value`: itself, or its `key` property (a REST page).
-fn records_array(value: &JsValue, key: &str) -> Option<Array> {
-    if Array::is_array(value) {
-        return Some(value.clone().unchecked_into());
-    }
-    if value.is_object() {
-        let inner = Reflect::get(value, &JsValue::from_str(key)).ok()?;
-        if Array::is_array(&inner) {
-            return Some(inner.unchecked_into());
-        }
-    }
-    None
 }
 
 /// Reads rooms given as JSON text or bytes, an array, or a REST page.
 pub(crate) fn rooms_into(value: &JsValue, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
-    if let Some(bytes) = json_bytes(value) {
+    let answer = read_rooms(value);
+    if let Some(error) = failed(&answer) {
+        return Err(error);
+    }
+    if let Some(bytes) = json_of(&answer) {
         return json_input::read_rooms_into(&bytes, zone, sink);
     }
-    let array = records_array(value, "rooms")
-        .ok_or_else(|| DataError::new("rooms must be an array, a {rooms: [...]} page, or JSON text or bytes"))?;
-    let columns = extract_rooms(&array);
-    if !columns.is_null() && rooms_from_columns(&columns, zone, sink) {
-        return Ok(());
+    if get(&answer, "shape").is_truthy() {
+        return Err(DataError::new("rooms must be an array, a {rooms: [...]} page, or JSON text or bytes"));
     }
-    sink.reset();
-    for (index, room) in array.iter().enumerate() {
-        if !room.is_object() || Array::is_array(&room) {
-            return Err(DataError::new(format!("rooms[{index}] is not an object")));
+    if let Some(index) = index_of(&answer, "notObject") {
+        return Err(DataError::new(format!("rooms[{index}] is not an object")));
+    }
+    let exact = get(&answer, "exact");
+    if exact.is_undefined() {
+        if rooms_from_columns(&answer, zone, sink) {
+            return Ok(());
         }
-        let get = |key: &str| Reflect::get(&room, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        // A value the columns cannot carry (e.g. a date that is not one):
+        // the exact reading names it.
+        sink.reset();
+        return rooms_into_exact(&force_exact(value), zone, sink);
+    }
+    rooms_into_exact(&exact, zone, sink)
+}
+
+/// The exact reading of rooms the column pass accepted but whose values
+/// the core rejects: read again field by field (the error names the field).
+fn force_exact(value: &JsValue) -> JsValue {
+    let answer = read_rooms_exact(value);
+    match failed(&answer) {
+        Some(_) => answer,
+        None => get(&answer, "exact"),
+    }
+}
+
+/// Rooms as `[[_id, _updatedAt, t, open, departmentId, ts, department], …]`.
+fn rooms_into_exact(exact: &JsValue, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
+    if let Some(error) = failed(exact) {
+        return Err(error);
+    }
+    for (index, room) in Array::from(exact).iter().enumerate() {
+        let room: Array = room.unchecked_into();
         let fields = RoomFields {
-            id: field(&get("_id")),
-            updated_at: field(&get("_updatedAt")),
-            t: field(&get("t")),
-            open: field(&get("open")),
-            department_id: field(&get("departmentId")),
-            ts: field(&get("ts")),
-            department: department_fields(&get("department")),
+            id: field(&room.get(0)),
+            updated_at: field(&room.get(1)),
+            t: field(&room.get(2)),
+            open: field(&room.get(3)),
+            department_id: field(&room.get(4)),
+            ts: field(&room.get(5)),
+            department: department_fields(&room.get(6)),
         };
         deliver(&fields, index, zone, sink)?;
     }
@@ -217,27 +276,28 @@ fn rooms_from_columns(columns: &JsValue, zone: &dyn LocalZone, sink: &mut dyn Ro
 
 /// Reads the `departments` argument; `None` for `null` or `undefined`.
 pub(crate) fn departments(value: &JsValue) -> Result<Option<Departments>, DataError> {
-    if value.is_null() || value.is_undefined() {
+    let answer = read_departments(value);
+    if let Some(error) = failed(&answer) {
+        return Err(error);
+    }
+    if get(&answer, "none").is_truthy() {
         return Ok(None);
     }
-    if let Some(bytes) = json_bytes(value) {
+    if let Some(bytes) = json_of(&answer) {
         return json_input::read_departments(&bytes).map(Some);
     }
-    let array = records_array(value, "departments")
-        .ok_or_else(|| DataError::new("departments must be an array, a {departments: [...]} page, JSON text or bytes, or null"))?;
-    let mut records = Vec::with_capacity(array.length() as usize);
-    for (index, department) in array.iter().enumerate() {
-        let fields = department_fields(&department).ok_or_else(|| DataError::new(format!("departments[{index}] is not an object")))?;
-        records.push(fields);
+    if get(&answer, "shape").is_truthy() {
+        return Err(DataError::new("departments must be an array, a {departments: [...]} page, JSON text or bytes, or null"));
     }
+    if let Some(index) = index_of(&answer, "notObject") {
+        return Err(DataError::new(format!("departments[{index}] is not an object")));
+    }
+    let records: Vec<DepartmentFields> = Array::from(&get(&answer, "records")).iter().filter_map(|d| department_fields(&d)).collect();
     Departments::from_records(&records).map(Some)
 }
 
-/// `_id` and `name` of an object; `None` for null, undefined and non-objects.
-fn department_fields(value: &JsValue) -> Option<DepartmentFields> {
-    if !value.is_object() || Array::is_array(value) {
-        return None;
-    }
-    let get = |key: &str| field(&Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED));
-    Some(DepartmentFields { id: get("_id"), name: get("name") })
+/// `[_id, name]` (each tagged by `raw`) as fields; `None` for `null`.
+fn department_fields(pair: &JsValue) -> Option<DepartmentFields> {
+    let pair: &Array = pair.dyn_ref()?;
+    Some(DepartmentFields { id: field(&pair.get(0)), name: field(&pair.get(1)) })
 }

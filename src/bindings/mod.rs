@@ -31,12 +31,8 @@ pub fn chats_per_department(rooms: JsValue, departments: JsValue, params: JsValu
 #[wasm_bindgen(js_name = chatsPerDepartmentJson, skip_typescript)]
 pub fn chats_per_department_json(rooms: JsValue, departments: JsValue, params: JsValue, options: JsValue) -> Result<String, JsValue> {
     let zone = options::zone(&options)?;
-    let body = respond(
-        &convert::params(&params),
-        &*zone,
-        |zone, sink| convert::rooms_into(&rooms, zone, sink),
-        || convert::departments(&departments),
-    );
+    let params = convert::params(&params)?;
+    let body = respond(&params, &*zone, |zone, sink| convert::rooms_into(&rooms, zone, sink), || convert::departments(&departments));
     Ok(body.to_json())
 }
 

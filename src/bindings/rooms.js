@@ -1,10 +1,205 @@
-// The JavaScript half of reading room objects: one plain pass that hands the
-// raw facts the chart reads to wasm as typed arrays, instead of one boundary
-// crossing per field. It decides nothing: whether a room is open, closed or
-// neither, its body key, and what a date means are decided in Rust
-// (records/room.rs `classify`, records/department.rs `body_key`,
-// server/date_parse.rs). It returns null for anything unusual, and the
-// caller then reads the objects field by field, the exact path.
+// The JavaScript half of reading the caller's values. Every access to a
+// caller's object (property reads, getters, Proxy traps, `length`,
+// `instanceof`) happens here, inside try/catch, so that no JavaScript
+// exception ever unwinds through wasm frames (it would leave wasm's stack
+// pointer and any borrowed state behind). Wasm only ever reads the plain
+// values built here: typed arrays, strings, numbers and arrays of them.
+//
+// It decides nothing: whether a room is open, closed or neither, its body
+// key, and what a date means are decided in Rust (records/room.rs
+// `classify`, records/department.rs `body_key`, server/date_parse.rs).
+// `raw` is the one conversion of a value into the kinds Rust's `Field`
+// knows; `extractRooms` is a faster column pass for the common shapes.
+
+// `raw(value)` tags, read by convert.rs `field`.
+const ABSENT = 0;
+const NULL = 1;
+const BOOL = 2;
+const NUMBER = 3;
+const STRING = 4;
+const DATE = 5;
+const ARRAY = 6;
+const OBJECT = 7;
+const EXTENDED_DATE = 8;
+const NUMBER_LONG = 9;
+const OBJECT_ID = 10;
+/** `{$date: {$date: …}}` deeper than this is refused, not recursed into. */
+const MAX_DEPTH = 32;
+
+class TooDeep extends Error {}
+
+/**
+ * A value as Rust's `Field` sees it: `[tag]` or `[tag, payload]`. Extended
+ * JSON wrappers (`{$date}`, `{$numberLong}`, `{$oid}`, exactly one key)
+ * are recognised; other objects and arrays are opaque.
+ */
+export function raw(value, depth = 0) {
+  if (value === undefined) return [ABSENT];
+  if (value === null) return [NULL];
+  switch (typeof value) {
+    case 'boolean': return [BOOL, value];
+    case 'number': return [NUMBER, value];
+    case 'string': return [STRING, value];
+    case 'object': break;
+    default: return [OBJECT];
+  }
+  if (value instanceof Date) return [DATE, value.getTime()];
+  if (Array.isArray(value)) return [ARRAY];
+  const keys = Object.keys(value);
+  if (keys.length !== 1) return [OBJECT];
+  const inner = value[keys[0]];
+  switch (keys[0]) {
+    case '$date':
+      if (depth >= MAX_DEPTH) throw new TooDeep();
+      return [EXTENDED_DATE, raw(inner, depth + 1)];
+    case '$numberLong': return typeof inner === 'string' ? [NUMBER_LONG, inner] : [OBJECT];
+    case '$oid': return typeof inner === 'string' ? [OBJECT_ID, inner] : [OBJECT];
+    default: return [OBJECT];
+  }
+}
+
+/** What went wrong reading `path`: a plain object wasm turns into a message. */
+function failure(path, error) {
+  if (error instanceof TooDeep) return { failed: path, problem: `is nested more than ${MAX_DEPTH} levels deep` };
+  let text;
+  try {
+    text = String(error);
+  } catch {
+    text = 'an exception';
+  }
+  return { failed: path, problem: `could not be read: reading it threw ${text}` };
+}
+
+/** The array of records in `value` (itself, or `value[key]`), or `undefined`. */
+function recordsOf(value, key) {
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'object' && value !== null && Array.isArray(value[key])) return value[key];
+  return undefined;
+}
+
+/** JSON given as text or bytes: `{ json }`, else `undefined`. */
+function jsonOf(value) {
+  if (typeof value === 'string' || value instanceof Uint8Array) return { json: value };
+  return undefined;
+}
+
+/**
+ * The `rooms` argument: `{ json }`, the columns of `extractRooms`,
+ * `{ exact: [[_id, _updatedAt, t, open, departmentId, ts, department], …] }`
+ * (each a `raw` value; `department` is `null` or `[_id, name]`), `{ shape:
+ * true }` when it is no kind of rooms input, `{ notObject: index }`, or
+ * `{ failed, problem }`.
+ */
+export function readRooms(value, exactOnly = false) {
+  let path = 'rooms';
+  try {
+    const json = jsonOf(value);
+    if (json) return json;
+    const rooms = recordsOf(value, 'rooms');
+    if (!rooms) return { shape: true };
+    let columns = null;
+    try {
+      if (!exactOnly) columns = extractRooms(rooms);
+    } catch {
+      // The exact pass below meets the same exception and names the field.
+    }
+    if (columns) return columns;
+    const exact = [];
+    for (let i = 0; i < rooms.length; i++) {
+      path = `rooms[${i}]`;
+      const room = rooms[i];
+      if (typeof room !== 'object' || room === null || Array.isArray(room)) return { notObject: i };
+      const fields = [];
+      for (const key of ['_id', '_updatedAt', 't', 'open', 'departmentId', 'ts']) {
+        path = `rooms[${i}].${key}`;
+        fields.push(raw(room[key]));
+      }
+      path = `rooms[${i}].department`;
+      fields.push(departmentOf(room.department, path, (p) => (path = p)));
+      exact.push(fields);
+    }
+    return { exact };
+  } catch (error) {
+    return failure(path, error);
+  }
+}
+
+/** `[raw(_id), raw(name)]` of an object; `null` for anything else. `track` follows the path read. */
+function departmentOf(value, at, track) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  track(`${at}._id`);
+  const id = raw(value._id);
+  track(`${at}.name`);
+  return [id, raw(value.name)];
+}
+
+/** `readRooms` without the column pass: every room field by field. */
+export function readRoomsExact(value) {
+  return readRooms(value, true);
+}
+
+/**
+ * The `departments` argument: `{ none: true }` for null or undefined,
+ * `{ json }`, `{ records: [[_id, name], …] }`, `{ shape: true }`,
+ * `{ notObject: index }` or `{ failed, problem }`.
+ */
+export function readDepartments(value) {
+  let path = 'departments';
+  try {
+    if (value === null || value === undefined) return { none: true };
+    const json = jsonOf(value);
+    if (json) return json;
+    const list = recordsOf(value, 'departments');
+    if (!list) return { shape: true };
+    const records = [];
+    for (let i = 0; i < list.length; i++) {
+      path = `departments[${i}]`;
+      const department = departmentOf(list[i], path, (p) => (path = p));
+      if (!department) return { notObject: i };
+      records.push(department);
+    }
+    return { records };
+  } catch (error) {
+    return failure(path, error);
+  }
+}
+
+/**
+ * The `params` argument: `{ pairs: [[key, raw], …] }` (own enumerable
+ * string keys, in order), `{ notObject: true }`, or `{ failed, problem }`.
+ */
+export function readParams(value) {
+  let path = 'params';
+  try {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return { notObject: true };
+    const pairs = [];
+    for (const key of Object.keys(value)) {
+      path = `params.${key}`;
+      pairs.push([key, raw(value[key])]);
+    }
+    return { pairs };
+  } catch (error) {
+    return failure(path, error);
+  }
+}
+
+/** The ids of `remove`/`retain`: `{ ids }`, `{ notArray: true }`, `{ notString: index }` or `{ failed, problem }`. */
+export function readIds(value) {
+  let path = 'ids';
+  try {
+    if (!Array.isArray(value)) return { notArray: true };
+    const ids = [];
+    for (let i = 0; i < value.length; i++) {
+      path = `ids[${i}]`;
+      const id = value[i];
+      if (typeof id !== 'string') return { notString: i };
+      ids.push(id);
+    }
+    return { ids };
+  } catch (error) {
+    return failure(path, error);
+  }
+}
 
 // Facts per room, one byte: bit 0 `t === "l"`; bits 1-2 `open` (0 absent,
 // 1 true, 2 anything else); bits 3-4 `ts` and bits 5-6 `_updatedAt`
@@ -53,7 +248,8 @@ function readDate(value, ms, i, texts) {
   return BAIL;
 }
 
-export function extractRooms(rooms) {
+/** The common shapes as columns, or null for anything the exact path must read. */
+function extractRooms(rooms) {
   const n = rooms.length;
   const facts = new Uint8Array(n);
   const department = new Int32Array(n); // -2 absent, -1 null, else index into departmentIds

@@ -141,9 +141,33 @@ impl ChatIndex {
     /// Adds rooms fed one by one by `feed` (for callers that read records
     /// themselves). All or nothing, like [`ChatIndex::add_json`].
     pub fn load(&mut self, feed: impl FnOnce(&mut Page) -> Result<(), DataError>) -> Result<usize, DataError> {
+        Ok(self.apply(Self::read_page(feed)?))
+    }
+
+    /// Reads a page without touching any index, to be applied later with
+    /// [`ChatIndex::add_page`]. The bindings read the caller's objects this
+    /// way, so that code the caller runs meanwhile (getters) finds the index
+    /// free to use.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::{ChatIndex, Utc};
+    /// use chats_per_department::records::json_input::read_rooms_into;
+    /// let page = ChatIndex::read_page(|page| read_rooms_into(br#"[{"_id":"a","t":"l"}]"#, &Utc, page)).unwrap();
+    /// let mut index = ChatIndex::new(None);
+    /// assert_eq!(index.add_page(page), 1);
+    /// assert_eq!(index.size(), 1);
+    /// ```
+    pub fn read_page(feed: impl FnOnce(&mut Page) -> Result<(), DataError>) -> Result<Page, DataError> {
         let mut page = Page::default();
         feed(&mut page)?;
-        Ok(self.apply(page))
+        Ok(page)
+    }
+
+    /// Applies a page read by [`ChatIndex::read_page`]; cannot fail.
+    /// Returns the number of records it held.
+    pub fn add_page(&mut self, page: Page) -> usize {
+        self.apply(page)
     }
 
     /// Forgets the rooms with these `_id`s; returns how many were held

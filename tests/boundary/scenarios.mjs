@@ -1,0 +1,135 @@
+// Hostile callers at the JavaScript boundary, run unchanged in Node and in
+// Chromium: getters and Proxy traps that throw, revoked proxies, values
+// nested thousands of levels deep, calls back into an index from a getter.
+// A JavaScript exception unwinding through wasm frames leaves wasm's stack
+// pointer behind (about 1,500 such calls killed the instance before); here
+// 100,000 of them must leave every function working and every answer exact.
+//
+// `run(lib)` takes the package's exports (after init) and throws an Error
+// naming the first scenario that failed; it returns what it checked.
+
+const P = { start: '2020-01-01', end: '2021-01-01' };
+const GOOD = [
+  { _id: 'a', t: 'l', open: true, departmentId: 'd', ts: '2020-05-01T00:00:00Z' },
+  { _id: 'b', t: 'l', departmentId: 'd', ts: '2020-05-02T00:00:00Z' },
+];
+const DEPARTMENTS = [{ _id: 'd', name: 'Sales' }];
+const EXPECTED = '{"Sales":{"open":1,"closed":1},"success":true}';
+
+function check(condition, what) {
+  if (!condition) throw new Error(`boundary: ${what}`);
+}
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/** `{$date: {$date: … value …}}`, `depth` levels deep. */
+function nested(depth, value) {
+  let v = value;
+  for (let i = 0; i < depth; i++) v = { $date: v };
+  return v;
+}
+
+export async function run({ chatsPerDepartment, chatsPerDepartmentJson, ChatIndex, dateParse }, { throws = 100_000 } = {}) {
+  const checked = [];
+  const thrower = () => {
+    throw new Error('boom');
+  };
+
+  // 1. Throwing getters, many times over: an error body each time, naming the field.
+  const hostile = [{ _id: 'x', get t() { return thrower(); } }];
+  let body;
+  for (let i = 0; i < throws; i++) body = chatsPerDepartment(hostile, DEPARTMENTS, P);
+  check(body.success === false && /^rooms\[0\]\.t could not be read: reading it threw Error: boom/.test(body.error), `a throwing getter gives an error body: ${JSON.stringify(body)}`);
+  check(chatsPerDepartmentJson(GOOD, DEPARTMENTS, P) === EXPECTED, 'a correct body after many throwing getters');
+  checked.push(`${throws} throwing getters`);
+
+  // 2. Proxies whose traps throw, and revoked proxies, in every argument.
+  const throwingLength = new Proxy([], { get: (t, k) => (k === 'length' ? thrower() : Reflect.get(t, k)) });
+  const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+  revoke();
+  for (const rooms of [throwingLength, revoked, { get rooms() { return thrower(); } }]) {
+    const b = chatsPerDepartment(rooms, DEPARTMENTS, P);
+    check(b.success === false && /^rooms could not be read/.test(b.error), `rooms proxy: ${JSON.stringify(b)}`);
+  }
+  for (const departments of [throwingLength, revoked, [{ get _id() { return thrower(); } }]]) {
+    const b = chatsPerDepartment(GOOD, departments, P);
+    check(b.success === false && /^departments(\[0\]\._id)? could not be read/.test(b.error), `departments proxy: ${JSON.stringify(b)}`);
+  }
+  for (const params of [new Proxy({}, { ownKeys: thrower }), revoked, { get start() { return thrower(); }, end: '2021' }]) {
+    let error;
+    try {
+      chatsPerDepartment(GOOD, DEPARTMENTS, params);
+    } catch (e) {
+      error = e;
+    }
+    check(error instanceof TypeError && /^params(\.start)? could not be read/.test(error.message), `params proxy: ${error}`);
+  }
+  checked.push('throwing and revoked proxies in rooms, departments and params');
+
+  // 3. Deep nesting: a clear error body, no stack overflow.
+  for (const [rooms, departments, where] of [
+    [[{ t: 'l', departmentId: 'd', ts: nested(5500, '2020-05-01T00:00:00Z') }], DEPARTMENTS, 'rooms[0].ts'],
+    [GOOD, [{ _id: nested(5500, 'd'), name: 'Sales' }], 'departments[0]'],
+    [[{ t: 'l', departmentId: 'd', ts: '2020-05-01T00:00:00Z', department: { _id: nested(5500, 'd') } }], null, 'rooms[0].department'],
+  ]) {
+    for (let i = 0; i < 5; i++) {
+      const b = chatsPerDepartment(rooms, departments, P);
+      check(b.success === false && b.error.startsWith(where) && /nested more than 32 levels deep/.test(b.error), `deep ${where}: ${JSON.stringify(b)}`);
+    }
+  }
+  const shallow = [{ t: 'l', departmentId: 'd', ts: nested(1, '2020-05-01T00:00:00Z') }];
+  check(chatsPerDepartment(shallow, DEPARTMENTS, P).Sales?.closed === 1, 'Extended JSON {$date} still reads');
+  checked.push('5,500-level nesting in ts, departments[0]._id, rooms[0].department._id');
+
+  // 4. A ChatIndex survives throwing getters and calls back into itself.
+  const index = new ChatIndex(DEPARTMENTS, { timeZone: 'UTC' });
+  index.add(GOOD);
+  for (let i = 0; i < 1000; i++) {
+    let error;
+    try {
+      index.add(hostile);
+    } catch (e) {
+      error = e;
+    }
+    check(error?.body?.success === false && /rooms\[0\]\.t could not be read/.test(error.body.error), `index.add with a throwing getter: ${error}`);
+  }
+  check(index.queryJson(P) === EXPECTED, 'the index is unchanged and usable after failed adds');
+  const reentrant = [{ _id: 'c', get t() { index.query(P); index.add([{ _id: 'e', t: 'l', departmentId: 'd', ts: '2020-06-01T00:00:00Z' }]); return 'l'; }, departmentId: 'd', ts: '2020-05-03T00:00:00Z' }];
+  index.add(reentrant);
+  check(index.size === 4 && index.query(P).Sales.closed === 3, `a getter calling back into the index: size ${index.size}`);
+  const params = { get start() { index.remove(['e']); return '2020-01-01'; }, end: '2021-01-01' };
+  check(index.query(params).Sales.closed === 2, 'a params getter calling back into the index');
+  for (const [n, ids] of [throwingLength, revoked, ['a', 5]].entries()) {
+    let error;
+    try {
+      index.remove(ids);
+    } catch (e) {
+      error = e;
+    }
+    check(error instanceof TypeError && /^remove\(ids\)/.test(error.message), `bad ids #${n}: a TypeError, not ${error}`);
+  }
+  check(index.size === 3, 'failed removes change nothing');
+  index.free();
+  checked.push('ChatIndex: 1,000 throwing adds, re-entrant getters, bad ids');
+
+  // 5. dateParse converts its argument as V8's Date.parse does.
+  for (const value of [5, new Date(0), {}, true, null, undefined, [2020, 1], { toString: () => '2020-05-01' }]) {
+    const got = dateParse(value, { timeZone: 'UTC' });
+    const want = Date.parse(String(value));
+    // The host's Date.parse only speaks for V8 in UTC-independent forms; compare where the answer has no zone in it.
+    check(Number.isNaN(want) ? Number.isNaN(got) : typeof got === 'number', `dateParse(${String(value)}) = ${got}`);
+  }
+  let threw;
+  try {
+    dateParse({ toString: thrower });
+  } catch (e) {
+    threw = e;
+  }
+  check(threw?.message === 'boom', `dateParse's ToString may throw, as V8's does: ${threw}`);
+  checked.push('dateParse of non-strings');
+
+  // 6. Everything still exact at the end.
+  check(chatsPerDepartmentJson(GOOD, DEPARTMENTS, P) === EXPECTED, 'a correct body at the end');
+  check(same(chatsPerDepartment(JSON.stringify(GOOD), DEPARTMENTS, P), JSON.parse(EXPECTED)), 'JSON input at the end');
+  return checked;
+}
