@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 
 export default [
-  { ignores: ['**/node_modules/', 'pkg/', 'target/', 'www/dist/', 'bench/browser/dist/', 'test-results/', 'tests/package/.work/', 'tests/package/.work-browser/'] },
+  { ignores: ['**/node_modules/', 'pkg/', 'target/', 'www/dist/', 'bench/browser/dist/', 'test-results/', 'tests/package/.work/', 'tests/package/.work-browser/', '.work/'] },
   js.configs.recommended,
   {
     languageOptions: {
