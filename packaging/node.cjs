@@ -4,6 +4,7 @@
 // reach this one instance (node.mjs re-exports it).
 'use strict';
 const wasm = require('./node/chats_per_department.js');
+const { guardFreed } = require('./freed.cjs');
 
 module.exports = {
   chatsPerDepartment: wasm.chatsPerDepartment,
@@ -11,6 +12,6 @@ module.exports = {
   departmentEntries: wasm.departmentEntries,
   dateParse: wasm.dateParse,
   wasmMemoryBytes: wasm.wasmMemoryBytes,
-  ChatIndex: wasm.ChatIndex,
+  ChatIndex: guardFreed(wasm.ChatIndex),
   default: async function init() {},
 };

@@ -2,6 +2,7 @@
 // when something is called before `init()` (instead of "Cannot read
 // properties of undefined").
 import initWasm, * as wasm from './web/chats_per_department.js';
+import { guardFreed } from './freed.js';
 
 let ready = false;
 const notReady = (name) =>
@@ -31,7 +32,7 @@ export const departmentEntries = guarded('departmentEntries', wasm.departmentEnt
 export const dateParse = guarded('dateParse', wasm.dateParse);
 export const wasmMemoryBytes = guarded('wasmMemoryBytes', wasm.wasmMemoryBytes);
 
-export class ChatIndex extends wasm.ChatIndex {
+export class ChatIndex extends guardFreed(wasm.ChatIndex) {
   constructor(departments, options) {
     if (!ready) throw notReady('new ChatIndex');
     super(departments, options);

@@ -2,7 +2,7 @@
 // - it loads the web build's .wasm (the two targets emit the same module),
 //   so the package ships one copy;
 // - its JS snippets, written as ES modules, become CommonJS, which Node's
-//   `require` loads on every supported version.
+//   `require` loads on every supported version, and so does packaging/freed.js.
 // Each edit must match exactly where expected, or the build fails: a
 // wasm-bindgen upgrade that changes the output is caught here.
 import { readFileSync, writeFileSync, readdirSync, statSync, rmSync } from 'node:fs';
@@ -23,10 +23,21 @@ rmSync(join(dir, `${name}_bg.wasm`));
 writeFileSync(join(dir, 'package.json'), '{"type":"commonjs"}\n');
 
 const files = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
-for (const file of files(join(dir, 'snippets')).filter((f) => f.endsWith('.js'))) {
-  const source = readFileSync(file, 'utf8');
+/** An ES module of `export function`s as CommonJS. */
+function commonJs(file, source) {
   if (/^\s*(import|export\s+(?!function\b))/m.test(source)) fail(`${file}: only \`export function\` can be converted`);
   const names = [...source.matchAll(/^export function ([A-Za-z0-9_$]+)/gm)].map((m) => m[1]);
   const body = source.replace(/^export function /gm, 'function ');
-  writeFileSync(file, `${body}\n${names.map((n) => `exports.${n} = ${n};`).join('\n')}\n`);
+  return `${body}\n${names.map((n) => `exports.${n} = ${n};`).join('\n')}\n`;
+}
+
+for (const file of files(join(dir, 'snippets')).filter((f) => f.endsWith('.js'))) {
+  writeFileSync(file, commonJs(file, readFileSync(file, 'utf8')));
+}
+
+// The packaging's shared helpers: as they are for the web entry, converted for node.cjs.
+for (const helper of ['freed']) {
+  const source = readFileSync(`packaging/${helper}.js`, 'utf8');
+  writeFileSync(join(dir, '..', `${helper}.js`), source);
+  writeFileSync(join(dir, '..', `${helper}.cjs`), commonJs(helper, source));
 }

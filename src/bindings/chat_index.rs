@@ -1,17 +1,16 @@
 //! The `ChatIndex` class: each method decodes its arguments, calls the
 //! core's [`ChatIndex`], and encodes the answer.
 
-use crate::bindings::convert::{self, chart_body, json_bytes};
+use crate::bindings::convert::{self, chart_body, json_bytes, Chunk};
 use crate::bindings::errors::rooms_error;
 use crate::bindings::options;
 use crate::chart::index::ChatIndex;
 use crate::server::zone::LocalZone;
-use js_sys::{Array, Function, Promise, Reflect, Uint8Array, JSON};
-use std::cell::RefCell;
+use js_sys::{Array, Promise, JSON};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::future_to_promise;
 
 /// `ChatIndex` (declared in `types.d.ts`). Shared (`Rc`) so that
 /// `addStream` can keep loading across awaits.
@@ -22,6 +21,16 @@ pub struct ChatIndexHandle {
     /// The department names as a JavaScript array, for one grouping
     /// generation: converted once, not on every query.
     names: RefCell<Option<(u64, Array)>>,
+    /// Cleared when the handle is freed, so that a pending `addStream`
+    /// (which holds the index, not the handle) rejects instead of adding
+    /// rooms nobody can query.
+    alive: Rc<Cell<bool>>,
+}
+
+impl Drop for ChatIndexHandle {
+    fn drop(&mut self) {
+        self.alive.set(false);
+    }
 }
 
 /// Chunks of a stream are copied into wasm memory this much at a time, so a
@@ -38,7 +47,7 @@ impl ChatIndexHandle {
             Ok(departments) => ChatIndex::new(departments),
             Err(error) => ChatIndex::with_departments_error(error),
         };
-        Ok(ChatIndexHandle { index: Rc::new(RefCell::new(index)), zone, names: RefCell::new(None) })
+        Ok(ChatIndexHandle { index: Rc::new(RefCell::new(index)), zone, names: RefCell::new(None), alive: Rc::new(Cell::new(true)) })
     }
 
     /// `index.add(rooms)`. The caller's objects are read before the index
@@ -72,28 +81,45 @@ impl ChatIndexHandle {
         Ok(())
     }
 
-    /// `index.addStream(stream)`.
+    /// `index.addStream(stream)`. Every outcome settles the promise: a bad
+    /// stream or chunk rejects with a `TypeError` saying what it was, a
+    /// failed stream with an `Error` giving its reason, bad data with the
+    /// `Error` carrying the 400 body; the reader is cancelled whenever this
+    /// side stops reading. Freeing the index meanwhile rejects too.
     #[wasm_bindgen(js_name = addStream)]
     pub fn add_stream(&self, stream: JsValue) -> Promise {
         let index = Rc::clone(&self.index);
         let zone = Rc::clone(&self.zone);
+        let alive = Rc::clone(&self.alive);
         future_to_promise(async move {
-            let reader = call(&stream, "getReader")?;
+            let reader = convert::reader_of(&stream)?;
+            let freed = || js_sys::Error::new("this ChatIndex was freed during addStream; the stream's rooms were not added").into();
             let mut load = ChatIndex::begin_stream();
             let mut buffer = Vec::new();
+            let mut chunks = 0u64;
             loop {
-                let step = JsFuture::from(call(&reader, "read")?.dyn_into::<Promise>()?).await?;
-                if Reflect::get(&step, &"done".into())?.is_truthy() {
-                    break;
+                let chunk = convert::chunk(&reader).await;
+                if !alive.get() {
+                    convert::cancel_reader(&reader, "ChatIndex freed");
+                    return Err(freed());
                 }
-                let chunk: Uint8Array = Reflect::get(&step, &"value".into())?.dyn_into()?;
+                let chunk = match chunk {
+                    Chunk::Done => break,
+                    Chunk::Bytes(chunk) => chunk,
+                    Chunk::NotBytes(what) => {
+                        convert::cancel_reader(&reader, "not a Uint8Array");
+                        return Err(js_sys::TypeError::new(&format!("addStream: chunk {chunks} is {what}, not a Uint8Array")).into());
+                    }
+                    Chunk::Failed(reason) => return Err(js_sys::Error::new(&format!("addStream: the stream failed: {reason}")).into()),
+                };
+                chunks += 1;
                 let mut at = 0;
                 while at < chunk.length() {
                     let end = (at + STREAM_SLICE).min(chunk.length());
                     buffer.resize((end - at) as usize, 0);
                     chunk.subarray(at, end).copy_to(&mut buffer);
                     if let Err(error) = load.push(&buffer, &*zone) {
-                        let _ = call(&reader, "cancel");
+                        convert::cancel_reader(&reader, "bad data");
                         return Err(rooms_error(error));
                     }
                     at = end;
@@ -158,10 +184,4 @@ impl ChatIndexHandle {
     fn index_mut(&self) -> Result<std::cell::RefMut<'_, ChatIndex>, JsValue> {
         self.index.try_borrow_mut().map_err(|_| busy())
     }
-}
-
-/// `object[method]()`.
-fn call(object: &JsValue, method: &str) -> Result<JsValue, JsValue> {
-    let function: Function = Reflect::get(object, &JsValue::from_str(method))?.dyn_into()?;
-    function.call0(object)
 }

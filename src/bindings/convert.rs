@@ -32,6 +32,12 @@ extern "C" {
     fn read_params(value: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = readIds)]
     fn read_ids(value: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = streamReader)]
+    fn stream_reader(stream: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = nextChunk)]
+    fn next_chunk(reader: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = cancelReader)]
+    pub(crate) fn cancel_reader(reader: &JsValue, reason: &str);
     #[wasm_bindgen(js_name = chartBody)]
     pub(crate) fn chart_body(names: &Array, counts: &[f64]) -> JsValue;
     #[wasm_bindgen(catch, js_name = departmentEntries)]
@@ -129,6 +135,46 @@ pub(crate) fn ids(value: &JsValue, method: &str) -> Result<Vec<String>, JsValue>
         return Err(type_error(format!("{method}(ids): ids[{index}] is not a string")));
     }
     Ok(Array::from(&get(&answer, "ids")).iter().filter_map(|id| id.as_string()).collect())
+}
+
+/// A step of reading a caller's stream.
+pub(crate) enum Chunk {
+    Bytes(Uint8Array),
+    Done,
+    /// Not a `Uint8Array`: what it was ("a string").
+    NotBytes(String),
+    /// The stream failed (or `read` threw): the reason, as text.
+    Failed(String),
+}
+
+/// The reader of `stream`, or a `TypeError` saying what `stream` was.
+pub(crate) fn reader_of(stream: &JsValue) -> Result<JsValue, JsValue> {
+    let answer = stream_reader(stream);
+    if let Some(what) = get(&answer, "notStream").as_string() {
+        let text = format!("addStream(stream): stream must be a ReadableStream of Uint8Array chunks (e.g. response.body), not {what}");
+        return Err(js_sys::TypeError::new(&text).into());
+    }
+    if let Some(reason) = get(&answer, "failed").as_string() {
+        return Err(js_sys::Error::new(&format!("addStream(stream): the stream could not be read: {reason}")).into());
+    }
+    Ok(get(&answer, "reader"))
+}
+
+/// The next chunk of `reader` (the promise behind it never rejects).
+pub(crate) async fn chunk(reader: &JsValue) -> Chunk {
+    let Ok(answer) = wasm_bindgen_futures::JsFuture::from(next_chunk(reader)).await else {
+        return Chunk::Failed("the stream's read() failed".to_owned());
+    };
+    if let Ok(bytes) = get(&answer, "bytes").dyn_into::<Uint8Array>() {
+        return Chunk::Bytes(bytes);
+    }
+    if let Some(what) = get(&answer, "notBytes").as_string() {
+        return Chunk::NotBytes(what);
+    }
+    if let Some(reason) = get(&answer, "failed").as_string() {
+        return Chunk::Failed(reason);
+    }
+    Chunk::Done
 }
 
 /// JSON text or bytes in a `{ json }` answer.

@@ -21,6 +21,7 @@ function check(condition, what) {
 }
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const describeForTest = (value) => (value === null ? 'null' : typeof value === 'object' ? value.constructor.name : typeof value);
 
 /** `{$date: {$date: … value …}}`, `depth` levels deep. */
 function nested(depth, value) {
@@ -128,7 +129,54 @@ export async function run({ chatsPerDepartment, chatsPerDepartmentJson, ChatInde
   check(threw?.message === 'boom', `dateParse's ToString may throw, as V8's does: ${threw}`);
   checked.push('dateParse of non-strings');
 
-  // 6. Everything still exact at the end.
+  // 6. addStream: every outcome settles, with an Error that says what happened; the stream is cancelled.
+  const rejection = async (promise) => {
+    try {
+      await promise;
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  };
+  const streaming = new ChatIndex(DEPARTMENTS, { timeZone: 'UTC' });
+  for (const [stream, type, text] of [[null, TypeError, /not null$/], [{}, TypeError, /not an Object$/], [new Uint8Array(), TypeError, /not a Uint8Array$/], [undefined, TypeError, /not undefined$/]]) {
+    const error = await rejection(streaming.addStream(stream));
+    check(error instanceof type && text.test(error.message), `addStream(${describeForTest(stream)}): ${error}`);
+  }
+  let cancelled = false;
+  const chunks = (list) => new ReadableStream({ pull(c) { if (list.length) c.enqueue(list.shift()); else c.close(); }, cancel() { cancelled = true; } });
+  // An endless stream (spaces after the two chunks): only a cancel stops it.
+  const endless = (list) => new ReadableStream({ pull(c) { c.enqueue(list.length ? list.shift() : new Uint8Array([32])); }, cancel() { cancelled = true; } });
+  let error = await rejection(streaming.addStream(endless([new TextEncoder().encode('['), 'a string chunk'])));
+  check(error instanceof TypeError && error.message === 'addStream: chunk 1 is a string, not a Uint8Array' && cancelled, `a string chunk: ${error}, cancelled ${cancelled}`);
+  cancelled = false;
+  error = await rejection(streaming.addStream(chunks([new TextEncoder().encode('[{"t":5}')])));
+  check(error?.body?.success === false && cancelled === false, `bad data in a stream: ${error}`); // read to its end: nothing left to cancel
+  error = await rejection(streaming.addStream(new ReadableStream({ pull(c) { c.error(undefined); } })));
+  check(error instanceof Error && error.message === 'addStream: the stream failed: undefined', `a failing stream: ${error}`);
+  check(await streaming.addStream(chunks([new TextEncoder().encode(JSON.stringify(GOOD))])) === 2, 'a good stream after the bad ones');
+  check(streaming.queryJson(P) === EXPECTED, 'the streamed rooms');
+  // free() while a stream is pending: that stream rejects, nothing is added anywhere.
+  let release;
+  const slow = new ReadableStream({ async pull(c) { await new Promise((r) => { release = r; }); c.enqueue(new TextEncoder().encode('[]')); c.close(); } });
+  const pending = streaming.addStream(slow);
+  await new Promise((r) => setTimeout(r, 10));
+  streaming.free();
+  release?.();
+  error = await rejection(pending);
+  check(error instanceof Error && /freed during addStream/.test(error.message), `free() during addStream: ${error}`);
+  let afterFree;
+  try {
+    streaming.query(P);
+  } catch (e) {
+    afterFree = e;
+  }
+  check(afterFree?.message === 'this ChatIndex was freed; create a new one', `a freed index says so: ${afterFree}`);
+  check((await rejection(streaming.addStream(chunks([])))).message === 'this ChatIndex was freed; create a new one', 'addStream on a freed index rejects');
+  streaming.free(); // twice: nothing happens
+  checked.push('addStream errors, cancellation, free() during a stream, use after free');
+
+  // 7. Everything still exact at the end.
   check(chatsPerDepartmentJson(GOOD, DEPARTMENTS, P) === EXPECTED, 'a correct body at the end');
   check(same(chatsPerDepartment(JSON.stringify(GOOD), DEPARTMENTS, P), JSON.parse(EXPECTED)), 'JSON input at the end');
   return checked;
