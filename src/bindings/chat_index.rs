@@ -1,7 +1,7 @@
 //! The `ChatIndex` class: each method decodes its arguments, calls the
 //! core's [`ChatIndex`], and encodes the answer.
 
-use crate::bindings::convert::{self, chart_body, json_bytes, Chunk};
+use crate::bindings::convert::{self, chart_body, Chunk};
 use crate::bindings::errors::rooms_error;
 use crate::bindings::options;
 use crate::chart::index::ChatIndex;
@@ -54,10 +54,11 @@ impl ChatIndexHandle {
     /// is borrowed: a getter that calls this index meanwhile finds it free.
     pub fn add(&self, rooms: JsValue) -> Result<f64, JsValue> {
         let zone = &*self.zone;
-        if let Some(bytes) = json_bytes(&rooms) {
+        let input = convert::rooms_input(&rooms);
+        if let Some(bytes) = input.json().map_err(rooms_error)? {
             return self.index_mut()?.add_json(&bytes, zone).map(|n| n as f64).map_err(rooms_error);
         }
-        let page = ChatIndex::read_page(|page| convert::rooms_into(&rooms, zone, page)).map_err(rooms_error)?;
+        let page = ChatIndex::read_page(|page| input.read_into(zone, page)).map_err(rooms_error)?;
         Ok(self.index_mut()?.add_page(page) as f64)
     }
 

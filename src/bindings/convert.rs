@@ -177,50 +177,83 @@ pub(crate) async fn chunk(reader: &JsValue) -> Chunk {
     Chunk::Done
 }
 
-/// JSON text or bytes in a `{ json }` answer.
-fn json_of(answer: &JsValue) -> Option<Vec<u8>> {
+/// The most JSON one call copies into wasm memory (which never shrinks,
+/// and holds 4 GiB at most): beyond it, `addStream` reads in pieces.
+/// (`rooms.js` checks strings against the same figure.)
+const MAX_JSON_BYTES: u32 = 1 << 30;
+
+/// JSON text or bytes in a `{ json }` answer; too large is an error, found
+/// before any copy.
+fn json_of(answer: &JsValue, name: &str) -> Result<Option<Vec<u8>>, DataError> {
     let json = get(answer, "json");
-    if let Some(text) = json.as_string() {
-        return Some(text.into_bytes());
-    }
-    json.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
+    // A string's UTF-8 is at most three bytes per UTF-16 unit.
+    let size = match (json.as_string(), json.dyn_ref::<Uint8Array>()) {
+        (None, None) => match index_of(answer, "tooLarge") {
+            Some(size) => size,
+            None => return Ok(None),
+        },
+        (Some(text), _) if text.len() <= MAX_JSON_BYTES as usize => return Ok(Some(text.into_bytes())),
+        (Some(text), _) => text.len() as u64,
+        (None, Some(bytes)) if bytes.length() <= MAX_JSON_BYTES => return Ok(Some(bytes.to_vec())),
+        (None, Some(bytes)) => u64::from(bytes.length()),
+    };
+    let tenths = size / 100_000_000;
+    Err(DataError::new(format!(
+        "{name}: {}.{} GB is more than one call can hold; use ChatIndex.addStream, which reads it in pieces",
+        tenths / 10,
+        tenths % 10
+    )))
 }
 
-/// JSON text or bytes, if `value` is either (for the index's fast path).
-pub(crate) fn json_bytes(value: &JsValue) -> Option<Vec<u8>> {
-    if let Some(text) = value.as_string() {
-        return Some(text.into_bytes());
+/// The `rooms` argument as `rooms.js` read it.
+pub(crate) struct RoomsInput {
+    answer: JsValue,
+    value: JsValue,
+}
+
+/// Reads the caller's `rooms` argument (in JavaScript; see the header).
+pub(crate) fn rooms_input(value: &JsValue) -> RoomsInput {
+    RoomsInput { answer: read_rooms(value), value: value.clone() }
+}
+
+impl RoomsInput {
+    /// The JSON text or bytes given, if that is what was given.
+    pub(crate) fn json(&self) -> Result<Option<Vec<u8>>, DataError> {
+        if let Some(error) = failed(&self.answer) {
+            return Err(error);
+        }
+        json_of(&self.answer, "rooms")
     }
-    // A typed array cannot be a Proxy or have getters: reading it cannot throw.
-    value.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
+
+    /// Delivers the rooms to `sink`, whatever form they came in.
+    pub(crate) fn read_into(&self, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
+        let answer = &self.answer;
+        if let Some(bytes) = self.json()? {
+            return json_input::read_rooms_into(&bytes, zone, sink);
+        }
+        if get(answer, "shape").is_truthy() {
+            return Err(DataError::new("rooms must be an array, a {rooms: [...]} page, or JSON text or bytes"));
+        }
+        if let Some(index) = index_of(answer, "notObject") {
+            return Err(DataError::new(format!("rooms[{index}] is not an object")));
+        }
+        let exact = get(answer, "exact");
+        if exact.is_undefined() {
+            if rooms_from_columns(answer, zone, sink) {
+                return Ok(());
+            }
+            // A value the columns cannot carry (e.g. a date that is not one):
+            // the exact reading names it.
+            sink.reset();
+            return rooms_into_exact(&force_exact(&self.value), zone, sink);
+        }
+        rooms_into_exact(&exact, zone, sink)
+    }
 }
 
 /// Reads rooms given as JSON text or bytes, an array, or a REST page.
 pub(crate) fn rooms_into(value: &JsValue, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
-    let answer = read_rooms(value);
-    if let Some(error) = failed(&answer) {
-        return Err(error);
-    }
-    if let Some(bytes) = json_of(&answer) {
-        return json_input::read_rooms_into(&bytes, zone, sink);
-    }
-    if get(&answer, "shape").is_truthy() {
-        return Err(DataError::new("rooms must be an array, a {rooms: [...]} page, or JSON text or bytes"));
-    }
-    if let Some(index) = index_of(&answer, "notObject") {
-        return Err(DataError::new(format!("rooms[{index}] is not an object")));
-    }
-    let exact = get(&answer, "exact");
-    if exact.is_undefined() {
-        if rooms_from_columns(&answer, zone, sink) {
-            return Ok(());
-        }
-        // A value the columns cannot carry (e.g. a date that is not one):
-        // the exact reading names it.
-        sink.reset();
-        return rooms_into_exact(&force_exact(value), zone, sink);
-    }
-    rooms_into_exact(&exact, zone, sink)
+    rooms_input(value).read_into(zone, sink)
 }
 
 /// The exact reading of rooms the column pass accepted but whose values
@@ -329,7 +362,7 @@ pub(crate) fn departments(value: &JsValue) -> Result<Option<Departments>, DataEr
     if get(&answer, "none").is_truthy() {
         return Ok(None);
     }
-    if let Some(bytes) = json_of(&answer) {
+    if let Some(bytes) = json_of(&answer, "departments")? {
         return json_input::read_departments(&bytes).map(Some);
     }
     if get(&answer, "shape").is_truthy() {

@@ -26,6 +26,9 @@ const OBJECT_ID = 10;
 /** `{$date: {$date: …}}` deeper than this is refused, not recursed into. */
 const MAX_DEPTH = 32;
 
+/** convert.rs `MAX_JSON_BYTES`: the most JSON one call copies into wasm. */
+const MAX_JSON_BYTES = 2 ** 30;
+
 class TooDeep extends Error {}
 
 /**
@@ -79,6 +82,8 @@ function recordsOf(value, key) {
 
 /** JSON given as text or bytes: `{ json }`, else `undefined`. */
 function jsonOf(value) {
+  // A string whose UTF-8 could pass 1 GiB is not copied into wasm to find out.
+  if (typeof value === 'string' && value.length > MAX_JSON_BYTES / 3) return { tooLarge: value.length };
   if (typeof value === 'string' || value instanceof Uint8Array) return { json: value };
   return undefined;
 }

@@ -176,7 +176,35 @@ export async function run({ chatsPerDepartment, chatsPerDepartmentJson, ChatInde
   streaming.free(); // twice: nothing happens
   checked.push('addStream errors, cancellation, free() during a stream, use after free');
 
-  // 7. Everything still exact at the end.
+  // 7. Too large for one call: a clear error before any copy into wasm; a Proxy whose prototype trap throws.
+  const huge = new Uint8Array(2 ** 30 + 1);
+  const big = chatsPerDepartment(huge, DEPARTMENTS, P);
+  check(big.success === false && big.error.startsWith('rooms: 1.0 GB is more than one call can hold; use ChatIndex.addStream'), `1 GiB + 1: ${big.error}`);
+  const sized = new ChatIndex(DEPARTMENTS);
+  const tooBig = (() => {
+    try {
+      sized.add(huge);
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  })();
+  check(/1\.0 GB is more than one call can hold/.test(tooBig?.body?.error), `index.add(1 GiB + 1): ${tooBig}`);
+  const prototypeTrap = new Proxy([], { getPrototypeOf: thrower });
+  const trapped = (() => {
+    try {
+      sized.add(prototypeTrap);
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  })();
+  check(/^rooms could not be read/.test(trapped?.body?.error), `index.add(Proxy with a throwing getPrototypeOf): ${trapped}`);
+  check(sized.size === 0, 'nothing added');
+  sized.free();
+  checked.push('inputs over 1 GiB, prototype traps');
+
+  // 8. Everything still exact at the end.
   check(chatsPerDepartmentJson(GOOD, DEPARTMENTS, P) === EXPECTED, 'a correct body at the end');
   check(same(chatsPerDepartment(JSON.stringify(GOOD), DEPARTMENTS, P), JSON.parse(EXPECTED)), 'JSON input at the end');
   return checked;
