@@ -261,10 +261,10 @@ test('live server: rooms inserted while paging count once; closes, transfers, de
 
     // A failed refresh keeps the last good chart and says so.
     const shown = await raw(page);
-    live.failNext = 1;
+    live.failNext = 4; // the first try and three retries
     live.closeRoom(live.data.rooms.find((r) => r.t === 'l' && r.open)._id);
     await page.click('#refresh-now');
-    await page.waitForFunction(() => document.getElementById('live').dataset.kind === 'error');
+    await page.waitForFunction(() => document.getElementById('live').dataset.kind === 'error', null, { timeout: 20_000 });
     assert.match(await page.textContent('#live'), /^Refresh failed at .*503.*The chart shows the data as of /);
     assert.deepEqual(await raw(page), shown);
     // The next refresh catches up.

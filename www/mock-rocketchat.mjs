@@ -105,8 +105,8 @@ const asJson = (room) => JSON.parse(JSON.stringify(room));
  */
 export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 5000, onRooms = null } = {}) {
   const stats = { requests: {}, bytes: {} };
-  /** Set `mock.failNext = n` to answer the next n requests with a 503. */
-  const mock = { failNext: 0 };
+  /** Set `mock.failNext = n` to answer the next n requests with a 503; `mock.faults` spoils rooms requests one by one. */
+  const mock = { failNext: 0, faults: [] };
   const cache = new Map();
   let clock = 0;
   let inserted = 0;
@@ -204,6 +204,27 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
     if (mock.failNext > 0) {
       mock.failNext--;
       return send(503, { success: false, error: 'Service Unavailable' });
+    }
+    // A hostile or flaky server: `mock.faults.push('html')` spoils the next rooms request.
+    const fault = route === '/api/v1/livechat/rooms' ? mock.faults.shift() : undefined;
+    if (fault) stats.faults = (stats.faults ?? 0) + 1;
+    switch (fault) {
+      case 'html':
+        return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+      case 'truncated':
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"rooms":[{"_id":"x","t":"l"');
+      case 'not-a-page':
+        return send(200, { success: true });
+      case '429':
+        res.setHeader('retry-after', '1');
+        return send(429, { success: false, error: 'Too many requests' });
+      case 'hang':
+        return undefined; // never answers
+      case 'drop':
+        return void req.socket.destroy();
+      case 'wrong-total':
+        return send(200, { ...rooms(url, USERS[req.headers['x-user-id']] ?? {}), total: 1 });
+      default:
     }
     try {
       answer(route, url, req, send);

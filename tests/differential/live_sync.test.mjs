@@ -115,3 +115,52 @@ test('live sync: a refresh reads a small fraction of a full load, and fields= cu
   full.free();
   lean.free();
 });
+
+test('live sync: a hostile or flaky server (HTML, truncated JSON, not a page, 429, no answer, dropped connection, wrong total) never leaves a wrong or half-applied index', async () => {
+  const mock = await startMock({ data: mockData(600, seeded(77)) });
+  mocks.push(mock);
+  const random = seeded(78);
+  const sync = new ServerSync({ server: manager(mock.url), ChatIndex, timeZone: 'UTC', pageSize: 50, timeoutMs: 300, retries: 2, retryDelayMs: 20, reconcileEveryMs: Infinity });
+  const retries = [];
+  sync.onRetry = (r) => retries.push(r);
+  await sync.load();
+  assert.deepEqual(disagreements(sync.index, mock, random), []);
+  const retried = { '429': /429/, hang: /no answer within 0.3 s/, drop: /connection failed/ };
+  for (const fault of ['html', 'truncated', 'not-a-page', '429', 'hang', 'drop', 'wrong-total']) {
+    for (const phase of ['refresh', 'load']) {
+      mock.churn(10, random);
+      // Once: a retried fault recovers; a bad page fails the call. Three times: every fault fails it.
+      for (const times of [1, 3]) {
+        const before = sync.index;
+        const beforeBody = JSON.stringify(before.query({ start: iso(0), end: iso(Date.now() + 86_400_000) }));
+        mock.faults.push(...Array(times).fill(fault));
+        retries.length = 0;
+        let error;
+        try {
+          await (phase === 'load' ? sync.load() : sync.refresh());
+        } catch (e) {
+          error = e;
+        }
+        mock.faults.length = 0;
+        const recoverable = fault in retried && times === 1;
+        if (recoverable || fault === 'wrong-total') {
+          assert.equal(error, undefined, `${fault} ×${times} during ${phase} should recover: ${error}`);
+          if (fault in retried) assert.match(retries[0]?.reason ?? '', retried[fault]);
+          assert.deepEqual(disagreements(sync.index, mock, random), [], `${fault} ×${times} during ${phase}`);
+        } else {
+          assert.ok(error, `${fault} ×${times} during ${phase} must fail the call`);
+          if (fault === 'html') assert.match(error.message, /not JSON \(text\/html\)/);
+          if (fault in retried) assert.match(error.message, retried[fault]);
+          if (phase === 'load') {
+            assert.equal(sync.index, before, 'a failed load keeps the previous index');
+            assert.equal(JSON.stringify(before.query({ start: iso(0), end: iso(Date.now() + 86_400_000) })), beforeBody, 'and it is unchanged');
+          }
+          // The next call catches up.
+          await (phase === 'load' ? sync.load() : sync.refresh());
+          assert.deepEqual(disagreements(sync.index, mock, random), [], `after ${fault} ×${times} during ${phase}`);
+        }
+      }
+    }
+  }
+  sync.free();
+});

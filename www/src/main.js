@@ -278,6 +278,7 @@ async function refresh() {
   busy = true;
   const result = await ask({ type: 'refresh' });
   busy = false;
+  hideProgress();
   const live = $('live');
   if (result.type === 'refreshed') {
     lastGood = new Date();

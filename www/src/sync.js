@@ -36,7 +36,7 @@ const DEPARTMENTS = 'api/v1/livechat/department';
 /** A non-2xx answer: `status` and the server's `body`, verbatim. */
 export class RestError extends Error {
   constructor(path, status, body) {
-    super(`${status} from ${path}`);
+    super(typeof body === 'string' ? `${status ? `${status} from ` : ''}${path}: ${body}` : `${status} from ${path}`);
     this.status = status;
     this.body = body;
   }
@@ -52,6 +52,14 @@ export function restUrl(base, path, query = {}) {
     if (value !== undefined) url.searchParams.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
   }
   return url;
+}
+
+/** `Retry-After` (seconds or an HTTP date) in ms, or `undefined`. */
+function retryAfter(header) {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) ? Math.max(0, ms) : undefined;
 }
 
 /** The auth headers, only those given (none at all without credentials). */
@@ -76,8 +84,11 @@ const sameDepartments = (a, b) => a.length === b.length && a.every((d, i) => d._
  * await sync.refresh();                   // only what changed since
  */
 export class ServerSync {
-  constructor({ server, ChatIndex, timeZone, fields = true, pageSize = 100, overlapMs = 10_000, reconcileEveryMs = 600_000, fetch = globalThis.fetch, onProgress = () => {} }) {
-    Object.assign(this, { server, ChatIndex, timeZone, fields, pageSize, overlapMs, reconcileEveryMs, fetch, onProgress });
+  constructor({
+    server, ChatIndex, timeZone, fields = true, pageSize = 100, overlapMs = 10_000, reconcileEveryMs = 600_000,
+    timeoutMs = 30_000, retries = 3, retryDelayMs = 500, fetch = globalThis.fetch, onProgress = () => {}, onRetry = () => {},
+  }) {
+    Object.assign(this, { server, ChatIndex, timeZone, fields, pageSize, overlapMs, reconcileEveryMs, timeoutMs, retries, retryDelayMs, fetch, onProgress, onRetry });
     this.index = null;
     this.departments = [];
     /** Newest `_updatedAt` (ms) read, when it appeared (local ms), and whether its overlap was read late enough. */
@@ -90,23 +101,68 @@ export class ServerSync {
     this.requests = 0;
   }
 
-  /** GET a REST path; resolves to the parsed body, throws a `RestError` for non-2xx. */
+  /**
+   * GET a REST path; resolves to the parsed JSON body. A server that is
+   * busy or briefly gone (429, 502, 503, 504, a dropped connection, no
+   * answer within `timeoutMs`) is asked again, up to `retries` times,
+   * waiting as its `Retry-After` says or else twice as long each time.
+   * Throws a `RestError` for any other non-2xx answer, and for a 2xx
+   * answer that is not JSON (an HTML error page, a truncated body).
+   */
   async get(path, query) {
-    // Called unbound: a browser's fetch refuses any `this` but the global one.
-    const { fetch } = this;
-    const response = await fetch(restUrl(this.server.url, path, query), { headers: credentials(this.server) });
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    this.bytes += bytes.length;
-    this.requests++;
-    const text = new TextDecoder().decode(bytes);
-    let body;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
+    for (let attempt = 0; ; attempt++) {
+      let outcome;
+      try {
+        outcome = await this.attempt(path, query);
+      } catch (error) {
+        if (error instanceof RestError) throw error; // an answer, not a failure to get one
+        outcome = { retry: true, error: new RestError(path, 0, `${error?.name === 'AbortError' ? `no answer within ${this.timeoutMs / 1000} s` : `connection failed (${error?.message ?? error})`}`) };
+      }
+      if (!outcome.retry) return outcome.body;
+      if (attempt >= this.retries) throw outcome.error;
+      const wait = outcome.retryAfterMs ?? this.retryDelayMs * 2 ** attempt;
+      this.onRetry({ path, attempt: attempt + 1, waitMs: wait, reason: outcome.error.message });
+      await new Promise((r) => setTimeout(r, Math.min(wait, 60_000)));
     }
-    if (!response.ok) throw new RestError(path, response.status, body);
-    return body;
+  }
+
+  /** One request: `{ body }`, or `{ retry, error, retryAfterMs? }`; throws on a network failure. */
+  async attempt(path, query) {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.timeoutMs);
+    try {
+      // Called unbound: a browser's fetch refuses any `this` but the global one.
+      const { fetch } = this;
+      const response = await fetch(restUrl(this.server.url, path, query), { headers: credentials(this.server), signal: abort.signal });
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      this.bytes += bytes.length;
+      this.requests++;
+      const text = new TextDecoder().decode(bytes);
+      let body;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+      if ([429, 502, 503, 504].includes(response.status)) {
+        return { retry: true, error: new RestError(path, response.status, body), retryAfterMs: retryAfter(response.headers.get('retry-after')) };
+      }
+      if (!response.ok) throw new RestError(path, response.status, body);
+      if (typeof body !== 'object' || body === null) {
+        const type = response.headers.get('content-type') ?? 'no content type';
+        throw new RestError(path, response.status, `not JSON (${type}): ${text.slice(0, 80)}`);
+      }
+      return { body };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A rooms page, checked: a `rooms` array (anything else is not a page to count). */
+  async roomsPage(query) {
+    const page = await this.get(ROOMS, query);
+    if (!Array.isArray(page.rooms)) throw new RestError(ROOMS, 200, `not a rooms page: ${JSON.stringify(page).slice(0, 80)}`);
+    return page;
   }
 
   /** Every department, archived ones included (the server's join resolves them too). */
@@ -115,9 +171,11 @@ export class ServerSync {
     for (;;) {
       // The server caps `count`; the next offset is what was received.
       const page = await this.get(DEPARTMENTS, { count: this.pageSize, offset: all.length, showArchived: true });
+      if (!Array.isArray(page.departments)) throw new RestError(DEPARTMENTS, 200, `not a departments page: ${JSON.stringify(page).slice(0, 80)}`);
       all.push(...page.departments);
       if (report) this.onProgress({ phase: 'Departments', done: all.length, total: page.total });
-      if (page.departments.length === 0 || all.length >= page.total) return departmentList(all);
+      // As for rooms, only an empty page ends it.
+      if (page.departments.length === 0) return departmentList(all);
     }
   }
 
@@ -128,13 +186,19 @@ export class ServerSync {
   async *byCreation(fields) {
     let after = null;
     let tied = 0;
+    let longest = 0;
     for (;;) {
       const query = { count: this.pageSize, offset: tied, sort: { ts: 1, _id: 1 }, fields };
       if (after !== null) query.createdAt = { start: after };
-      const page = await this.get(ROOMS, query);
+      const page = await this.roomsPage(query);
       yield page;
       const { rooms } = page;
-      if (rooms.length === 0 || tied + rooms.length >= page.total) return;
+      // The end: an empty page, or one shorter than the longest so far (the
+      // server caps `count` at a limit we cannot know). A `total` can be
+      // wrong and is not trusted. Rooms created after this page are newer
+      // than the load's watermark: the first refresh reads them.
+      if (rooms.length === 0 || rooms.length < longest) return;
+      longest = Math.max(longest, rooms.length);
       const last = rooms.at(-1).ts;
       if (typeof last !== 'string') {
         tied += rooms.length; // no ts to key on (never for livechat rooms): plain offsets
@@ -149,7 +213,7 @@ export class ServerSync {
 
   /** The newest `_updatedAt` on the server now (ms), or -Infinity. */
   async newestUpdate() {
-    const page = await this.get(ROOMS, { count: 1, sort: { _updatedAt: -1 }, fields: { _updatedAt: 1 } });
+    const page = await this.roomsPage({ count: 1, sort: { _updatedAt: -1 }, fields: { _updatedAt: 1 } });
     return page.rooms.length ? Date.parse(page.rooms[0]._updatedAt) : -Infinity;
   }
 
@@ -200,14 +264,14 @@ export class ServerSync {
     let changed = 0;
     // Small pages first: a quiet server answers a refresh with a few rooms.
     for (let count = Math.min(settled ? 5 : 20, this.pageSize); ; count = Math.min(count * 2, this.pageSize)) {
-      const page = await this.get(ROOMS, { count, offset, sort: { _updatedAt: -1, _id: 1 }, fields: this.fields ? ROOM_FIELDS : undefined });
+      const page = await this.roomsPage({ count, offset, sort: { _updatedAt: -1, _id: 1 }, fields: this.fields ? ROOM_FIELDS : undefined });
       total ??= page.total;
       if (offset === 0 && page.rooms.length) newest = Math.max(newest, Date.parse(page.rooms[0]._updatedAt));
       this.index.add(page);
       offset += page.rooms.length;
       changed += page.rooms.filter((r) => !(Date.parse(r._updatedAt) <= this.watermark)).length;
       const oldest = page.rooms.at(-1)?._updatedAt;
-      if (page.rooms.length === 0 || offset >= page.total || Date.parse(oldest) < since) break;
+      if (page.rooms.length === 0 || Date.parse(oldest) < since) break;
     }
     if (newest > this.watermark) Object.assign(this, { watermark: newest, watermarkSeenAt: started.at, watermarkSettled: false });
     else if (!settled && started.at - this.watermarkSeenAt >= this.overlapMs) this.watermarkSettled = true;

@@ -92,7 +92,12 @@ function parseDepartments(bytes) {
 }
 
 async function loadServer(id, server, timeZone) {
-  const next = new ServerSync({ server, ChatIndex, timeZone, fields: server.fields !== false, onProgress: (p) => post({ id, type: 'progress', ...p }) });
+  const next = new ServerSync({
+    server, ChatIndex, timeZone, fields: server.fields !== false,
+    onProgress: (p) => post({ id, type: 'progress', ...p }),
+    // A busy or flaky server: say so while waiting to ask again.
+    onRetry: (r) => post({ id, type: 'progress', phase: `${r.reason}; asking again in ${Math.ceil(r.waitMs / 1000)} s, attempt`, done: r.attempt + 1, total: next.retries + 1 }),
+  });
   const wire = await next.load();
   sync?.free();
   sync = next;
