@@ -31,6 +31,19 @@ const MAX_JSON_BYTES = 2 ** 30;
 
 class TooDeep extends Error {}
 
+// A lone surrogate (half of a UTF-16 pair) has no UTF-8 form: crossing
+// into Rust it would become U+FFFD, so two different names could merge and
+// two different ids collide. MongoDB cannot store one either, so such
+// strings are refused, naming the field.
+class LoneSurrogate extends Error {}
+const wellFormed = typeof String.prototype.isWellFormed === 'function'
+  ? (text) => text.isWellFormed()
+  : (text) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+function wellFormedText(text) {
+  if (!wellFormed(text)) throw new LoneSurrogate();
+  return text;
+}
+
 /**
  * A value as Rust's `Field` sees it: `[tag]` or `[tag, payload]`. Extended
  * JSON wrappers (`{$date}`, `{$numberLong}`, `{$oid}`, exactly one key)
@@ -42,7 +55,7 @@ export function raw(value, depth = 0) {
   switch (typeof value) {
     case 'boolean': return [BOOL, value];
     case 'number': return [NUMBER, value];
-    case 'string': return [STRING, value];
+    case 'string': return [STRING, wellFormedText(value)];
     case 'object': break;
     default: return [OBJECT];
   }
@@ -55,8 +68,8 @@ export function raw(value, depth = 0) {
     case '$date':
       if (depth >= MAX_DEPTH) throw new TooDeep();
       return [EXTENDED_DATE, raw(inner, depth + 1)];
-    case '$numberLong': return typeof inner === 'string' ? [NUMBER_LONG, inner] : [OBJECT];
-    case '$oid': return typeof inner === 'string' ? [OBJECT_ID, inner] : [OBJECT];
+    case '$numberLong': return typeof inner === 'string' ? [NUMBER_LONG, wellFormedText(inner)] : [OBJECT];
+    case '$oid': return typeof inner === 'string' ? [OBJECT_ID, wellFormedText(inner)] : [OBJECT];
     default: return [OBJECT];
   }
 }
@@ -64,6 +77,7 @@ export function raw(value, depth = 0) {
 /** What went wrong reading `path`: a plain object wasm turns into a message. */
 function failure(path, error) {
   if (error instanceof TooDeep) return { failed: path, problem: `is nested more than ${MAX_DEPTH} levels deep` };
+  if (error instanceof LoneSurrogate) return { failed: path, problem: 'contains a lone surrogate (half of a UTF-16 pair), which has no UTF-8 form and which MongoDB cannot store' };
   let text;
   try {
     text = String(error);
@@ -84,7 +98,8 @@ function recordsOf(value, key) {
 function jsonOf(value) {
   // A string whose UTF-8 could pass 1 GiB is not copied into wasm to find out.
   if (typeof value === 'string' && value.length > MAX_JSON_BYTES / 3) return { tooLarge: value.length };
-  if (typeof value === 'string' || value instanceof Uint8Array) return { json: value };
+  if (typeof value === 'string') return { json: wellFormedText(value) };
+  if (value instanceof Uint8Array) return { json: value };
   return undefined;
 }
 
@@ -246,7 +261,7 @@ function readDate(value, ms, i, texts) {
     ms[i] = v.getTime();
     return DATE_MS;
   }
-  if (typeof v === 'string' && !v.includes('\0')) {
+  if (typeof v === 'string' && !v.includes('\0') && wellFormed(v)) {
     texts.push(v);
     return DATE_TEXT;
   }
@@ -280,6 +295,7 @@ function extractRooms(rooms) {
     if (d === undefined) department[i] = -2;
     else if (d === null) department[i] = -1;
     else if (typeof d === 'string') {
+      if (!wellFormed(d)) return null;
       let at = departmentIndex.get(d);
       if (at === undefined) {
         at = departmentIds.length;
@@ -293,7 +309,7 @@ function extractRooms(rooms) {
     if (tsCode === BAIL || updatedCode === BAIL) return null;
     f |= (tsCode << TS_SHIFT) | (updatedCode << UPDATED_SHIFT);
     const id = room._id;
-    if (typeof id === 'string' && !id.includes('\0')) {
+    if (typeof id === 'string' && !id.includes('\0') && wellFormed(id)) {
       ids.push(id);
       f |= HAS_ID;
     } else if (id !== undefined) return null;
@@ -303,6 +319,7 @@ function extractRooms(rooms) {
       const id = e._id;
       const name = e.name;
       if (typeof id !== 'string' || !(name === undefined || name === null || typeof name === 'string')) return null;
+      if (!wellFormed(id) || (typeof name === 'string' && !wellFormed(name))) return null;
       if (!named.has(id)) {
         named.add(id);
         embedded.push(id, name);

@@ -204,7 +204,21 @@ export async function run({ chatsPerDepartment, chatsPerDepartmentJson, ChatInde
   sized.free();
   checked.push('inputs over 1 GiB, prototype traps');
 
-  // 8. Everything still exact at the end.
+  // 8. Lone surrogates: refused, naming the field (they would become U+FFFD and merge names or ids).
+  const lone = 'refused, naming the field';
+  for (const [rooms, departments, where] of [
+    [GOOD, [{ _id: 'd', name: 'X\uD800' }, { _id: 'e', name: 'X\uD801' }], 'departments[0].name'],
+    [[{ ...GOOD[0], _id: 'a\uD800' }, { ...GOOD[1], _id: 'a\uD801' }], DEPARTMENTS, 'rooms[0]._id'],
+    [[{ ...GOOD[0], departmentId: 'd\uDC00' }], DEPARTMENTS, 'rooms[0].departmentId'],
+    [JSON.stringify(GOOD).replace('"a"', '"a\uD800"'), DEPARTMENTS, 'rooms'],
+  ]) {
+    const b = chatsPerDepartment(rooms, departments, P);
+    check(b.success === false && b.error.startsWith(`${where} contains a lone surrogate`), `lone surrogate in ${where} ${lone}: ${JSON.stringify(b)}`);
+  }
+  check(chatsPerDepartment([{ ...GOOD[0], _id: 'emoji 😀' }], [{ _id: 'd', name: 'Sales 😀' }], P)['Sales 😀']?.open === 1, 'well-formed pairs are fine');
+  checked.push('lone surrogates');
+
+  // 9. Everything still exact at the end.
   check(chatsPerDepartmentJson(GOOD, DEPARTMENTS, P) === EXPECTED, 'a correct body at the end');
   check(same(chatsPerDepartment(JSON.stringify(GOOD), DEPARTMENTS, P), JSON.parse(EXPECTED)), 'JSON input at the end');
   return checked;
