@@ -55,6 +55,12 @@ index.query();
 // @ts-expect-error: size is read-only
 index.size = 3;
 const removed: number = index.remove(['r1', 'r2']);
+const forgotten: number = index.retain(['r3']);
+index.setDepartments([{ _id: 'd1', name: 'Renamed' }]);
+index.setDepartments(null);
+// @ts-expect-error ids are strings
+index.retain([1]);
+console.log(forgotten);
 // @ts-expect-error: ids are strings
 index.remove([1]);
 console.log(removed, dateParse(new Date(), { timeZone: 'UTC' }));
