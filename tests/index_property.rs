@@ -9,22 +9,8 @@ use chats_per_department::records::json_input::read_departments;
 use chats_per_department::server::params::{ParamValue, Params};
 use chats_per_department::server::zone::{FixedOffset, LocalZone, Utc};
 
-/// xorshift64*: deterministic, dependency-free case generation.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
+mod common;
+use common::Rng;
 
 const T0: i64 = 1_600_000_000_000;
 const SPAN: u64 = 864_000_000;

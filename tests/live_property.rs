@@ -7,18 +7,8 @@ use chats_per_department::server::params::Params;
 use chats_per_department::{chats_per_department_json, ChatIndex, Utc};
 use std::collections::BTreeMap;
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+mod common;
+use common::Rng;
 
 const T0: i64 = 1_600_000_000_000;
 const HOUR: i64 = 3_600_000;
