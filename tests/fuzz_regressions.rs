@@ -114,3 +114,16 @@ fn index() {
     }
     println!("index: {n} stored findings replayed");
 }
+
+#[test]
+fn stream() {
+    let n = replay("stream", fuzz_checks::stream);
+    let mut cases = 0;
+    for (k, input) in generated(5, JSON_PIECES).into_iter().enumerate() {
+        let mut data = (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).to_le_bytes().to_vec();
+        data.extend_from_slice(&input);
+        fuzz_checks::stream(&data);
+        cases += 1;
+    }
+    println!("stream: {n} stored findings replayed, {cases} generated inputs");
+}

@@ -121,7 +121,7 @@ fn check(zone: &dyn LocalZone, seed: u64) {
             stream.push(chunk, zone).unwrap();
             rest = tail;
         }
-        assert_eq!(streamed.finish_stream(stream).unwrap(), accepted.len(), "case {case}");
+        assert_eq!(streamed.finish_stream(stream, zone).unwrap(), accepted.len(), "case {case}");
         for _ in 0..5 {
             let params = params(&mut r, &ids);
             let expected = chats_per_department_json(all.as_bytes(), with_list.then_some(departments_json.as_bytes()), &params, zone);

@@ -74,7 +74,7 @@ fn histories_end_where_the_collection_ends() {
                     stream.push(&bytes[at..end], &Utc).unwrap();
                     at = end;
                 }
-                index.finish_stream(stream).unwrap();
+                index.finish_stream(stream, &Utc).unwrap();
             } else {
                 index.add_json(json.as_bytes(), &Utc).unwrap();
             }

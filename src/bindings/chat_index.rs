@@ -127,7 +127,7 @@ impl ChatIndexHandle {
                 }
             }
             let mut index = index.try_borrow_mut().map_err(|_| busy())?;
-            let added = index.finish_stream(load).map_err(rooms_error)?;
+            let added = index.finish_stream(load, &*zone).map_err(rooms_error)?;
             Ok(JsValue::from(added as f64))
         })
     }

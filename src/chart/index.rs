@@ -24,9 +24,9 @@ use crate::chart::respond::{checked, data_failure};
 use crate::chart::room_ids::{Held, Offer, RoomIds};
 use crate::records::department::{DepartmentNumbers, Departments};
 use crate::records::field::{DataError, DepartmentRef, DepartmentView};
-use crate::records::json_input::{read_room_record, read_rooms_into};
+use crate::records::json_input::read_rooms_into;
 use crate::records::room::{RoomSink, RoomView, State};
-use crate::records::stream::RecordSplitter;
+use crate::records::stream::RoomStream;
 use crate::server::failure::ErrorType;
 use crate::server::params::{Params, Query};
 use crate::server::zone::LocalZone;
@@ -258,15 +258,16 @@ impl ChatIndex {
 
     /// Starts loading a byte stream (see [`StreamLoad`]).
     pub fn begin_stream() -> StreamLoad {
-        StreamLoad { splitter: RecordSplitter::new("rooms"), page: Page::default() }
+        StreamLoad { rooms: RoomStream::default(), page: Page::default() }
     }
 
     /// Ends a stream: checks the document was complete, then applies all
     /// its rooms at once. On error nothing is added. Returns the records
     /// the stream held.
-    pub fn finish_stream(&mut self, stream: StreamLoad) -> Result<usize, DataError> {
-        stream.splitter.finish()?;
-        Ok(self.apply(stream.page))
+    pub fn finish_stream(&mut self, stream: StreamLoad, zone: &dyn LocalZone) -> Result<usize, DataError> {
+        let StreamLoad { rooms, mut page } = stream;
+        rooms.finish(zone, &mut page)?;
+        Ok(self.apply(page))
     }
 
     fn named_counts(&mut self, counts: &[u64]) -> Vec<DepartmentCount> {
@@ -448,26 +449,25 @@ impl RoomSink for Page {
 /// let mut stream = ChatIndex::begin_stream();
 /// stream.push(br#"[{"t":"l","open":true,"departmentId":null,"ts":"2020-01-0"#, &Utc).unwrap();
 /// stream.push(br#"1T00:00:00Z"}]"#, &Utc).unwrap();
-/// assert_eq!(index.finish_stream(stream).unwrap(), 1);
+/// assert_eq!(index.finish_stream(stream, &Utc).unwrap(), 1);
 /// let body = index.query(&Params::from_pairs([("start", "2020"), ("end", "2021")]), &Utc);
 /// assert_eq!(body.to_json(), r#"{"undefined":{"open":1,"closed":0},"success":true}"#);
 /// ```
 #[derive(Debug)]
 pub struct StreamLoad {
-    splitter: RecordSplitter,
+    rooms: RoomStream,
     page: Page,
 }
 
 impl StreamLoad {
     /// Parses the records this chunk completes.
     pub fn push(&mut self, chunk: &[u8], zone: &dyn LocalZone) -> Result<(), DataError> {
-        let page = &mut self.page;
-        self.splitter.push(chunk, &mut |record, index| read_room_record(record, index, zone, page))
+        self.rooms.push(chunk, zone, &mut self.page)
     }
 
     /// Bytes of input held between chunks (at most one chunk and one record).
     pub fn buffered(&self) -> usize {
-        self.splitter.buffered()
+        self.rooms.buffered()
     }
 }
 

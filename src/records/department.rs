@@ -102,9 +102,18 @@ pub struct DepartmentFields {
 /// assert_eq!(departments.key_for(&DepartmentRef::Id("gone".into())), "undefined");
 /// assert_eq!(departments.key_for(&DepartmentRef::Null), "undefined");
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Departments {
     keys: HashMap<String, String>,
+}
+
+/// Sorted by id, so that equal lists always print alike (tests compare
+/// readers by their `Debug` output).
+impl std::fmt::Debug for Departments {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sorted: std::collections::BTreeMap<_, _> = self.keys.iter().collect();
+        f.debug_struct("Departments").field("keys", &sorted).finish()
+    }
 }
 
 impl Departments {

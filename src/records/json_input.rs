@@ -92,6 +92,10 @@ trait Sink {
     fn read_value<'de, A: MapAccess<'de>>(key: usize, map: &mut A, record: &mut Self::Record) -> Result<(), A::Error>;
     /// Takes a finished record.
     fn accept(&mut self, record: Self::Record, index: usize) -> Result<(), DataError>;
+    /// The index of the document's first record (not 0 when resumed).
+    fn first_index(&self) -> usize {
+        0
+    }
 }
 
 struct RoomRecords<'t, 'z> {
@@ -173,29 +177,128 @@ pub fn read_room_record(json: &[u8], index: usize, zone: &dyn LocalZone, sink: &
     let mut records = RoomRecords { sink, zone };
     let mut de = serde_json::Deserializer::from_slice(json);
     let fail = |e: serde_json::Error| DataError::new(with_context(RoomRecords::NAME, e));
+    // Through `Resumed` like the whole-text path, so that serde's parser is
+    // compiled once for rooms, not twice (about 13 KB of the .wasm).
+    let mut records = Resumed { sink: &mut records, first: 0, skip: false };
     RecordSeed { sink: &mut records, index }.deserialize(&mut de).map_err(fail)?;
     de.end().map_err(fail)
 }
 
 fn read_records<S: Sink>(json: &[u8], sink: &mut S) -> Result<(), DataError> {
     let json = json.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(json);
-    let name = S::NAME;
-    let fail = |e: serde_json::Error| DataError::new(with_context(name, e));
+    read_document(json, sink, 0, false).map_err(|e| DataError::new(with_context(S::NAME, e)))
+}
+
+/// Reads a whole document whose first record is `rooms[first]`; with
+/// `placeholder`, that first record is a stand-in and is not delivered.
+/// The one-shot path starts at 0; a stream resuming after `first` records
+/// puts a one-record stand-in before the rest of its bytes (see
+/// [`resume_rooms`]).
+fn read_document<S: Sink>(json: &[u8], sink: &mut S, first: usize, placeholder: bool) -> Result<(), serde_json::Error> {
+    let mut sink = Resumed { sink, first, skip: placeholder };
     let mut de = serde_json::Deserializer::from_slice(json);
     if de.end().is_ok() {
         return Ok(()); // empty input: no records
     }
-    let shape = TopSeed { sink: &mut *sink }.deserialize(&mut de).map_err(fail)?;
+    let shape = TopSeed { sink: &mut sink }.deserialize(&mut de)?;
     let mut index = match shape {
-        Shape::Whole => return de.end().map_err(fail),
-        Shape::SingleRecord => 1,
+        Shape::Whole => return de.end(),
+        Shape::SingleRecord => first + 1,
     };
     // Newline-delimited: every further value is one more record.
     while de.end().is_err() {
-        RecordSeed { sink: &mut *sink, index }.deserialize(&mut de).map_err(fail)?;
+        RecordSeed { sink: &mut sink, index }.deserialize(&mut de)?;
         index += 1;
     }
     Ok(())
+}
+
+/// Where a stream of rooms stands after the records it has read: the state
+/// [`resume_rooms`] recreates with a few bytes of stand-in before the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resume {
+    /// At the start of the document (after any byte-order mark).
+    Document,
+    /// In a top-level array, after some records.
+    Array {
+        /// Records read (≥ 1): the index of the next one.
+        next: usize,
+    },
+    /// In a REST page's `rooms` array, after some records.
+    Rooms {
+        /// Records read: the index of the next one.
+        next: usize,
+    },
+    /// After a top-level array closed.
+    ArrayClosed,
+    /// Between newline-delimited records.
+    Lines {
+        /// Records read (≥ 1): the index of the next one.
+        next: usize,
+    },
+}
+
+impl Resume {
+    /// The stand-in text that puts the reader in this state, the index of
+    /// the first record it holds, and whether that record is a stand-in.
+    pub fn prefix(self) -> (&'static [u8], usize, bool) {
+        match self {
+            Resume::Document => (b"", 0, false),
+            Resume::Array { next } => (b"[{}", next.saturating_sub(1), true),
+            Resume::Rooms { next: 0 } => (br#"{"rooms":["#, 0, false),
+            Resume::Rooms { next } => (br#"{"rooms":[{}"#, next - 1, true),
+            Resume::ArrayClosed => (b"[]", 0, false),
+            Resume::Lines { next } => (b"{}", next.saturating_sub(1), true),
+        }
+    }
+}
+
+/// Reads `doc`, which is `resume.prefix()` followed by the rest of a
+/// stream's bytes, exactly as the one-shot reader reads the whole text
+/// from that point: same records, same error (serde_json's, with positions
+/// in `doc`; the stream translates them).
+///
+/// # Example
+/// ```
+/// use chats_per_department::records::json_input::{resume_rooms, Resume};
+/// use chats_per_department::records::room::RoomBatch;
+/// use chats_per_department::server::zone::Utc;
+/// let mut batch = RoomBatch::default();
+/// let err = resume_rooms(b"[{}, 5]", Resume::Array { next: 7 }, &Utc, &mut batch).unwrap_err();
+/// assert_eq!(err.to_string(), "rooms[7] is not an object at line 1 column 6");
+/// ```
+pub fn resume_rooms(doc: &[u8], resume: Resume, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), serde_json::Error> {
+    let (_, first, placeholder) = resume.prefix();
+    read_document(doc, &mut RoomRecords { sink, zone }, first, placeholder)
+}
+
+/// A sink seen through a resumed document: indexes start at `first`, and
+/// a stand-in first record is dropped.
+struct Resumed<'s, S> {
+    sink: &'s mut S,
+    first: usize,
+    skip: bool,
+}
+
+impl<S: Sink> Sink for Resumed<'_, S> {
+    type Record = S::Record;
+    const NAME: &'static str = S::NAME;
+    const KEYS: &'static [&'static str] = S::KEYS;
+
+    fn read_value<'de, A: MapAccess<'de>>(key: usize, map: &mut A, record: &mut Self::Record) -> Result<(), A::Error> {
+        S::read_value(key, map, record)
+    }
+
+    fn accept(&mut self, record: Self::Record, index: usize) -> Result<(), DataError> {
+        if std::mem::take(&mut self.skip) {
+            return Ok(());
+        }
+        self.sink.accept(record, index)
+    }
+
+    fn first_index(&self) -> usize {
+        self.first
+    }
 }
 
 /// serde_json reports syntax errors without saying which input; ours
@@ -249,7 +352,8 @@ impl<'de, S: Sink> Visitor<'de> for TopSeed<'_, S> {
         visit_f64(f64) => "a number", visit_str(&str) => "a string", visit_unit() => "null");
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Shape, A::Error> {
-        read_array(self.sink, seq)?;
+        let first = self.sink.first_index();
+        read_array(self.sink, seq, first)?;
         Ok(Shape::Whole)
     }
 
@@ -259,7 +363,9 @@ impl<'de, S: Sink> Visitor<'de> for TopSeed<'_, S> {
         while let Some(key) = map.next_key_seed(KeySeed { keys: S::KEYS, envelope: S::NAME })? {
             match key {
                 Key::Envelope => {
-                    map.next_value_seed(ArraySeed { sink: &mut *self.sink })?;
+                    // A repeated `rooms` key is read again, numbered from 0.
+                    let first = if envelope { 0 } else { self.sink.first_index() };
+                    map.next_value_seed(ArraySeed { sink: &mut *self.sink, first })?;
                     envelope = true;
                 }
                 Key::Known(k) => S::read_value(k, &mut map, &mut record)?,
@@ -271,13 +377,15 @@ impl<'de, S: Sink> Visitor<'de> for TopSeed<'_, S> {
         if envelope {
             return Ok(Shape::Whole);
         }
-        self.sink.accept(record, 0).map_err(|e| de::Error::custom(e.message))?;
+        let first = self.sink.first_index();
+        self.sink.accept(record, first).map_err(|e| de::Error::custom(e.message))?;
         Ok(Shape::SingleRecord)
     }
 }
 
 struct ArraySeed<'s, S> {
     sink: &'s mut S,
+    first: usize,
 }
 
 impl<'de, S: Sink> DeserializeSeed<'de> for ArraySeed<'_, S> {
@@ -302,12 +410,12 @@ impl<'de, S: Sink> Visitor<'de> for ArraySeed<'_, S> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        read_array(self.sink, seq)
+        read_array(self.sink, seq, self.first)
     }
 }
 
-fn read_array<'de, S: Sink, A: SeqAccess<'de>>(sink: &mut S, mut seq: A) -> Result<(), A::Error> {
-    let mut index = 0;
+/// Reads an array of records numbered from `index`.
+fn read_array<'de, S: Sink, A: SeqAccess<'de>>(sink: &mut S, mut seq: A, mut index: usize) -> Result<(), A::Error> {
     while seq.next_element_seed(RecordSeed { sink: &mut *sink, index })?.is_some() {
         index += 1;
     }

@@ -6,8 +6,9 @@
 
 use chats_per_department::chart::index::ChatIndex;
 use chats_per_department::records::fast_json;
-use chats_per_department::records::json_input::read_rooms_fully;
+use chats_per_department::records::json_input::{read_rooms, read_rooms_fully};
 use chats_per_department::records::room::RoomBatch;
+use chats_per_department::records::stream::RoomStream;
 use chats_per_department::server::date_parse::{canonical_iso, date_parse};
 use chats_per_department::server::params::{validate, Params};
 use chats_per_department::server::zone::{FixedOffset, LocalZone, Utc};
@@ -68,9 +69,9 @@ pub fn readers(data: &[u8]) {
     }
 }
 
-/// An index fed the document in pieces (pages of records, a stream cut at
-/// every few bytes) never panics, and when the one-shot path accepts the
-/// document, the index answers what it answers.
+/// An index fed the document whole and as a stream cut every few bytes
+/// answers what the one-shot path answers; the stream fails exactly where
+/// `add_json` does, with the same message.
 pub fn index(data: &[u8]) {
     let (cut, json) = match data.split_first() {
         Some((&cut, json)) => (usize::from(cut % 31) + 1, json),
@@ -87,18 +88,47 @@ pub fn index(data: &[u8]) {
     }
     let mut streamed = ChatIndex::new(None);
     let mut stream = ChatIndex::begin_stream();
-    let mut ok = true;
+    let mut pushed = Ok(());
     for piece in json.chunks(cut) {
-        if stream.push(piece, &Utc).is_err() {
-            ok = false;
+        pushed = stream.push(piece, &Utc);
+        if pushed.is_err() {
             break;
         }
     }
-    // No panic, whatever the chunking. Equal answers are not asserted yet:
-    // the stream's splitter is not a validating parser (issue "reliability",
-    // finding 5), and the fuzzer would report that known gap at once.
-    if ok {
-        let _ = streamed.finish_stream(stream);
-        let _ = streamed.query(&params, &Utc);
+    // A stream is `add_json` read in pieces: the same outcome, error text
+    // included, and then the same answers.
+    let streamed_result = pushed.and_then(|()| streamed.finish_stream(stream, &Utc));
+    assert_eq!(streamed_result.as_ref().map_err(|e| &e.message), added.as_ref().map_err(|e| &e.message), "stream cut every {cut} bytes");
+    assert_eq!(streamed.query(&params, &Utc), index.query(&params, &Utc));
+}
+
+/// The stream reader, cut at random places (seeded by the first 8 bytes),
+/// gives exactly what the whole-text reader gives: the same rooms in the
+/// same order, or the same error message, position included.
+pub fn stream(data: &[u8]) {
+    if data.len() < 8 {
+        return;
     }
+    let (seed, json) = data.split_at(8);
+    let mut x = u64::from_le_bytes(seed.try_into().unwrap()) | 1;
+    let whole = read_rooms(json, &Utc).map(|b| format!("{b:?}")).map_err(|e| e.message);
+    let mut batch = RoomBatch::default();
+    let mut reader = RoomStream::default();
+    let mut rest = json;
+    let mut outcome = Ok(());
+    while !rest.is_empty() && outcome.is_ok() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        // Mostly small pieces, sometimes large ones.
+        let size = if x % 4 == 0 { (x >> 8) as usize % 4096 + 1 } else { (x >> 8) as usize % 17 + 1 };
+        let (piece, tail) = rest.split_at(size.min(rest.len()));
+        outcome = reader.push(piece, &Utc, &mut batch);
+        rest = tail;
+    }
+    let streamed = outcome.and_then(|()| reader.finish(&Utc, &mut batch)).map(|n| {
+        assert_eq!(n, batch.rooms.len(), "the count is the rooms delivered");
+        format!("{batch:?}")
+    });
+    assert_eq!(streamed.map_err(|e| e.message), whole);
 }
