@@ -218,7 +218,57 @@ export async function run({ chatsPerDepartment, chatsPerDepartmentJson, ChatInde
   check(chatsPerDepartment([{ ...GOOD[0], _id: 'emoji 😀' }], [{ _id: 'd', name: 'Sales 😀' }], P)['Sales 😀']?.open === 1, 'well-formed pairs are fine');
   checked.push('lone surrogates');
 
-  // 9. Everything still exact at the end.
+  // 9. addStream ≡ add: the same documents accepted, the same counts and bodies, the same error
+  // bodies (line and column included), whatever the chunking. The issue's cases, then generated
+  // documents damaged at random and cut at random.
+  const R = '{"_id":"r","t":"l","open":true,"departmentId":"d","ts":"2020-05-01T00:00:00Z"}';
+  const S = '{"_id":"s","t":"l","departmentId":"d","ts":"2020-06-01T00:00:00Z"}';
+  const cases = [
+    `{"rooms":[${R}],"meta":{"tags":["a"]}}`, `\uFEFF[${R}]`, `[${R}}`, `[${R},]`, `[,${R}]`, `[${R} ${R}]`, `${R},${R}`,
+    `{"rooms":[${R}],"rooms":[${S}]}`, `{"r\\u006foms":[${R}]}`, `{"total":1,"rooms":[${S}],"success":true}`, `${R}\n${S}\n`,
+  ];
+  let seed = 0x2545f491;
+  const random = (n) => {
+    seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0;
+    return seed % n;
+  };
+  for (let i = 0; i < 300; i++) {
+    const doc = [...cases[random(cases.length)]];
+    for (let k = random(3); k > 0; k--) doc.splice(random(doc.length + 1), random(2), '{}[],:" \n\\5'[random(11)]);
+    cases.push(doc.join(''));
+  }
+  const outcome = async (call) => {
+    const index = new ChatIndex(DEPARTMENTS, { timeZone: 'UTC' });
+    try {
+      return `added ${await call(index)}: ${index.queryJson(P)}`;
+    } catch (e) {
+      return `refused: ${e.body ? JSON.stringify(e.body) : e}`;
+    } finally {
+      index.free();
+    }
+  };
+  let disagreements = 0;
+  let accepted = 0;
+  for (const text of cases) {
+    const bytes = new TextEncoder().encode(text);
+    const whole = await outcome((index) => index.add(bytes));
+    accepted += whole.startsWith('added');
+    const pieces = [];
+    for (let at = 0; at < bytes.length; ) {
+      const end = Math.min(bytes.length, at + 1 + random(9));
+      pieces.push(bytes.slice(at, end));
+      at = end;
+    }
+    const streamed = await outcome((index) => index.addStream(chunks(pieces)));
+    if (streamed !== whole) {
+      disagreements++;
+      check(false, `addStream ≠ add for ${JSON.stringify(text)}: ${streamed} vs ${whole}`);
+    }
+  }
+  check(disagreements === 0 && accepted > 20 && accepted < cases.length - 20, `addStream ≡ add: ${accepted} of ${cases.length} accepted`);
+  checked.push(`addStream ≡ add over ${cases.length} documents (${accepted} accepted), cut at random`);
+
+  // 10. Everything still exact at the end.
   check(chatsPerDepartmentJson(GOOD, DEPARTMENTS, P) === EXPECTED, 'a correct body at the end');
   check(same(chatsPerDepartment(JSON.stringify(GOOD), DEPARTMENTS, P), JSON.parse(EXPECTED)), 'JSON input at the end');
   return checked;
