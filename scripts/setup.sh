@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, idempotently: the wasm target,
 # wasm-bindgen-cli and wasm-pack at the pinned versions, the npm packages,
-# and (with --browser) Debian's Chromium and ChromeDriver.
+# and (with --browser) the three browser engines the tests drive: Debian's
+# Chromium + ChromeDriver, Firefox ESR + geckodriver (built from crates: it
+# is not a Debian package), WebKitGTK's WebKitWebDriver + MiniBrowser, and
+# Xvfb for WebKitGTK, which needs a display.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,9 +30,13 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 if [ "${1:-}" = "--browser" ]; then
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v firefox-esr >/dev/null \
+    || ! command -v WebKitWebDriver >/dev/null || ! command -v Xvfb >/dev/null; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y chromium chromium-driver
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y chromium chromium-driver firefox-esr webkit2gtk-driver xvfb xauth
+  fi
+  if ! command -v geckodriver >/dev/null; then
+    cargo install geckodriver --locked
   fi
 fi

@@ -165,8 +165,11 @@ pub(crate) async fn chunk(reader: &JsValue) -> Chunk {
     let Ok(answer) = wasm_bindgen_futures::JsFuture::from(next_chunk(reader)).await else {
         return Chunk::Failed("the stream's read() failed".to_owned());
     };
-    if let Ok(bytes) = get(&answer, "bytes").dyn_into::<Uint8Array>() {
-        return Chunk::Bytes(bytes);
+    // rooms.js has checked the brand (realm-independent); `instanceof`
+    // here would refuse a Uint8Array made in another realm.
+    let bytes = get(&answer, "bytes");
+    if !bytes.is_undefined() {
+        return Chunk::Bytes(bytes.unchecked_into());
     }
     if let Some(what) = get(&answer, "notBytes").as_string() {
         return Chunk::NotBytes(what);
@@ -187,7 +190,9 @@ const MAX_JSON_BYTES: u32 = 1 << 30;
 fn json_of(answer: &JsValue, name: &str) -> Result<Option<Vec<u8>>, DataError> {
     let json = get(answer, "json");
     // A string's UTF-8 is at most three bytes per UTF-16 unit.
-    let size = match (json.as_string(), json.dyn_ref::<Uint8Array>()) {
+    // Text, or bytes whose brand rooms.js checked (any realm).
+    let bytes = (!json.is_undefined() && json.as_string().is_none()).then(|| json.unchecked_ref::<Uint8Array>());
+    let size = match (json.as_string(), bytes) {
         (None, None) => match index_of(answer, "tooLarge") {
             Some(size) => size,
             None => return Ok(None),

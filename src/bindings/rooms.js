@@ -39,6 +39,20 @@ class LoneSurrogate extends Error {}
 const wellFormed = typeof String.prototype.isWellFormed === 'function'
   ? (text) => text.isWellFormed()
   : (text) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+// Brand checks, not `instanceof`: a Date or a Uint8Array made in another
+// realm (an iframe; a stream's chunks in Firefox under WebDriver) is still
+// one. Both read internal slots, so they run no caller code.
+const typedArrayName = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get;
+const isUint8Array = (v) => typedArrayName.call(v) === 'Uint8Array';
+function isDate(v) {
+  try {
+    Date.prototype.getTime.call(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function wellFormedText(text) {
   if (!wellFormed(text)) throw new LoneSurrogate();
   return text;
@@ -59,7 +73,7 @@ export function raw(value, depth = 0) {
     case 'object': break;
     default: return [OBJECT];
   }
-  if (value instanceof Date) return [DATE, value.getTime()];
+  if (isDate(value)) return [DATE, Date.prototype.getTime.call(value)];
   if (Array.isArray(value)) return [ARRAY];
   const keys = Object.keys(value);
   if (keys.length !== 1) return [OBJECT];
@@ -99,7 +113,7 @@ function jsonOf(value) {
   // A string whose UTF-8 could pass 1 GiB is not copied into wasm to find out.
   if (typeof value === 'string' && value.length > MAX_JSON_BYTES / 3) return { tooLarge: value.length };
   if (typeof value === 'string') return { json: wellFormedText(value) };
-  if (value instanceof Uint8Array) return { json: value };
+  if (isUint8Array(value)) return { json: value };
   return undefined;
 }
 
@@ -240,13 +254,13 @@ const BAIL = -1;
  */
 function readDate(value, ms, i, texts) {
   let v = value;
-  if (typeof v === 'object' && v !== null && !(v instanceof Date)) {
+  if (typeof v === 'object' && v !== null && !isDate(v)) {
     if (Array.isArray(v)) return BAIL;
     const keys = Object.keys(v);
     if (keys.length !== 1 || keys[0] !== '$date') return BAIL;
     v = v.$date;
     if (v === null || v === undefined) return BAIL;
-    if (typeof v === 'object' && !(v instanceof Date)) {
+    if (typeof v === 'object' && !isDate(v)) {
       const inner = Object.keys(v);
       if (inner.length !== 1 || inner[0] !== '$numberLong' || typeof v.$numberLong !== 'string' || !/^-?[0-9]{1,17}$/.test(v.$numberLong)) return BAIL;
       v = Number(v.$numberLong);
@@ -257,8 +271,8 @@ function readDate(value, ms, i, texts) {
     ms[i] = v;
     return DATE_MS;
   }
-  if (v instanceof Date) {
-    ms[i] = v.getTime();
+  if (typeof v === 'object' && isDate(v)) {
+    ms[i] = Date.prototype.getTime.call(v);
     return DATE_MS;
   }
   if (typeof v === 'string' && !v.includes('\0') && wellFormed(v)) {
@@ -412,7 +426,7 @@ export function nextChunk(reader) {
     try {
       if (result.done) return { done: true };
       const value = result.value;
-      return value instanceof Uint8Array ? { bytes: value } : { notBytes: describe(value) };
+      return isUint8Array(value) ? { bytes: value } : { notBytes: describe(value) };
     } catch (error) {
       return { failed: message(error) };
     }

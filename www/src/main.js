@@ -198,6 +198,8 @@ const addDays = (date, days) => new Date(Date.parse(`${date}T00:00:00Z`) + days 
 $('start-picker').addEventListener('change', (e) => e.target.value && setDays(e.target.value, null));
 $('end-picker').addEventListener('change', (e) => e.target.value && setDays(null, e.target.value));
 for (const id of ['start', 'end', 'department']) $(id).addEventListener('input', update);
+// A <select> changed by WebDriver in Chromium fires `change` without `input`.
+$('department').addEventListener('change', update);
 for (const button of document.querySelectorAll('[data-days]')) {
   // "Last 7 days": today and the six days before, in the server's zone.
   button.addEventListener('click', () => {
