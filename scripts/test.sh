@@ -62,7 +62,7 @@ step "wasm-bindgen tests in WebKitGTK (WebKitWebDriver, under Xvfb)"
 # WebDriver named by SAFARIDRIVER, here WebKitGTK's.
 WASM_BINDGEN_USE_BROWSER=1 SAFARIDRIVER="$(command -v WebKitWebDriver)" WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/engines/webkit.json" \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  xvfb-run -a cargo test --quiet --target wasm32-unknown-unknown --test wasm 2>&1 | tee "$log/webkit.txt"
+  xvfb-run -a cargo test --target wasm32-unknown-unknown --test wasm 2>&1 | tee "$log/webkit.txt"
 wasm_tests_ran "$log/webkit.txt" "WebKitGTK" "Safari"
 
 step "TypeScript surface"
