@@ -56,6 +56,10 @@ async function ensureDisplay() {
     await new Promise((r) => setTimeout(r, 700));
     if (child.exitCode === null) {
       display = { name: `:${n}`, child };
+      // A running child keeps Node's event loop alive: without unref the
+      // test file never ends (and `exit` never comes) when no DISPLAY was
+      // given, as on a fresh CI machine.
+      child.unref();
       process.once('exit', () => child.kill());
       return display.name;
     }
