@@ -10,6 +10,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
+import { createGzip } from 'node:zlib';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const TYPES = {
@@ -31,7 +32,7 @@ export function serve({ port = 8080, dir = 'www', host = '127.0.0.1', isolated =
     if (target && url.pathname.startsWith('/api/')) return forward(req, res, new URL(`${url.pathname.slice(1)}${url.search}`, target));
     if (url.pathname === '/__proxy') {
       const body = JSON.stringify(target ? { target: target.href } : {});
-      return void res.writeHead(target ? 200 : 404, { 'content-type': 'application/json' }).end(body);
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(body);
     }
     const path = decodeURIComponent(url.pathname);
     const fromPkg = path.startsWith('/pkg/');
@@ -41,10 +42,17 @@ export function serve({ port = 8080, dir = 'www', host = '127.0.0.1', isolated =
     try {
       if (statSync(file).isDirectory()) file = join(file, 'index.html');
       const size = statSync(file).size;
-      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': size, 'cache-control': 'no-cache' };
+      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      const headers = { 'content-type': type, 'cache-control': 'no-cache', vary: 'accept-encoding' };
       if (isolated) Object.assign(headers, { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+      // Text and wasm compress 3-10×: what a real host does, and what a
+      // first visit over a slow link needs.
+      const gzip = /text|json|wasm|svg/.test(type) && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+      if (gzip) headers['content-encoding'] = 'gzip';
+      else headers['content-length'] = size;
       res.writeHead(200, headers);
-      createReadStream(file).pipe(res);
+      const body = createReadStream(file);
+      (gzip ? body.pipe(createGzip({ level: 6 })) : body).pipe(res);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }

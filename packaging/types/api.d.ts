@@ -78,6 +78,27 @@ export interface FailureBody {
 
 export type ResponseBody = ChartBody | FailureBody;
 
+/** How `index.series` cuts the range: days or weeks (from Monday) of `timeZone` (default: the index's zone). */
+export interface SeriesOptions {
+  bucket?: "day" | "week";
+  timeZone?: string;
+}
+
+/** One bucket of a series: its bounds (as sent to the server, and in ms) and its chart body. */
+export interface SeriesBucket {
+  start: string;
+  end: string;
+  startMs: number;
+  endMs: number;
+  body: ChartBody;
+}
+
+/** `index.series`'s answer. */
+export interface SeriesBody {
+  buckets: SeriesBucket[];
+  success: true;
+}
+
 /**
  * The body `GET /api/v1/livechat/analytics/dashboards/charts/chats-per-department`
  * would return for these records and parameters.
@@ -149,6 +170,22 @@ export class ChatIndex {
   query(params: ChatsPerDepartmentParams): ResponseBody;
   /** `query` as the JSON text the server would send. */
   queryJson(params: ChatsPerDepartmentParams): string;
+  /**
+   * Chats over time: the body per day or week (weeks from Monday) of
+   * `timeZone` (default: this index's zone), each bucket exactly what
+   * `query` answers for the bucket's bounds (clipped to `start`..`end`).
+   * Invalid params give the same error body as `query`.
+   *
+   * @example
+   * index.series({ start: "2020-09-01", end: "2020-09-30" }, { bucket: "week" }).buckets[0].body;
+   */
+  series(params: ChatsPerDepartmentParams, options?: SeriesOptions): SeriesBody | FailureBody;
+  /** First and last creation time (ms) of the rooms a query can count, or `null`: what a range is fitted to. */
+  timeRange(): { first: number; last: number } | null;
+  /** The departments to filter by (in no set order): the list given, or those named by the rooms. */
+  departments(): Array<{ _id: string; name: string }>;
+  /** Rooms held that some query can count (`size - countable` never are: other types, no `departmentId`, no date, `open` neither true nor absent). */
+  readonly countable: number;
   /** Merges pending changes now rather than when a query needs it. */
   settle(): void;
   /** Distinct rooms held, countable or not. */

@@ -156,6 +156,42 @@ impl ChatIndexHandle {
         Ok(self.index_mut()?.query(&params, &*self.zone).to_json())
     }
 
+    /// `index.series(params, { bucket, timeZone? })`: the chart per day or
+    /// week; buckets split in `timeZone` (default: the index's zone).
+    pub fn series(&self, params: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let params = convert::params(&params)?;
+        let (bucket, bucket_zone) = options::series(&options)?;
+        let mut index = self.index_mut()?;
+        let bucket_zone: &dyn LocalZone = bucket_zone.as_deref().unwrap_or(&*self.zone);
+        let (spans, counts) = match index.series_counts(&params, bucket, &*self.zone, bucket_zone) {
+            Ok(result) => result,
+            Err(failure) => return Ok(JSON::parse(&failure.to_json()).unwrap_or(JsValue::NULL)),
+        };
+        let names: Array = index.group_names().into_iter().map(JsValue::from_str).collect();
+        let bounds: Vec<f64> = spans.iter().flat_map(|span| [span.start as f64, span.end as f64]).collect();
+        let counts: Vec<f64> = counts.into_iter().map(|c| c as f64).collect();
+        Ok(convert::series_body(&names, &bounds, &counts))
+    }
+
+    /// `index.timeRange()`: `{ first, last }` (ms) of the countable rooms, or `null`.
+    #[wasm_bindgen(js_name = timeRange)]
+    pub fn time_range(&self) -> Result<JsValue, JsValue> {
+        let range = self.index_mut()?.time_range();
+        Ok(range.map_or(JsValue::NULL, |(first, last)| convert::time_range(first as f64, last as f64)))
+    }
+
+    /// `index.countable`: rooms held that some query can count.
+    #[wasm_bindgen(getter)]
+    pub fn countable(&self) -> f64 {
+        self.index.try_borrow().map_or(f64::NAN, |index| index.countable() as f64)
+    }
+
+    /// `index.departments()`: `[{ _id, name }]` (unordered), from the list or the rooms.
+    pub fn departments(&self) -> Result<Array, JsValue> {
+        let index = self.index.try_borrow().map_err(|_| busy())?;
+        Ok(index.departments_unordered().map(|(id, name)| convert::department_record(id, name)).collect())
+    }
+
     /// `index.settle()`.
     pub fn settle(&self) -> Result<(), JsValue> {
         self.index_mut()?.settle();

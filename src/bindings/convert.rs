@@ -40,6 +40,12 @@ extern "C" {
     pub(crate) fn cancel_reader(reader: &JsValue, reason: &str);
     #[wasm_bindgen(js_name = chartBody)]
     pub(crate) fn chart_body(names: &Array, counts: &[f64]) -> JsValue;
+    #[wasm_bindgen(js_name = seriesBody)]
+    pub(crate) fn series_body(names: &Array, bounds: &[f64], counts: &[f64]) -> JsValue;
+    #[wasm_bindgen(js_name = departmentRecord)]
+    pub(crate) fn department_record(id: &str, name: &str) -> JsValue;
+    #[wasm_bindgen(js_name = timeRange)]
+    pub(crate) fn time_range(first: f64, last: f64) -> JsValue;
     #[wasm_bindgen(catch, js_name = departmentEntries)]
     pub(crate) fn department_entries(body: &JsValue) -> Result<JsValue, JsValue>;
 }

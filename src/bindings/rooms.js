@@ -372,6 +372,33 @@ export function chartBody(names, counts) {
   return body;
 }
 
+// A series from the core's spans (`[start, end]` pairs, ms) and counts
+// (per bucket, `[open, closed]` per name): each bucket's bounds as the ISO
+// strings a chart request would send, the milliseconds beside them, and
+// its chart body built as `chartBody` builds a query's.
+export function seriesBody(names, bounds, counts) {
+  const buckets = [];
+  const width = names.length * 2;
+  for (let k = 0; k < bounds.length / 2; k++) {
+    const [start, end] = [bounds[2 * k], bounds[2 * k + 1]];
+    buckets.push({
+      start: new Date(start).toISOString(), end: new Date(end).toISOString(), startMs: start, endMs: end,
+      body: chartBody(names, counts.subarray(k * width, (k + 1) * width)),
+    });
+  }
+  return { buckets, success: true };
+}
+
+// `{ _id, name }` of a department, for `index.departments()`.
+export function departmentRecord(id, name) {
+  return { _id: id, name };
+}
+
+// `{ first, last }` for `index.timeRange()`.
+export function timeRange(first, last) {
+  return { first, last };
+}
+
 // A chart body's departments as [name, counts] pairs, in body order: every
 // own key whose value is a counts object (`success: true` is not one).
 export function departmentEntries(body) {

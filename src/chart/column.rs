@@ -112,6 +112,22 @@ impl Column {
             .collect();
     }
 
+    /// Entries held (sorted, plus added, minus removed).
+    pub fn len(&self) -> u64 {
+        (self.sorted.len() + self.added.len() - self.removed.len()) as u64
+    }
+
+    /// `true` when no entry is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The first and last creation time held, merging pending changes first.
+    pub fn extent(&mut self) -> Option<(i64, i64)> {
+        self.settle();
+        Some((self.sorted.first()? >> 1, self.sorted.last()? >> 1))
+    }
+
     /// Bytes held (capacities).
     pub fn bytes(&self) -> usize {
         (self.sorted.capacity() + self.added.capacity() + self.removed.capacity() + self.fences.capacity()) * size_of::<i64>()

@@ -22,6 +22,7 @@ use crate::chart::body::{Body, DepartmentCount};
 use crate::chart::column::Column;
 use crate::chart::respond::{checked, data_failure};
 use crate::chart::room_ids::{Held, Offer, RoomIds};
+use crate::chart::series::{spans, Bucket, Series, Span};
 use crate::records::department::{DepartmentNumbers, Departments};
 use crate::records::field::{DataError, DepartmentRef, DepartmentView};
 use crate::records::json_input::read_rooms_into;
@@ -240,6 +241,115 @@ impl ChatIndex {
         })?;
         let counts = self.group_counts(&query);
         Ok((self.generation, counts))
+    }
+
+    /// Chats over time: the chart per day or week of `zone` (see
+    /// [`series`](crate::chart::series)). `params` are checked as for
+    /// [`ChatIndex::query`] (read in `parse_zone`, the server's zone); each
+    /// bucket answers what `query` answers for the bucket's bounds.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::chart::series::Bucket;
+    /// use chats_per_department::{ChatIndex, Params, Utc};
+    /// let mut index = ChatIndex::new(None);
+    /// index.add_json(br#"[{"t":"l","open":true,"departmentId":"d","department":{"_id":"d","name":"Sales"},"ts":"2020-09-10T10:00:00Z"}]"#, &Utc).unwrap();
+    /// let params = Params::from_pairs([("start", "2020-09-09"), ("end", "2020-09-10T23:59:59.999Z")]);
+    /// let series = index.series(&params, Bucket::Day, &Utc, &Utc).unwrap();
+    /// assert_eq!(series.buckets.len(), 2);
+    /// assert!(series.buckets[0].1.is_empty());
+    /// assert_eq!(series.buckets[1].1[0].open, 1);
+    /// ```
+    pub fn series(
+        &mut self,
+        params: &Params,
+        bucket: Bucket,
+        parse_zone: &dyn LocalZone,
+        bucket_zone: &dyn LocalZone,
+    ) -> Result<Series, Body> {
+        let (spans, counts) = self.series_counts(params, bucket, parse_zone, bucket_zone)?;
+        let width = counts.len() / spans.len().max(1);
+        let buckets =
+            spans.into_iter().enumerate().map(|(k, span)| (span, self.named_counts(&counts[k * width..(k + 1) * width]))).collect();
+        Ok(Series { buckets })
+    }
+
+    /// [`ChatIndex::series`] for callers that build the bodies themselves
+    /// (the wasm bindings): the spans, and per span `[open, closed]` per
+    /// group in the order of [`ChatIndex::group_names`], zeros included.
+    pub fn series_counts(
+        &mut self,
+        params: &Params,
+        bucket: Bucket,
+        parse_zone: &dyn LocalZone,
+        bucket_zone: &dyn LocalZone,
+    ) -> Result<(Vec<Span>, Vec<u64>), Body> {
+        let listed_error = &self.listed_error;
+        let query = checked(params, parse_zone, |query| match listed_error {
+            Some(error) => Err(data_failure(error.clone(), ErrorType::InvalidDepartments)),
+            None => Ok(query.clone()),
+        })?;
+        let spans = spans(query.start, query.end, bucket, bucket_zone).map_err(Body::Failure)?;
+        let mut counts = Vec::new();
+        for span in &spans {
+            counts.extend(self.group_counts(&Query { start: span.start, end: span.end, department_id: query.department_id.clone() }));
+        }
+        Ok((spans, counts))
+    }
+
+    /// The first and last creation time (ms) of the rooms a query can
+    /// count, or `None` when no room can be counted: what a dashboard fits
+    /// its range to.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::{ChatIndex, Utc};
+    /// let mut index = ChatIndex::new(None);
+    /// assert_eq!(index.time_range(), None);
+    /// index.add_json(br#"[{"t":"l","departmentId":"d","ts":5},{"t":"l","departmentId":"e","ts":2},{"t":"x","departmentId":"d","ts":9}]"#, &Utc).unwrap();
+    /// assert_eq!(index.time_range(), Some((2, 5)));
+    /// ```
+    pub fn time_range(&mut self) -> Option<(i64, i64)> {
+        self.slots.iter_mut().filter_map(|slot| slot.rooms.extent()).reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+    }
+
+    /// Rooms held that some query can count (livechat, open or closed, with
+    /// a `departmentId` and a creation date); `size()` minus this is the
+    /// rooms no query ever counts.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::{ChatIndex, Utc};
+    /// let mut index = ChatIndex::new(None);
+    /// index.add_json(br#"[{"t":"l","departmentId":"d","ts":5},{"t":"l","ts":2},{"t":"l","open":false,"departmentId":"d","ts":9}]"#, &Utc).unwrap();
+    /// assert_eq!((index.size(), index.countable()), (3, 1));
+    /// ```
+    pub fn countable(&self) -> u64 {
+        self.slots.iter().map(|slot| slot.rooms.len()).sum()
+    }
+
+    /// The departments a dashboard can filter by, `(id, body key)` sorted
+    /// by id: the list given at construction, or else those named by rooms'
+    /// embedded `department` objects.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::{ChatIndex, Utc};
+    /// let mut index = ChatIndex::new(None);
+    /// index.add_json(br#"[{"t":"l","departmentId":"d","department":{"_id":"d","name":"Sales"},"ts":1}]"#, &Utc).unwrap();
+    /// assert_eq!(index.departments(), vec![("d".to_string(), "Sales".to_string())]);
+    /// ```
+    pub fn departments(&self) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = self.departments_unordered().map(|(id, key)| (id.to_owned(), key.to_owned())).collect();
+        all.sort_unstable();
+        all
+    }
+
+    /// [`ChatIndex::departments`] in no particular order (the bindings
+    /// leave sorting to the caller, which sorts by name: a sort here would
+    /// cost 3 KB of the module).
+    pub fn departments_unordered(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.listed.as_ref().unwrap_or(&self.embedded).iter()
     }
 
     /// The body keys of the groups, in body order (current generation).

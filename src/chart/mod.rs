@@ -7,3 +7,4 @@ pub mod counter;
 pub mod index;
 pub mod respond;
 pub mod room_ids;
+pub mod series;

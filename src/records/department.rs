@@ -173,6 +173,11 @@ impl Departments {
         self.keys.get(id).map(String::as_str)
     }
 
+    /// Every `(id, body key)`, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.keys.iter().map(|(id, key)| (id.as_str(), key.as_str()))
+    }
+
     /// How many departments are known.
     pub fn len(&self) -> usize {
         self.keys.len()

@@ -1,21 +1,28 @@
-// The dashboard page: controls, chart, table and raw view. All data work
+// The dashboard page: the view (range, departments, zone, chart, sort,
+// comparison; kept in the URL), the controls, and drawing. All data work
 // happens in the worker (worker.js); this file only talks to it and draws.
-import { Chart, BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip } from 'chart.js';
+import { chartPng, drawDepartments, drawSeries } from './chart.js';
+import { DEFAULT_VIEW, searchFromView, viewFromSearch } from './view.js';
+import { currentHour } from '../sample/sample.mjs';
 import './style.css';
-
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const pending = new Map();
 let nextId = 0;
 let latestQuery = 0;
+/** The live server being followed, with credentials (never in the URL). */
 let server = null;
-let chart = null;
+/** What is shown: `{ kind, label, at, size, countable, range }` of the last good load. */
+let shown = null;
 /** What was loaded last, to load it again (another time zone, "Reload everything"). */
 let source = null;
 let refreshTimer = 0;
 let busy = false;
+/** The last answer drawn, for exports. */
+let last = null;
+/** The department records the menu offers. */
+let departmentRecords = [];
 
 /** Sends a request to the worker; progress messages update the bar. */
 function ask(message) {
@@ -30,7 +37,10 @@ worker.onmessage = ({ data }) => {
   pending.delete(data.id);
 };
 
-function showProgress({ phase, done, total }) {
+const format = (n) => Number(n).toLocaleString('en');
+const megabytes = (n) => `${(n / 1e6).toLocaleString('en', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} MB`;
+
+function showProgress({ phase, done, total, unit }) {
   const bar = $('progress');
   bar.hidden = false;
   if (total) {
@@ -39,7 +49,9 @@ function showProgress({ phase, done, total }) {
   } else {
     bar.removeAttribute('value');
   }
-  $('progress-label').textContent = total ? `${phase}: ${format(done)} of ${format(total)}` : `${phase}: ${format(done)}`;
+  const amount = (n) => (unit === 'bytes' ? megabytes(n) : `${format(n)}${unit === 'rooms' ? ' rooms' : ''}`);
+  const percent = total ? ` (${Math.floor((100 * done) / total)}%)` : '';
+  $('progress-label').textContent = total ? `${phase}: ${amount(done)} of ${amount(total)}${percent}` : `${phase}: ${amount(done)}`;
 }
 
 function hideProgress() {
@@ -47,164 +59,392 @@ function hideProgress() {
   $('progress-label').textContent = '';
 }
 
-const format = (n) => Number(n).toLocaleString('en');
-
 function setStatus(text, kind = 'info') {
   const status = $('status');
   status.textContent = text;
   status.dataset.kind = kind;
 }
 
-/** After a successful load: fill the department menu and query. */
-function loaded(result, label, keepRange = false) {
-  hideProgress();
-  if (result.type === 'failed') {
-    setStatus(result.message, 'error');
-    showRaw(result.body ?? { error: result.message }, result.status);
-    return false;
+const clock = (date = new Date()) => date.toLocaleTimeString('en-GB');
+
+/** The header line: which data the chart shows, and whether the last load failed. */
+function showSource(failure = '') {
+  const line = $('shown');
+  if (!shown) {
+    line.textContent = failure ? `Nothing loaded: ${failure}` : 'Nothing loaded yet.';
+    line.dataset.kind = failure ? 'error' : 'info';
+    return;
   }
-  fillDepartments(result.departments);
-  document.body.dataset.loads = String(Number(document.body.dataset.loads ?? 0) + 1);
-  if (result.range && !keepRange) {
-    $('start').value = result.range.start;
-    $('end').value = result.range.end;
-  }
-  const memory = result.memoryBytes >= 1e6 ? `${(result.memoryBytes / 1e6).toFixed(1)} MB` : `${Math.ceil(result.memoryBytes / 1e3)} kB`;
-  const wire = result.wire ? ` ${format(Math.round(result.wire.perRoom))} bytes per room over the wire (${format(result.wire.requests)} requests).` : '';
-  setStatus(`${label}: ${format(result.size)} rooms loaded (${memory} in the index).${wire}`, 'ok');
-  document.body.dataset.loaded = 'true';
-  update();
-  return true;
+  const what = `Showing ${shown.label}: ${format(shown.size)} rooms, loaded at ${clock(shown.at)}.`;
+  line.textContent = failure ? `${what} The newer load failed, so this is still the earlier data.` : what;
+  line.dataset.kind = failure ? 'stale' : 'ok';
 }
+
+// ---- The view and the URL ---------------------------------------------
 
 /** The server's time zone (IANA name), as typed; UTC when empty. */
 const timeZone = () => $('time-zone').value.trim() || 'UTC';
 
-const clock = (date = new Date()) => date.toLocaleTimeString('en-GB');
-
-function fillDepartments(departments) {
-  const menu = $('department');
-  const current = menu.value;
-  const name = (d) => String(d.name ?? 'undefined');
-  menu.replaceChildren(new Option('All departments', ''));
-  for (const d of [...departments].sort((a, b) => name(a).localeCompare(name(b), 'en', { numeric: true }))) menu.append(new Option(name(d), d._id));
-  menu.value = [...menu.options].some((o) => o.value === current) ? current : '';
+function readView() {
+  return {
+    start: $('start').value,
+    end: $('end').value,
+    departments: selectedDepartments(),
+    timeZone: timeZone(),
+    source: source?.kind === 'files' ? 'file' : source?.kind ?? viewFromSearch(location.search).source,
+    server: source?.kind === 'server' ? source.server.url : '',
+    file: source?.kind === 'files' ? source.rooms.name : '',
+    chart: document.querySelector('input[name=view]:checked').value,
+    bucket: $('bucket').value,
+    sort: $('sort').value,
+    compare: $('compare-previous').checked,
+  };
 }
 
+/** Puts a view into the controls (not the source: that is loaded). */
+function applyView(view) {
+  if (view.start !== null) $('start').value = view.start;
+  if (view.end !== null) $('end').value = view.end;
+  $('time-zone').value = view.timeZone;
+  for (const radio of document.querySelectorAll('input[name=view]')) radio.checked = radio.value === view.chart;
+  $('bucket').value = view.bucket;
+  $('sort').value = view.sort;
+  $('compare-previous').checked = view.compare;
+  wantedDepartments = view.departments;
+  fillDepartments(departmentRecords);
+  $('bucket-field').hidden = view.chart !== 'time';
+}
+
+let typing = false;
+/**
+ * Records the view in the URL: a new history entry for each committed
+ * change, the same entry updated while a field is being typed in.
+ */
+function remember({ replace = false } = {}) {
+  const url = `${location.pathname}${searchFromView(readView())}${location.hash}`;
+  if (url === `${location.pathname}${location.search}${location.hash}`) return;
+  // The first view (before anything is loaded) replaces the entry the
+  // page was opened with: Back leaves the page, as expected.
+  if ((replace && typing) || document.body.dataset.loaded !== 'true') history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  typing = replace;
+}
+
+window.addEventListener('popstate', () => {
+  const view = viewFromSearch(location.search);
+  const zoneChanged = view.timeZone !== timeZone();
+  applyView({ ...DEFAULT_VIEW, ...view });
+  typing = false;
+  if (zoneChanged && source) load(source, { keepRange: true, remember: false });
+  else update();
+});
+
+// ---- Departments (several at once) ------------------------------------
+
+/** Ids asked for (by the URL or a click) that the menu may not list yet. */
+let wantedDepartments = [];
+
+function selectedDepartments() {
+  return [...document.querySelectorAll('#department-list input:checked')].map((box) => box.value);
+}
+
+const byName = (a, b) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
+
+function fillDepartments(records) {
+  departmentRecords = records;
+  const list = $('department-list');
+  const keep = new Set(wantedDepartments);
+  const name = (d) => String(d.name ?? 'undefined');
+  list.replaceChildren(...[...records].sort((a, b) => byName(name(a), name(b))).map((d) => {
+    const label = document.createElement('label');
+    label.className = 'check';
+    const box = Object.assign(document.createElement('input'), { type: 'checkbox', value: d._id, checked: keep.has(d._id) });
+    label.append(box, ` ${name(d)}`);
+    return label;
+  }));
+  summarizeDepartments();
+}
+
+function summarizeDepartments() {
+  const chosen = [...document.querySelectorAll('#department-list input:checked')].map((box) => box.parentElement.textContent.trim());
+  $('department-summary').textContent = chosen.length === 0 ? 'All departments' : chosen.length <= 2 ? chosen.join(', ') : `${chosen.length} departments`;
+}
+
+$('department-list').addEventListener('change', () => {
+  wantedDepartments = selectedDepartments();
+  summarizeDepartments();
+  remember();
+  update();
+});
+$('department-clear').addEventListener('click', () => {
+  for (const box of document.querySelectorAll('#department-list input')) box.checked = false;
+  wantedDepartments = [];
+  summarizeDepartments();
+  remember();
+  update();
+});
+
+// ---- Querying and drawing ----------------------------------------------
+
 function params() {
-  const p = { start: $('start').value, end: $('end').value };
-  if ($('department').value) p.departmentId = $('department').value;
-  return p;
+  return { start: $('start').value, end: $('end').value };
 }
 
 async function update() {
+  if (!shown) return;
   const id = ++latestQuery;
-  const result = await ask({ type: 'query', params: params() });
-  if (id !== latestQuery || result.type !== 'body') return;
-  render(result.body, result.ms);
+  const view = readView();
+  const result = await ask({ type: 'chart', params: params(), departments: view.departments, compare: view.compare, bucket: view.chart === 'time' ? view.bucket : null });
+  if (id !== latestQuery || result.type !== 'chart') return;
+  render(result, view);
 }
 
-function render(body, ms) {
-  showRaw(body, body.success ? 200 : 400);
-  $('timing').textContent = ms === undefined ? '' : `computed in ${ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(1)} ms`}`;
+/** Per department name: the counts summed over the requests (one per department chosen). */
+function merge(bodies) {
+  const rows = new Map();
+  for (const body of bodies) {
+    for (const [name, counts] of Object.entries(body)) {
+      if (name === 'success' && counts === true) continue;
+      const row = rows.get(name) ?? { name, open: 0, closed: 0 };
+      row.open += counts.open;
+      row.closed += counts.closed;
+      rows.set(name, row);
+    }
+  }
+  return rows;
+}
+
+function sortRows(rows, sort) {
+  const total = (r) => r.open + r.closed;
+  return [...rows].sort(sort === 'name' ? (a, b) => byName(a.name, b.name) : (a, b) => total(b) - total(a) || byName(a.name, b.name));
+}
+
+function render(result, view) {
+  const bodies = result.requests.map((r) => r.body);
+  showRaw(result.requests);
+  $('timing').textContent = `computed in ${result.usPerQuery < 1000 ? `${result.usPerQuery < 10 ? result.usPerQuery.toFixed(1) : Math.round(result.usPerQuery)} µs` : `${(result.usPerQuery / 1000).toFixed(1)} ms`}${result.requests.length > 1 ? ` per department (${result.requests.length} requests)` : ''}`;
+  const failure = bodies.find((b) => b.success !== true);
+  markDates(failure, result);
   const error = $('error');
-  if (!body.success) {
+  if (failure) {
     error.hidden = false;
-    error.textContent = body.error;
-    drawChart([]);
-    fillTable([]);
+    error.textContent = failure.error;
+    last = null;
+    showInvalid(failure);
     return;
   }
   error.hidden = true;
-  const rows = Object.entries(body).filter(([key, value]) => key !== 'success' && value !== true);
-  drawChart(rows);
-  fillTable(rows);
-}
-
-function showRaw(body, status) {
-  $('raw').textContent = `HTTP ${status ?? ''}\n${JSON.stringify(body, null, 2)}`;
-}
-
-function drawChart(rows) {
-  const labels = rows.map(([name]) => name);
-  const open = rows.map(([, c]) => c.open);
-  const closed = rows.map(([, c]) => c.closed);
-  $('empty').hidden = rows.length > 0;
-  if (!chart) {
-    chart = new Chart($('chart'), {
-      type: 'bar',
-      data: {
-        labels,
-        datasets: [
-          { label: 'Open', data: open, backgroundColor: '#1d74f5', borderRadius: 4 },
-          { label: 'Closed', data: closed, backgroundColor: '#9ea2a8', borderRadius: 4 },
-        ],
-      },
-      options: {
-        animation: false,
-        maintainAspectRatio: false,
-        responsive: true,
-        scales: { x: { stacked: true, ticks: { autoSkip: false, maxRotation: 45 } }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
-        plugins: { legend: { position: 'top' }, tooltip: { mode: 'index', intersect: false } },
-      },
-    });
-    return;
+  $('chart').hidden = false;
+  const rows = merge(bodies);
+  if (result.previous) {
+    for (const [name, counts] of merge(result.previous)) {
+      const row = rows.get(name) ?? { name, open: 0, closed: 0 };
+      row.previous = counts.open + counts.closed;
+      rows.set(name, row);
+    }
+    for (const row of rows.values()) row.previous ??= 0;
   }
-  chart.data.labels = labels;
-  chart.data.datasets[0].data = open;
-  chart.data.datasets[1].data = closed;
-  chart.update('none');
+  const sorted = sortRows(rows.values(), view.sort);
+  const totals = sorted.reduce((s, r) => ({ open: s.open + r.open, closed: s.closed + r.closed, previous: s.previous + (r.previous ?? 0) }), { open: 0, closed: 0, previous: 0 });
+  $('total-open').textContent = format(totals.open);
+  $('total-closed').textContent = format(totals.closed);
+  $('total-all').textContent = format(totals.open + totals.closed);
+  $('previous-total').hidden = !result.previous;
+  if (result.previous) $('total-previous').textContent = `${format(totals.previous)} (${change(totals.open + totals.closed, totals.previous)})`;
+  explainUncounted(totals.open + totals.closed, view);
+  const counted = sorted.filter((r) => r.open + r.closed > 0 || (r.previous ?? 0) > 0);
+  $('empty').textContent = 'No chats in this range.';
+  $('empty').hidden = counted.length > 0;
+  if (view.chart === 'time') {
+    const series = seriesRows(result.series ?? [], sorted.map((r) => r.name));
+    last = { kind: 'time', series, bodies: result.series };
+    $('chart-box').style.height = '';
+    drawSeries($('chart'), series);
+    fillSeriesTable(series);
+  } else {
+    last = { kind: 'departments', rows: counted, previous: Boolean(result.previous), bodies };
+    // One bar row per department: the chart grows down, never sideways.
+    $('chart-box').style.height = `${Math.max(160, counted.length * (result.previous ? 34 : 25) + 64)}px`;
+    drawDepartments($('chart'), counted, { previous: Boolean(result.previous) });
+    fillTable(counted, totals, Boolean(result.previous), result.previousRange);
+  }
 }
 
-function fillTable(rows) {
-  const tbody = $('table').tBodies[0];
-  tbody.replaceChildren(...rows.map(([name, c]) => {
+/** "+12 (+8%)" against the previous period. */
+function change(now, before) {
+  const diff = now - before;
+  const signed = `${diff > 0 ? '+' : ''}${format(diff)}`;
+  return before === 0 ? (now === 0 ? '±0' : `${signed}, new`) : `${signed}, ${diff > 0 ? '+' : ''}${Math.round((100 * diff) / before)}%`;
+}
+
+/** An invalid date: no numbers at all (zeros would read as "no chats"). */
+function showInvalid(failure) {
+  for (const id of ['total-open', 'total-closed', 'total-all', 'total-previous']) $(id).textContent = '–';
+  $('chart').hidden = true;
+  const field = /"(start|end)"/.exec(failure.error)?.[1];
+  $('empty').textContent = field ? `Fix the ${field} date to see the chart.` : 'Fix the query to see the chart.';
+  $('empty').hidden = false;
+  $('uncounted').textContent = '';
+  $('table').tHead.rows[0].replaceChildren(...['Department', 'Open', 'Closed', 'Total'].map(th));
+  $('table').tBodies[0].replaceChildren();
+  for (const cell of $('table').tFoot.rows[0].cells) if (cell.cellIndex > 0) cell.textContent = '–';
+}
+
+/** `aria-invalid` on the date a failure names; the pickers follow valid dates. */
+function markDates(failure, result) {
+  const wrong = failure ? /"(start|end)"/.exec(failure.error)?.[1] : null;
+  for (const name of ['start', 'end']) {
+    const field = $(name);
+    if (wrong === name) field.setAttribute('aria-invalid', 'true');
+    else field.removeAttribute('aria-invalid');
+  }
+  $('start-picker').value = result.startMs === null ? '' : localDate(result.startMs);
+  $('end-picker').value = result.endMs === null ? '' : localDate(result.endMs);
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in the server's zone. */
+function localDate(ms) {
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return '';
+  try {
+    const text = new Intl.DateTimeFormat('en-CA', { timeZone: timeZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+    return /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Why the total is not every room loaded. */
+function explainUncounted(counted, view) {
+  if (!shown) return;
+  const never = shown.size - shown.countable;
+  const parts = [`${format(counted)} of ${format(shown.size)} rooms loaded are counted.`];
+  if (never > 0) parts.push(`${format(never)} never count (not livechat, no department or date, "open" neither true nor absent), as on the server.`);
+  const outside = shown.countable - counted;
+  if (outside > 0) parts.push(`${format(outside)} ${view.departments.length ? 'are outside this range or in other departments' : 'are outside this range'}.`);
+  $('uncounted').textContent = parts.join(' ');
+}
+
+const th = (text) => Object.assign(document.createElement('th'), { scope: 'col', textContent: text });
+
+function fillTable(rows, totals, previous, previousRange) {
+  const head = ['Department', 'Open', 'Closed', 'Total'];
+  if (previous) head.push('Previous period', 'Change');
+  $('table').tHead.rows[0].replaceChildren(...head.map(th));
+  if (previous && previousRange) $('table').tHead.rows[0].cells[4].title = `${previousRange.start} to ${previousRange.end}`;
+  $('table').tBodies[0].replaceChildren(...rows.map((r) => {
     const tr = document.createElement('tr');
-    for (const text of [name, format(c.open), format(c.closed), format(c.open + c.closed)]) tr.insertCell().textContent = text;
+    const cells = [r.name, format(r.open), format(r.closed), format(r.open + r.closed)];
+    if (previous) cells.push(format(r.previous), change(r.open + r.closed, r.previous));
+    for (const text of cells) tr.insertCell().textContent = text;
     return tr;
   }));
-  const open = rows.reduce((s, [, c]) => s + c.open, 0);
-  const closed = rows.reduce((s, [, c]) => s + c.closed, 0);
-  const foot = $('table').tFoot.rows[0].cells;
-  foot[1].textContent = format(open);
-  foot[2].textContent = format(closed);
-  foot[3].textContent = format(open + closed);
-  $('total-open').textContent = format(open);
-  $('total-closed').textContent = format(closed);
-  $('total-all').textContent = format(open + closed);
+  const foot = ['Total', format(totals.open), format(totals.closed), format(totals.open + totals.closed)];
+  if (previous) foot.push(format(totals.previous), change(totals.open + totals.closed, totals.previous));
+  $('table').tFoot.rows[0].replaceChildren(...foot.map((text) => Object.assign(document.createElement('td'), { textContent: text })));
 }
 
-// Dates. The pickers and quick ranges give whole days in the server's time
-// zone, sent as UTC instants (…T03:00:00.000Z for a Sao_Paulo midnight), as
+/** Buckets × departments from the series answers (one per request), summed by name. */
+function seriesRows(answers, order) {
+  const buckets = answers[0]?.buckets ?? [];
+  const labels = buckets.map((b) => localDate(b.startMs));
+  const byName = new Map(order.map((name) => [name, { name, open: buckets.map(() => 0), closed: buckets.map(() => 0) }]));
+  for (const answer of answers) {
+    answer.buckets.forEach((bucket, k) => {
+      for (const [name, counts] of Object.entries(bucket.body)) {
+        if (name === 'success' && counts === true) continue;
+        const row = byName.get(name) ?? { name, open: buckets.map(() => 0), closed: buckets.map(() => 0) };
+        row.open[k] += counts.open;
+        row.closed[k] += counts.closed;
+        byName.set(name, row);
+      }
+    });
+  }
+  const departments = [...byName.values()].filter((d) => d.open.some(Boolean) || d.closed.some(Boolean)).map((d) => ({ ...d, totals: d.open.map((n, k) => n + d.closed[k]) }));
+  return { labels, buckets, departments };
+}
+
+function fillSeriesTable(series) {
+  $('table').tHead.rows[0].replaceChildren(...[$('bucket').value === 'week' ? 'Week of' : 'Day', ...series.departments.map((d) => `${d.name} (open / closed)`), 'Total'].map(th));
+  $('table').tBodies[0].replaceChildren(...series.labels.map((label, k) => {
+    const tr = document.createElement('tr');
+    let total = 0;
+    tr.insertCell().textContent = label;
+    for (const d of series.departments) {
+      tr.insertCell().textContent = `${format(d.open[k])} / ${format(d.closed[k])}`;
+      total += d.totals[k];
+    }
+    tr.insertCell().textContent = format(total);
+    return tr;
+  }));
+  const sum = (list) => list.reduce((s, n) => s + n, 0);
+  $('table').tFoot.rows[0].replaceChildren(...['Total', ...series.departments.map((d) => `${format(sum(d.open))} / ${format(sum(d.closed))}`), format(sum(series.departments.map((d) => sum(d.totals))))].map((text) => Object.assign(document.createElement('td'), { textContent: text })));
+}
+
+/** The raw bodies: the server's answer to each request the view makes. */
+function showRaw(requests) {
+  $('raw').textContent = requests.map(({ params: p, body }) => {
+    const head = requests.length > 1 ? `departmentId=${p.departmentId}: ` : '';
+    return `${head}HTTP ${body.success === true ? 200 : 400}\n${JSON.stringify(body, null, 2)}`;
+  }).join('\n\n');
+}
+
+// ---- Dates --------------------------------------------------------------
+// The pickers and quick ranges give whole days in the server's time zone,
+// sent as UTC instants (…T03:00:00.000Z for a Sao_Paulo midnight), as
 // Rocket.Chat's own page does for the browser's day. The worker converts,
 // with the library's Date.parse in that zone.
+
 async function setDays(startDate, endDate) {
   const bounds = await ask({ type: 'day-bounds', start: startDate, end: endDate, timeZone: timeZone() });
   if (bounds.type !== 'bounds') return setStatus(bounds.message, 'error');
   if (bounds.start) $('start').value = bounds.start;
   if (bounds.end) $('end').value = bounds.end;
-  if (startDate) $('start-picker').value = startDate;
-  if (endDate) $('end-picker').value = endDate;
-  update();
+  remember();
+  return update();
 }
 
 /** Today's date (YYYY-MM-DD) in the server's zone. */
-function today() {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-
+const today = () => localDate(Date.now());
 const addDays = (date, days) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** The whole days (server's zone) that hold every countable room. */
+function fitToData() {
+  if (!shown?.range) return false;
+  setDays(localDate(shown.range.first), localDate(shown.range.last));
+  return true;
+}
 
 $('start-picker').addEventListener('change', (e) => e.target.value && setDays(e.target.value, null));
 $('end-picker').addEventListener('change', (e) => e.target.value && setDays(null, e.target.value));
-for (const id of ['start', 'end', 'department']) $(id).addEventListener('input', update);
-// A <select> changed by WebDriver in Chromium fires `change` without `input`.
-$('department').addEventListener('change', update);
+for (const id of ['start', 'end']) {
+  $(id).addEventListener('input', () => {
+    remember({ replace: true });
+    update();
+  });
+  $(id).addEventListener('change', () => {
+    typing = false;
+  });
+}
 for (const button of document.querySelectorAll('[data-days]')) {
-  // "Last 7 days": today and the six days before, in the server's zone.
+  // "Last 7 days": today and the six days before, in the server's zone,
+  // counted from now, whatever the fields hold.
   button.addEventListener('click', () => {
     const end = today();
     setDays(addDays(end, 1 - Number(button.dataset.days)), end);
+  });
+}
+$('fit-data').addEventListener('click', fitToData);
+for (const id of ['sort', 'bucket', 'compare-previous']) {
+  $(id).addEventListener('change', () => {
+    remember();
+    update();
+  });
+}
+for (const radio of document.querySelectorAll('input[name=view]')) {
+  radio.addEventListener('change', () => {
+    $('bucket-field').hidden = readView().chart !== 'time';
+    remember();
+    update();
   });
 }
 
@@ -212,23 +452,92 @@ for (const button of document.querySelectorAll('[data-days]')) {
 // (room dates without an offset depend on it, like the parameters).
 const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
 $('zones').replaceChildren(...['UTC', ...zones].map((z) => new Option(z)));
-$('time-zone').addEventListener('change', () => {
+function validZone() {
   const field = $('time-zone');
   try {
     new Intl.DateTimeFormat('en', { timeZone: timeZone() });
   } catch {
     field.setAttribute('aria-invalid', 'true');
-    return setStatus(`"${field.value}" is not a time zone this browser knows (an IANA name such as UTC or America/Sao_Paulo).`, 'error');
+    setStatus(`"${field.value}" is not a time zone this browser knows (an IANA name such as UTC or America/Sao_Paulo).`, 'error');
+    return false;
   }
   field.removeAttribute('aria-invalid');
+  return true;
+}
+$('time-zone').addEventListener('change', () => {
+  if (!validZone()) return;
+  remember();
   if (source) load(source, { keepRange: true });
 });
 
-// Sources.
-for (const tab of document.querySelectorAll('[role=tab]')) {
-  tab.addEventListener('click', () => {
-    for (const other of document.querySelectorAll('[role=tab]')) other.setAttribute('aria-selected', String(other === tab));
-    for (const panel of document.querySelectorAll('[role=tabpanel]')) panel.hidden = panel.id !== tab.getAttribute('aria-controls');
+// ---- Exports ------------------------------------------------------------
+
+function download(blob, name) {
+  const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+const csvCell = (value) => (/[",\n\r]/.test(String(value)) || /^[=+\-@]/.test(String(value)) ? `"${String(value).replace(/^([=+\-@])/, "'$1").replaceAll('"', '""')}"` : String(value));
+
+/** The table as CSV (numbers unformatted), one line per row. */
+function tableCsv() {
+  if (!last) return null;
+  const lines = [];
+  if (last.kind === 'departments') {
+    lines.push(['department', 'open', 'closed', 'total', ...(last.previous ? ['previous_total'] : [])]);
+    for (const r of last.rows) lines.push([r.name, r.open, r.closed, r.open + r.closed, ...(last.previous ? [r.previous] : [])]);
+  } else {
+    lines.push(['bucket_start', 'bucket_end', 'department', 'open', 'closed']);
+    last.series.buckets.forEach((bucket, k) => {
+      for (const d of last.series.departments) if (d.totals[k]) lines.push([bucket.start, bucket.end, d.name, d.open[k], d.closed[k]]);
+    });
+  }
+  return `${lines.map((cells) => cells.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
+
+$('export-csv').addEventListener('click', () => {
+  const csv = tableCsv();
+  if (csv) download(new Blob([csv], { type: 'text/csv' }), 'chats-per-department.csv');
+});
+$('export-png').addEventListener('click', async () => {
+  if (!last) return;
+  download(await chartPng($('chart')), 'chats-per-department.png');
+});
+$('copy-body').addEventListener('click', async () => {
+  const text = $('raw').textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    $('copied').textContent = 'The raw body is on the clipboard.';
+  } catch {
+    // No clipboard permission: select the text for the user to copy.
+    getSelection().selectAllChildren($('raw'));
+    $('copied').textContent = 'The raw body is selected: press Ctrl+C (⌘C) to copy it.';
+  }
+});
+
+// ---- Sources -------------------------------------------------------------
+
+const tabs = [...document.querySelectorAll('[role=tab]')];
+function selectTab(tab, focus = false) {
+  for (const other of tabs) {
+    other.setAttribute('aria-selected', String(other === tab));
+    other.tabIndex = other === tab ? 0 : -1;
+  }
+  for (const panel of document.querySelectorAll('[role=tabpanel]')) panel.hidden = panel.id !== tab.getAttribute('aria-controls');
+  if (focus) tab.focus();
+}
+for (const tab of tabs) {
+  tab.addEventListener('click', () => selectTab(tab));
+  // The tab pattern: arrows move between tabs, Home and End to the ends.
+  tab.addEventListener('keydown', (e) => {
+    const at = tabs.indexOf(tab);
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    selectTab(tabs[(to + tabs.length) % tabs.length], true);
   });
 }
 
@@ -236,17 +545,33 @@ function setLiveControls(enabled) {
   for (const id of ['refresh-now', 'reload-all', 'compare-server']) $(id).disabled = !enabled;
 }
 
-/** Loads a source (`{kind: 'sample' | 'files' | 'server', …}`) in the current time zone. */
-async function load(next, { keepRange = false } = {}) {
+/** No second load while one runs: every control that starts one is disabled. */
+function setLoading(loading) {
+  busy = loading;
+  document.body.dataset.busy = String(loading);
+  for (const fieldset of document.querySelectorAll('#file-form fieldset, #server-form fieldset')) fieldset.disabled = loading;
+  $('load-sample').disabled = loading;
+  if (loading) setLiveControls(false);
+}
+
+const sourceLabel = (next) => (next.kind === 'sample' ? 'the sample' : next.kind === 'files' ? next.rooms.name : next.server.url);
+
+/**
+ * Loads a source (`{kind: 'sample' | 'files' | 'server', …}`) in the
+ * current time zone. A new source's range is fitted to its data unless the
+ * URL or `keepRange` says otherwise; a failed load keeps what was shown
+ * and says so.
+ */
+async function load(next, { keepRange = false, remember: record = true } = {}) {
+  if (busy) return false;
   clearTimeout(refreshTimer);
-  busy = true;
-  setLiveControls(false);
+  setLoading(true);
   $('compare').hidden = true;
   const zone = timeZone();
   let result;
   if (next.kind === 'sample') {
-    setStatus('Loading the bundled sample…');
-    result = await ask({ type: 'sample', base: new URL('./sample/', location.href).href, timeZone: zone });
+    setStatus('Generating the sample…');
+    result = await ask({ type: 'sample', end: next.end, timeZone: zone });
   } else if (next.kind === 'files') {
     setStatus(`Reading ${next.rooms.name}…`);
     result = await ask({ type: 'files', rooms: next.rooms, departments: next.departments ?? null, timeZone: zone });
@@ -254,16 +579,50 @@ async function load(next, { keepRange = false } = {}) {
     setStatus(`Connecting to ${next.server.url}…`);
     result = await ask({ type: 'server', server: next.server, timeZone: zone });
   }
-  busy = false;
-  const label = next.kind === 'sample' ? 'Sample' : next.kind === 'files' ? next.rooms.name : next.server.url;
-  const ok = loaded(result, label, keepRange);
-  if (ok) source = next;
-  server = ok && next.kind === 'server' ? next.server : null;
+  setLoading(false);
+  hideProgress();
+  const label = sourceLabel(next);
+  if (result.type === 'failed') {
+    setStatus(`Could not load ${label}: ${result.message}`, 'error');
+    showSource(`${label}: ${result.message}`);
+    showLoadFailure(result);
+    setLiveControls(Boolean(server));
+    scheduleRefresh();
+    return false;
+  }
+  showLoadFailure(null);
+  const sameSource = source && source.kind === next.kind && sourceLabel(source) === label;
+  source = next;
+  server = next.kind === 'server' ? next.server : null;
+  shown = { kind: next.kind, label, at: new Date(), size: result.size, countable: result.countable, range: result.range };
+  document.body.dataset.loads = String(Number(document.body.dataset.loads ?? 0) + 1);
+  if (next.kind === 'sample') document.body.dataset.sampleEnd = String(next.end);
+  fillDepartments(result.departments);
+  const memory = result.memoryBytes >= 1e6 ? megabytes(result.memoryBytes) : `${Math.ceil(result.memoryBytes / 1e3)} kB`;
+  const wire = result.wire ? ` ${format(Math.round(result.wire.perRoom))} bytes per room over the wire (${format(result.wire.requests)} requests).` : '';
+  setStatus(`${label}: ${format(result.size)} rooms loaded (${memory} in the index).${wire}`, 'ok');
+  showSource();
   setLiveControls(Boolean(server));
   $('live').textContent = server ? `Updated at ${clock()}.` : '';
   delete $('live').dataset.kind;
   scheduleRefresh();
-  return ok;
+  // A new source (not a reload of the same one) shows all of its data.
+  const hasRange = $('start').value !== '' || $('end').value !== '';
+  if (!(keepRange || (sameSource && hasRange)) && fitToData()) {
+    document.body.dataset.loaded = 'true';
+    return true;
+  }
+  if (record) remember();
+  await update();
+  document.body.dataset.loaded = 'true';
+  return true;
+}
+
+/** A failed load's answer, verbatim (a server's 401 body, say), beside the status: the raw view keeps the chart's. */
+function showLoadFailure(result) {
+  const out = $('load-failure');
+  out.hidden = !result;
+  out.textContent = result ? `HTTP ${result.status ?? ''}\n${JSON.stringify(result.body ?? { error: result.message }, null, 2)}` : '';
 }
 
 // Live refresh: only what changed since the last refresh (see sync.js).
@@ -287,6 +646,8 @@ async function refresh() {
     const removed = result.removed ? `, ${format(result.removed)} deleted rooms removed` : '';
     live.textContent = `Updated at ${clock(lastGood)}: ${format(result.changed)} changed rooms (${format(result.bytes)} bytes read)${removed}; ${format(result.size)} rooms held.`;
     delete live.dataset.kind;
+    Object.assign(shown, { size: result.size, countable: result.countable, range: result.range, at: lastGood });
+    showSource();
     fillDepartments(result.departments);
     update();
   } else {
@@ -302,7 +663,7 @@ $('refresh-every').addEventListener('change', scheduleRefresh);
 $('refresh-now').addEventListener('click', refresh);
 $('reload-all').addEventListener('click', () => source && load(source, { keepRange: true }));
 
-$('load-sample').addEventListener('click', () => load({ kind: 'sample' }));
+$('load-sample').addEventListener('click', () => load({ kind: 'sample', end: currentHour() }));
 function loadFiles(rooms, departments) {
   if (!rooms) return setStatus('Pick a rooms file first.', 'error');
   return load({ kind: 'files', rooms, departments });
@@ -311,17 +672,25 @@ $('file-form').addEventListener('submit', (e) => {
   e.preventDefault();
   loadFiles($('rooms-file').files[0], $('departments-file').files[0]);
 });
+
+// Files dropped anywhere load (a browser would otherwise leave the page to
+// show the file).
 const drop = $('drop');
-drop.addEventListener('dragover', (e) => {
+window.addEventListener('dragover', (e) => {
+  if (![...(e.dataTransfer?.types ?? [])].includes('Files')) return;
   e.preventDefault();
   drop.dataset.over = 'true';
 });
-drop.addEventListener('dragleave', () => delete drop.dataset.over);
-drop.addEventListener('drop', (e) => {
+window.addEventListener('dragleave', (e) => {
+  if (e.relatedTarget === null) delete drop.dataset.over;
+});
+window.addEventListener('drop', (e) => {
   e.preventDefault();
   delete drop.dataset.over;
-  const files = [...e.dataTransfer.files];
-  const deps = files.find((f) => /department/i.test(f.name));
+  const files = [...(e.dataTransfer?.files ?? [])];
+  if (files.length === 0) return;
+  selectTab($('tab-file'));
+  const deps = files.length > 1 ? files.find((f) => /department/i.test(f.name)) : undefined;
   loadFiles(files.find((f) => f !== deps), deps);
 });
 
@@ -333,15 +702,20 @@ $('server-form').addEventListener('submit', (e) => {
 
 // Comparison with the server's own chart. The server caches each body for
 // 5 s and may read a secondary, so a difference is only reported after
-// waiting past that and refreshing.
+// waiting past that and refreshing. With several departments chosen, each
+// request is compared.
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const canonical = (body) => JSON.stringify(Object.entries(body).sort(([a], [b]) => (a < b ? -1 : 1)));
 
-async function bothBodies(p) {
-  const theirs = await ask({ type: 'server-chart', server, params: p });
-  const ours = await ask({ type: 'query', params: p });
-  return { ours, theirs };
+async function bothBodies() {
+  const view = readView();
+  const ours = await ask({ type: 'chart', params: params(), departments: view.departments, compare: false, bucket: null });
+  const theirs = [];
+  for (const { params: p } of ours.requests) theirs.push(await ask({ type: 'server-chart', server, params: p }));
+  return { ours: ours.requests.map((r) => r.body), theirs };
 }
+
+const agree = (ours, theirs) => theirs.every((t, i) => t.type === 'server-body' && canonical(ours[i]) === canonical(t.body));
 
 $('compare-server').addEventListener('click', async () => {
   if (!server) return;
@@ -349,33 +723,35 @@ $('compare-server').addEventListener('click', async () => {
   out.hidden = false;
   delete out.dataset.kind;
   out.textContent = 'Asking the server…';
-  const p = params();
-  let { ours, theirs } = await bothBodies(p);
-  if (theirs.type === 'server-body' && canonical(ours.body) !== canonical(theirs.body)) {
+  let { ours, theirs } = await bothBodies();
+  if (theirs.every((t) => t.type === 'server-body') && !agree(ours, theirs)) {
     out.textContent = 'The numbers differ; waiting past the server\'s 5 s cache and refreshing before concluding…';
     await sleep(5500);
     await refresh();
-    ({ ours, theirs } = await bothBodies(p));
+    ({ ours, theirs } = await bothBodies());
   }
-  if (theirs.type !== 'server-body') {
+  const unreachable = theirs.find((t) => t.type !== 'server-body');
+  if (unreachable) {
     out.dataset.kind = 'error';
-    out.textContent = `The server could not be asked: ${theirs.message}`;
+    out.textContent = `The server could not be asked: ${unreachable.message}`;
     return;
   }
-  if (canonical(ours.body) === canonical(theirs.body)) {
+  const status = theirs.map((t) => t.status).join(', ');
+  if (agree(ours, theirs)) {
     out.dataset.kind = 'ok';
-    out.textContent = `The server agrees (HTTP ${theirs.status}).`;
+    out.textContent = `The server agrees (HTTP ${status}).`;
     return;
   }
   out.dataset.kind = 'error';
-  out.replaceChildren(`The server answers differently (HTTP ${theirs.status}):`, differenceTable(ours.body, theirs.body), likelyCauses(theirs));
+  const mergeBodies = (list) => (list.every((b) => b.success === true) ? Object.fromEntries([...merge(list).values()].map((r) => [r.name, { open: r.open, closed: r.closed }]).concat([['success', true]])) : list.find((b) => b.success !== true));
+  out.replaceChildren(`The server answers differently (HTTP ${status}):`, differenceTable(mergeBodies(ours), mergeBodies(theirs.map((t) => t.body))), likelyCauses(theirs));
 });
 
 /** Per department: here, on the server, and the difference. */
 function differenceTable(ours, theirs) {
   const table = document.createElement('table');
   table.id = 'compare-table';
-  table.createTHead().insertRow().append(...['Department', 'Here (open / closed)', 'Server (open / closed)', 'Difference'].map((t) => Object.assign(document.createElement('th'), { scope: 'col', textContent: t })));
+  table.createTHead().insertRow().append(...['Department', 'Here (open / closed)', 'Server (open / closed)', 'Difference'].map(th));
   const body = table.createTBody();
   const counts = (b, k) => (b.success && b[k] && b[k] !== true ? b[k] : { open: 0, closed: 0 });
   const keys = [...new Set([...Object.keys(ours), ...Object.keys(theirs)])].filter((k) => k !== 'success' && k !== 'error' && k !== 'errorType').sort();
@@ -397,7 +773,7 @@ function likelyCauses(theirs) {
     'A monitor\'s view: on Enterprise servers a monitor sees only the rooms of their units in livechat/rooms, while the chart counts every room. Connect as a manager or an admin.',
     'Changes in flight: the server caches each chart for 5 s and may read a secondary; rooms that changed in the last seconds appear a little later.',
   ];
-  if (theirs.status === 403) causes.unshift('The user may not read the chart (HTTP 403).');
+  if (theirs.some((t) => t.status === 403)) causes.unshift('The user may not read the chart (HTTP 403).');
   list.replaceChildren(...causes.map((c) => Object.assign(document.createElement('li'), { textContent: c })));
   return list;
 }
@@ -406,10 +782,26 @@ function likelyCauses(theirs) {
 // own /api/ reaches the server: no CORS setting needed on it.
 fetch(new URL('./__proxy', location.href)).then((r) => (r.ok ? r.json() : null)).then((proxy) => {
   if (!proxy?.target) return;
-  $('server-url').value = new URL('./', location.href).href;
+  if (!$('server-url').value) $('server-url').value = new URL('./', location.href).href;
   const note = $('proxy-note');
   note.hidden = false;
   note.textContent = `This page's /api/ is proxied to ${proxy.target}: use this page's own address as the server URL.`;
 }).catch(() => {});
 
-load({ kind: 'sample' });
+// ---- Start: the view the URL holds ---------------------------------------
+
+const initial = viewFromSearch(location.search);
+applyView(initial);
+validZone();
+if (initial.source === 'server') {
+  selectTab($('tab-server'));
+  $('server-url').value = initial.server;
+  showSource();
+  setStatus(`This view follows ${initial.server || 'a Rocket.Chat server'}: enter your credentials and connect (they are never part of the link).`);
+} else if (initial.source === 'file') {
+  selectTab($('tab-file'));
+  showSource();
+  setStatus(`This view was made from the file ${initial.file || '(unnamed)'}: pick or drop it to see it.`);
+} else {
+  load({ kind: 'sample', end: currentHour() }, { keepRange: initial.start !== null || initial.end !== null, remember: false });
+}
