@@ -4,82 +4,21 @@
 // (computed here in Node) or against the server's oracle.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { serve } from '../scripts/serve.mjs';
 import { chatsPerDepartment } from '../pkg/node.mjs';
 import { startMock, mockData, seeded, USERS } from './mock-rocketchat.mjs';
-import { roomsJson } from './sample/sample.mjs';
+import { pageKit } from './page-kit.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
-const dist = new URL('./dist/', import.meta.url);
-const sample = (name) => readFileSync(new URL(`./dist/sample/${name}.json`, import.meta.url), 'utf8');
-/** The sample the page generated (it ends at the hour the page was opened), as JSON text. */
-const pageSample = async (page) => [...roomsJson({ end: Number(await page.getAttribute('body', 'data-sample-end')) })].join('');
-/** The range the page shows. */
-const shownRange = async (page) => ({ start: await page.inputValue('#start'), end: await page.inputValue('#end') });
-/** Ticks a department in the menu (several may be ticked). */
-async function pickDepartment(page, id) {
-  if (!(await page.$eval('#department-menu', (d) => d.open))) await page.click('#department-menu summary');
-  await page.check(`#department-list input[value="${id}"]`);
-}
-const shots = new URL('../test-results/', import.meta.url);
-
-let site;
+const { sample, pageSample, shownRange, pickDepartment, shots, openPage, loadFailure, raw, setText, expectBody, drawnPixels } = pageKit();
 let mock;
-let browser;
 before(async () => {
-  assert.ok(existsSync(new URL('index.html', dist)), 'build the page first: bash scripts/www.sh build');
-  site = await serve({ port: 0, dir: 'www/dist' });
   mock = await startMock();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  mkdirSync(shots, { recursive: true });
 });
 after(async () => {
-  await browser?.close();
-  await site?.close();
   await mock?.close();
-});
-
-async function openPage(viewport = { width: 1280, height: 900 }, { url = site.url, timezoneId } = {}) {
-  const page = await browser.newPage({ viewport, timezoneId });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url);
-  await page.waitForSelector('body[data-loaded=true]', { timeout: 60_000 });
-  return { page, errors };
-}
-
-const loadFailure = async (page) => JSON.parse((await page.textContent('#load-failure')).replace(/^HTTP \d*\n/, ''));
-const raw = async (page) => JSON.parse((await page.textContent('#raw')).replace(/^HTTP \d*\n/, ''));
-
-async function setText(page, selector, value) {
-  await page.fill(selector, value);
-  await page.dispatchEvent(selector, 'input');
-}
-
-/** Waits until the raw view shows `expected`. */
-async function expectBody(page, expected) {
-  await page.waitForFunction((want) => {
-    const text = document.getElementById('raw').textContent.replace(/^HTTP \d*\n/, '');
-    try {
-      return JSON.stringify(JSON.parse(text)) === want;
-    } catch {
-      return false;
-    }
-  }, JSON.stringify(expected), { timeout: 10_000 });
-  assert.deepEqual(await raw(page), expected);
-}
-
-/** Non-background pixels drawn on the chart canvas. */
-const drawnPixels = (page) => page.$eval('#chart', (canvas) => {
-  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-  let n = 0;
-  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-  return n;
 });
 
 test('sample: the chart, table and raw body are the library\'s numbers; dates and filter recompute', async () => {
