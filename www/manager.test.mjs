@@ -18,7 +18,6 @@ const shot = (name) => join(shots.pathname, name);
 const dir = join(tmpdir(), `cpd-manager-${process.pid}`);
 mkdirSync(dir, { recursive: true });
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const ALL_TIME = { start: '-271821-04-20T00:00:00.000Z', end: '+275760-09-13T00:00:00.000Z' };
 
 /** Writes a file for the page to load; returns its path. */
 function file(name, text) {
