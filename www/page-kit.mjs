@@ -20,7 +20,7 @@ export function pageKit() {
   let browser;
   before(async () => {
     assert.ok(existsSync(new URL('index.html', dist)), 'build the page first: bash scripts/www.sh build');
-    site = await serve({ port: 0, dir: 'www/dist' });
+    site = await serve({ port: 0, dir: process.env.PAGE_DIST ?? 'www/dist' });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     mkdirSync(shots, { recursive: true });
   });

@@ -2,7 +2,7 @@
 // type-check and every `@ts-expect-error` line must really be an error
 // (tsc fails on an unused `@ts-expect-error`).
 import init, { ChatIndex, chatsPerDepartment, chatsPerDepartmentJson, dateParse, departmentEntries, initSync } from 'chats-per-department';
-import type { Room, Department, ResponseBody, DepartmentCounts, ChatIndexError } from 'chats-per-department';
+import type { Room, Department, ResponseBody, DepartmentCounts, ChatIndexError, SeriesBucket } from 'chats-per-department';
 
 await init();
 
@@ -73,3 +73,17 @@ chatsPerDepartment(rooms, null, { start: 'a', end: 'b' }, { timeZone: 'UTC' });
 // @ts-expect-error: the zone is a name
 chatsPerDepartment(rooms, null, { start: 'a', end: 'b' }, { timeZone: -3 });
 initSync({ module: new Uint8Array() });
+{
+  using over = new ChatIndex(departments, { timeZone: 'UTC' });
+  const series = over.series({ start: 'a', end: 'b' }, { bucket: 'week', timeZone: 'America/Sao_Paulo' });
+  if (series.success) {
+    const first: SeriesBucket | undefined = series.buckets[0];
+    console.log(first?.start, first?.startMs, first?.body.success);
+  } else {
+    console.log(series.error);
+  }
+  // @ts-expect-error: buckets are days or weeks
+  over.series({ start: 'a', end: 'b' }, { bucket: 'month' });
+  const range = over.timeRange();
+  console.log(range === null ? 'empty' : range.first + range.last, over.countable, over.departments()[0]?._id);
+}

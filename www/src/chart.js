@@ -15,9 +15,9 @@ const MAX_SERIES = SERIES_COLOURS.length - 1;
 
 let chart = null;
 
-/** Shortens a label to what fits beside a bar; the tooltip has it whole. */
+/** Shortens a label to at most 40% of the chart's width; the tooltip has it whole. */
 function shorten(label, width) {
-  const max = Math.max(10, Math.floor(width / 28));
+  const max = Math.max(12, Math.floor((width * 0.4) / 6.5));
   return label.length > max ? `${label.slice(0, max - 1)}…` : label;
 }
 
