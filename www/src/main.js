@@ -302,12 +302,20 @@ function markDates(failure, result) {
   $('end-picker').value = result.endMs === null ? '' : localDate(result.endMs);
 }
 
-/** The calendar date (YYYY-MM-DD) of an instant in the server's zone. */
+/**
+ * The calendar date (YYYY-MM-DD) of an instant in the server's zone, from
+ * the parts: engines' CLDR data disagree on how en-CA writes a date
+ * (WebKitGTK: "11/30/2025"), never on the parts.
+ */
 function localDate(ms) {
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return '';
   try {
-    const text = new Intl.DateTimeFormat('en-CA', { timeZone: timeZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
-    return /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : '';
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone: timeZone(), year: 'numeric', month: 'numeric', day: 'numeric', era: 'short' }).formatToParts(new Date(ms));
+    const part = (type) => parts.find((p) => p.type === type)?.value;
+    const year = Number(part('year'));
+    // Pickers take years 0001-9999 only; beyond, the date is left empty.
+    if (!(year >= 1 && year <= 9999) || part('era') !== 'AD') return '';
+    return `${String(year).padStart(4, '0')}-${part('month').padStart(2, '0')}-${part('day').padStart(2, '0')}`;
   } catch {
     return '';
   }
