@@ -462,3 +462,29 @@ test('index.series and the page\'s series agree with ChatIndex in Node', () => {
   ]);
   index.free();
 });
+
+test('the URL holds the zone, the chart type and the source, never credentials', async () => {
+  const zoned = await openPage(undefined, { url: `${kit.site.url}?tz=America%2FSao_Paulo&chart=time&bucket=week&start=2026-06-01T00:00&end=2026-06-30T23:59` });
+  const { page } = zoned;
+  assert.equal(await page.inputValue('#time-zone'), 'America/Sao_Paulo');
+  assert.equal(await page.isChecked('input[name=view][value=time]'), true);
+  assert.equal(await page.inputValue('#bucket'), 'week');
+  const range = { start: '2026-06-01T00:00', end: '2026-06-30T23:59' };
+  assert.deepEqual(await shownRange(page), range, 'the linked range, not a fitted one');
+  await page.check('input[name=view][value=departments]');
+  await expectBody(page, chatsPerDepartment(await pageSample(page), sample('departments'), range, { timeZone: 'America/Sao_Paulo' }));
+  await page.close();
+
+  // A server view: the server is named, the credentials typed are not in the link.
+  const server = await openPage(undefined, { url: `${kit.site.url}?source=server&server=https%3A%2F%2Fchat.example.com%2F`, wait: false });
+  await server.page.waitForFunction(() => /enter your credentials/.test(document.getElementById('status').textContent));
+  assert.equal(await server.page.getAttribute('#tab-server', 'aria-selected'), 'true');
+  assert.equal(await server.page.inputValue('#server-url'), 'https://chat.example.com/');
+  await server.page.fill('#server-token', 'secret-token');
+  await server.page.fill('#server-user', 'someone');
+  await server.page.selectOption('#sort', 'name');
+  assert.doesNotMatch(server.page.url(), /secret-token|someone/);
+  await server.page.waitForFunction(() => /sort=name/.test(location.search));
+  assert.match(server.page.url(), /source=server&server=https%3A%2F%2Fchat\.example\.com%2F/);
+  await server.page.close();
+});

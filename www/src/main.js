@@ -86,14 +86,17 @@ function showSource(failure = '') {
 const timeZone = () => $('time-zone').value.trim() || 'UTC';
 
 function readView() {
+  // Before anything is loaded (a shared server or file view waiting for
+  // its user), the URL's source stays as it was.
+  const linked = viewFromSearch(location.search);
   return {
     start: $('start').value,
     end: $('end').value,
     departments: selectedDepartments(),
     timeZone: timeZone(),
-    source: source?.kind === 'files' ? 'file' : source?.kind ?? viewFromSearch(location.search).source,
-    server: source?.kind === 'server' ? source.server.url : '',
-    file: source?.kind === 'files' ? source.rooms.name : '',
+    source: source ? (source.kind === 'files' ? 'file' : source.kind) : linked.source,
+    server: source ? (source.kind === 'server' ? source.server.url : '') : linked.server,
+    file: source ? (source.kind === 'files' ? source.rooms.name : '') : linked.file,
     chart: document.querySelector('input[name=view]:checked').value,
     bucket: $('bucket').value,
     sort: $('sort').value,
