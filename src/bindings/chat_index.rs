@@ -42,7 +42,7 @@ impl ChatIndexHandle {
     /// `new ChatIndex(departments?, options?)`.
     #[wasm_bindgen(constructor)]
     pub fn new(departments: JsValue, options: JsValue) -> Result<ChatIndexHandle, JsValue> {
-        let zone: Rc<dyn LocalZone> = options::zone(&options)?.into();
+        let zone: Rc<dyn LocalZone> = options::zone(&options)?;
         let index = match convert::departments(&departments) {
             Ok(departments) => ChatIndex::new(departments),
             Err(error) => ChatIndex::with_departments_error(error),
