@@ -79,4 +79,12 @@ fn main() {
     index.query(&params, &Utc);
     let d = time(2001, || index.query(&params, &Utc));
     println!("{:<44} {:>10.2?}", "ChatIndex::query (params to body)", d);
+
+    // Snapshots, both ways; MB/s of snapshot bytes.
+    let snapshot = index.to_bytes();
+    let snapshot_mb = snapshot.len() as f64 / 1e6;
+    let both =
+        |name: &str, d: Duration| println!("{name:<44} {:>10.2?}  {:>7.0} MB/s of {:.1} MB", d, snapshot_mb / d.as_secs_f64(), snapshot_mb);
+    both("ChatIndex::to_bytes", time(9, || index.to_bytes().len()));
+    both("ChatIndex::from_bytes", time(9, || ChatIndex::from_bytes(&snapshot).map(|i| i.size()).unwrap_or(0)));
 }

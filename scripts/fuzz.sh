@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-1800}"
 shift || true
-targets=("${@:-params date readers index}")
+targets=("${@:-params date readers index stream snapshot}")
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 rustup toolchain list | grep -q nightly || rustup toolchain install nightly --profile minimal
 mkdir -p fuzz/logs

@@ -127,3 +127,16 @@ fn stream() {
     }
     println!("stream: {n} stored findings replayed, {cases} generated inputs");
 }
+
+#[test]
+fn snapshot() {
+    let n = replay("snapshot", fuzz_checks::snapshot);
+    let mut cases = 0;
+    for (k, input) in generated(6, JSON_PIECES).into_iter().enumerate() {
+        let mut data = vec![(k % 256) as u8, (k * 7 % 256) as u8];
+        data.extend_from_slice(&input);
+        fuzz_checks::snapshot(&data);
+        cases += 1;
+    }
+    println!("snapshot: {n} stored findings replayed, {cases} generated inputs");
+}

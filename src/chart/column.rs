@@ -128,6 +128,19 @@ impl Column {
         Some((self.sorted.first()? >> 1, self.sorted.last()? >> 1))
     }
 
+    /// A column of these entries, which must be sorted (snapshots).
+    pub fn from_sorted(entries: Vec<i64>) -> Column {
+        let mut column = Column { added: entries, ..Column::default() };
+        column.settle();
+        column
+    }
+
+    /// Every entry held, sorted (pending changes merged first).
+    pub fn entries(&mut self) -> &[i64] {
+        self.settle();
+        &self.sorted
+    }
+
     /// Bytes held (capacities).
     pub fn bytes(&self) -> usize {
         (self.sorted.capacity() + self.added.capacity() + self.removed.capacity() + self.fences.capacity()) * size_of::<i64>()

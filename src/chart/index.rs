@@ -32,6 +32,9 @@ use crate::server::failure::ErrorType;
 use crate::server::params::{Params, Query};
 use crate::server::zone::LocalZone;
 use std::collections::BTreeMap;
+
+#[path = "snapshot.rs"]
+pub mod snapshot;
 use std::mem::size_of;
 
 /// Rooms indexed for repeated chart queries; answers exactly what

@@ -89,6 +89,16 @@ pub struct RoomIds {
 }
 
 impl RoomIds {
+    /// Room for `more` ids without growing the table again (loading a
+    /// snapshot, whose room count is known).
+    pub fn reserve(&mut self, more: usize) {
+        self.records.reserve_exact(more);
+        let needed = ((self.records.len() + more) * 4 / 3 + 1).next_power_of_two().max(16);
+        while self.slots.len() < needed {
+            self.grow();
+        }
+    }
+
     /// How many rooms are held.
     pub fn len(&self) -> usize {
         self.records.len()
@@ -247,6 +257,19 @@ impl RoomIds {
             + self.free_texts.capacity() * size_of::<u32>()
     }
 
+    /// Calls `f` with every id held (as text) and its version, in no
+    /// particular order.
+    pub fn for_each(&self, mut f: impl FnMut(&str, Held)) {
+        let mut buffer = [0u8; 24];
+        for record in &self.records {
+            let key = record.key();
+            match self.text_of(key) {
+                Some(text) => f(text, held(record)),
+                None => f(unpack_into(key, &mut buffer), held(record)),
+            }
+        }
+    }
+
     /// Every held version (in no particular order).
     pub fn values(&self) -> impl Iterator<Item = Held> + '_ {
         self.records.iter().map(held)
@@ -365,7 +388,6 @@ fn mix(key: Key) -> u64 {
 
 /// The 64 characters a word id packs, 6 bits each (`pack` computes the
 /// position arithmetically; `unpack` reads it here).
-#[cfg(test)]
 const WORD_DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
 
 /// The packed key of an id of a packable shape.
@@ -398,15 +420,25 @@ fn pack(id: &str) -> Option<Key> {
     Some((TAG_WORD << TAG_SHIFT) | (key << 5) | bytes.len() as u128)
 }
 
-/// The id text of a packed key (not for `TAG_TEXT`).
+/// The id text of a packed key (not for `TAG_TEXT`), written into `out`.
+fn unpack_into(key: Key, out: &mut [u8; 24]) -> &str {
+    let (len, bits, digits, table): (usize, u32, u128, &[u8]) = if key >> TAG_SHIFT == TAG_HEX {
+        (24, 4, key, b"0123456789abcdef")
+    } else {
+        (((key & 31) as usize).min(18), 6, key >> 5, WORD_DIGITS)
+    };
+    let mask = (1u128 << bits) - 1;
+    for (i, byte) in out[..len].iter_mut().enumerate() {
+        *byte = table[((digits >> ((len - 1 - i) as u32 * bits)) & mask) as usize];
+    }
+    // Both alphabets are ASCII.
+    std::str::from_utf8(&out[..len]).unwrap_or_default()
+}
+
+/// [`unpack_into`], owned (tests).
 #[cfg(test)]
 fn unpack(key: Key) -> String {
-    if key >> TAG_SHIFT == TAG_HEX {
-        return (0..24).rev().map(|i| char::from(b"0123456789abcdef"[((key >> (i * 4)) & 15) as usize])).collect();
-    }
-    let len = (key & 31) as usize;
-    let digits = key >> 5;
-    (0..len).rev().map(|i| char::from(WORD_DIGITS[((digits >> (i * 6)) & 63) as usize])).collect()
+    unpack_into(key, &mut [0; 24]).to_owned()
 }
 
 #[cfg(test)]

@@ -132,3 +132,42 @@ pub fn stream(data: &[u8]) {
     });
     assert_eq!(streamed.map_err(|e| e.message), whole);
 }
+
+/// Snapshots never load wrong: any bytes either fail to load, or load
+/// into an index whose own snapshot loads again into an index answering
+/// every query the same. With the first byte odd, the rest is sealed as a
+/// body under a correct header and checksum, so the fuzzer reaches the
+/// structural checks rather than the checksum. With it even, the rest is a
+/// JSON page: its index's snapshot, damaged at one byte (the second byte
+/// says where), must not load, and undamaged must load the same.
+pub fn snapshot(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else { return };
+    let params = Params::from_pairs([("start", "1970-01-01T00:00:00Z"), ("end", "2100-01-01T00:00:00Z")]);
+    if mode % 2 == 1 {
+        let mut bytes = b"CPDINDEX".to_vec();
+        bytes.extend_from_slice(&1u32.to_le_bytes());
+        bytes.extend_from_slice(&0u32.to_le_bytes());
+        bytes.extend_from_slice(&(rest.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&chats_per_department::chart::index::snapshot::checksum(rest).to_le_bytes());
+        bytes.extend_from_slice(rest);
+        if let Ok(mut loaded) = ChatIndex::from_bytes(&bytes) {
+            let mut again = ChatIndex::from_bytes(&loaded.to_bytes()).expect("a loaded snapshot's own snapshot loads");
+            assert_eq!(again.size(), loaded.size());
+            assert_eq!(again.query(&params, &Utc), loaded.query(&params, &Utc));
+        }
+        return;
+    }
+    let Some((&at, json)) = rest.split_first() else { return };
+    let mut index = ChatIndex::new(None);
+    if index.add_json(json, &Utc).is_err() {
+        return;
+    }
+    let bytes = index.to_bytes();
+    let mut back = ChatIndex::from_bytes(&bytes).expect("a snapshot loads");
+    assert_eq!(back.query(&params, &Utc), index.query(&params, &Utc));
+    assert_eq!(back.size(), index.size());
+    let mut damaged = bytes.clone();
+    let at = usize::from(at) * damaged.len() / 256;
+    damaged[at] ^= 1 << (mode / 2 % 8);
+    assert!(ChatIndex::from_bytes(&damaged).is_err(), "a snapshot damaged at byte {at} loaded");
+}

@@ -1,0 +1,354 @@
+//! Snapshots: a [`ChatIndex`] as bytes and back, so that a dashboard
+//! reopened shows its chart without loading every room again.
+//!
+//! The format is this library's own, little-endian, versioned:
+//!
+//! ```text
+//! snapshot   = magic "CPDINDEX" · version u32 (1) · reserved u32 (0)
+//!              · body length u64 · checksum u64 · body
+//! body       = listed · embedded · slots · anonymous u64 · rooms
+//! listed     = u8 0 (no list) | u8 1 · pairs | u8 2 · text (the list's error)
+//! embedded   = pairs                          (names from rooms' `department`)
+//! pairs      = count u32 · (text id · text body key)*
+//! slots      = count u32 · (u8 1 (null) | u8 2 · text id) · column)*
+//! column     = count u64 · entry i64*         (ts * 2 + open, ascending)
+//! rooms      = count u64 · (text _id · _updatedAt i64 · slot u32 · entry i64)*
+//!              (slot u32::MAX: never counted, entry 0)
+//! text       = length u32 · UTF-8
+//! ```
+//!
+//! Loading trusts nothing: the checksum catches accidents, and every rule
+//! the index lives by is checked again (unique ids and departments, columns
+//! in order, times a `Date` can hold, every identified room's entry
+//! present in its column), so a corrupt, truncated or foreign snapshot is
+//! an error naming what is wrong, never a panic or a wrong count.
+
+use super::{ChatIndex, Slot};
+use crate::chart::column::Column;
+use crate::chart::room_ids::{Held, Offer, RoomIds};
+use crate::records::department::{DepartmentNumbers, Departments};
+use crate::records::field::{DataError, DepartmentRef};
+use crate::server::zone::MAX_TIME_MS;
+
+const MAGIC: &[u8; 8] = b"CPDINDEX";
+const VERSION: u32 = 1;
+const HEADER: usize = 8 + 4 + 4 + 8 + 8;
+const NOT_COUNTED: u32 = u32::MAX;
+
+impl ChatIndex {
+    /// The index as a snapshot ([`ChatIndex::from_bytes`] reads it back).
+    /// Pending changes are merged first.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::{ChatIndex, Params, Utc};
+    /// let mut index = ChatIndex::new(None);
+    /// index.add_json(br#"[{"_id":"r1","t":"l","departmentId":"d","department":{"_id":"d","name":"Sales"},"ts":"2020-09-10T00:00:00Z"}]"#, &Utc).unwrap();
+    /// let mut again = ChatIndex::from_bytes(&index.to_bytes()).unwrap();
+    /// let params = Params::from_pairs([("start", "2020-09-01"), ("end", "2020-10-01")]);
+    /// assert_eq!(again.query(&params, &Utc), index.query(&params, &Utc));
+    /// assert_eq!(again.size(), 1);
+    /// ```
+    pub fn to_bytes(&mut self) -> Vec<u8> {
+        self.settle();
+        let mut body = Vec::with_capacity(64 + self.memory_bytes());
+        match (&self.listed, &self.listed_error) {
+            (_, Some(error)) => {
+                body.push(2);
+                put_text(&mut body, &error.message);
+            }
+            (Some(listed), None) => {
+                body.push(1);
+                put_pairs(&mut body, listed);
+            }
+            (None, None) => body.push(0),
+        }
+        put_pairs(&mut body, &self.embedded);
+        body.extend_from_slice(&(self.slots.len() as u32).to_le_bytes());
+        for slot in &mut self.slots {
+            match &slot.department {
+                DepartmentRef::Id(id) => {
+                    body.push(2);
+                    put_text(&mut body, id);
+                }
+                _ => body.push(1),
+            }
+            let entries = slot.rooms.entries();
+            body.extend_from_slice(&(entries.len() as u64).to_le_bytes());
+            for entry in entries {
+                body.extend_from_slice(&entry.to_le_bytes());
+            }
+        }
+        body.extend_from_slice(&self.anonymous.to_le_bytes());
+        body.extend_from_slice(&(self.ids.len() as u64).to_le_bytes());
+        self.ids.for_each(|id, held| {
+            put_text(&mut body, id);
+            body.extend_from_slice(&held.updated_at.to_le_bytes());
+            let (slot, value) = held.entry.unwrap_or((NOT_COUNTED, 0));
+            body.extend_from_slice(&slot.to_le_bytes());
+            body.extend_from_slice(&value.to_le_bytes());
+        });
+        let mut out = Vec::with_capacity(HEADER + body.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+        out.extend_from_slice(&checksum(&body).to_le_bytes());
+        out.extend_from_slice(&body);
+        out
+    }
+
+    /// An index from a snapshot made by [`ChatIndex::to_bytes`], checked
+    /// through (see the [module](self)); the error says what is wrong.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::ChatIndex;
+    /// let mut bytes = ChatIndex::new(None).to_bytes();
+    /// assert!(ChatIndex::from_bytes(&bytes).is_ok());
+    /// *bytes.last_mut().unwrap() ^= 1;
+    /// assert!(ChatIndex::from_bytes(&bytes).unwrap_err().message.contains("checksum"));
+    /// assert!(ChatIndex::from_bytes(b"{}").unwrap_err().message.contains("not a ChatIndex snapshot"));
+    /// ```
+    pub fn from_bytes(bytes: &[u8]) -> Result<ChatIndex, DataError> {
+        if bytes.len() < 8 || &bytes[..8] != MAGIC {
+            return Err(DataError::new("snapshot: not a ChatIndex snapshot (it does not start with CPDINDEX)"));
+        }
+        if bytes.len() < HEADER {
+            return Err(DataError::new(format!("snapshot: truncated: {} bytes, less than its {HEADER}-byte header", bytes.len())));
+        }
+        let mut header = Reader { bytes: &bytes[8..HEADER], at: 8 };
+        let version = header.u32("the version")?;
+        if version != VERSION {
+            return Err(DataError::new(format!("snapshot: version {version}; this library reads version {VERSION}")));
+        }
+        if header.u32("the reserved word")? != 0 {
+            return Err(DataError::new("snapshot: the reserved header word is not 0 (a newer or damaged snapshot)"));
+        }
+        let length = header.u64("the body length")?;
+        let sum = header.u64("the checksum")?;
+        let body = &bytes[HEADER..];
+        if length != body.len() as u64 {
+            let how = if (body.len() as u64) < length { "truncated" } else { "followed by other bytes" };
+            return Err(DataError::new(format!("snapshot: {how}: the header announces {length} bytes of body, {} are there", body.len())));
+        }
+        if checksum(body) != sum {
+            return Err(DataError::new("snapshot: corrupt: the checksum does not match the bytes"));
+        }
+        read_body(&mut Reader { bytes: body, at: HEADER })
+    }
+}
+
+fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
+    let mut index = ChatIndex::default();
+    match r.u8("the departments list's tag")? {
+        0 => {}
+        1 => index.listed = Some(r.pairs("departments list")?),
+        2 => index.listed_error = Some(DataError::new(r.text("the departments list's error")?)),
+        tag => return Err(r.error(&format!("unknown departments list tag {tag}"))),
+    }
+    index.embedded = r.pairs("embedded departments")?;
+    let slots = r.count32("departments", 1)?;
+    let mut numbers = DepartmentNumbers::default();
+    for i in 0..slots {
+        let department = match r.u8("a department's tag")? {
+            1 => DepartmentRef::Null,
+            2 => DepartmentRef::Id(r.text("a department id")?.to_owned()),
+            tag => return Err(r.error(&format!("unknown department tag {tag}"))),
+        };
+        if numbers.number(department.view()) != i {
+            return Err(r.error("a department appears twice"));
+        }
+        let count = r.count64("column entries", 8)?;
+        let mut entries = Vec::with_capacity(count);
+        for _ in 0..count {
+            let entry = r.i64("a column entry")?;
+            if entries.last().is_some_and(|&last| last > entry) || !valid_entry(entry) {
+                return Err(r.error("a column is out of order or holds a time no Date can hold"));
+            }
+            entries.push(entry);
+        }
+        index.slots.push(Slot { department, rooms: Column::from_sorted(entries) });
+    }
+    index.numbers = numbers;
+    index.anonymous = r.u64("the rooms without _id")?;
+    let rooms = r.count64("rooms", 24)?;
+    let mut identified: Vec<Vec<i64>> = vec![Vec::new(); index.slots.len()];
+    let mut ids = RoomIds::default();
+    ids.reserve(rooms);
+    for _ in 0..rooms {
+        let id = r.text("a room's _id")?;
+        let updated_at = r.i64("a room's _updatedAt")?;
+        let slot = r.u32("a room's department")?;
+        let value = r.i64("a room's entry")?;
+        let entry = match slot {
+            NOT_COUNTED => None,
+            slot if (slot as usize) < identified.len() && valid_entry(value) => {
+                identified[slot as usize].push(value);
+                Some((slot, value))
+            }
+            _ => return Err(r.error(&format!("room \"{id}\" names a department or time that is not there"))),
+        };
+        if ids.offer(id, Held { updated_at, entry }) != Offer::Added {
+            return Err(r.error(&format!("room \"{id}\" appears twice")));
+        }
+    }
+    if r.at != r.end() {
+        return Err(r.error("bytes after the last room"));
+    }
+    // Every identified room's entry is in its column; the rest of each
+    // column are rooms without `_id`, no more than `anonymous` says.
+    let mut unidentified = 0u64;
+    for (slot, mut mine) in index.slots.iter_mut().zip(identified) {
+        mine.sort_unstable();
+        let column = slot.rooms.entries();
+        let mut at = 0;
+        for entry in mine {
+            while at < column.len() && column[at] < entry {
+                at += 1;
+                unidentified += 1;
+            }
+            if at == column.len() || column[at] != entry {
+                return Err(DataError::new("snapshot: a room's entry is missing from its department's column"));
+            }
+            at += 1;
+        }
+        unidentified += (column.len() - at) as u64;
+    }
+    if unidentified > index.anonymous {
+        return Err(DataError::new("snapshot: the columns hold more rooms than the rooms listed and the rooms without _id"));
+    }
+    index.ids = ids;
+    Ok(index)
+}
+
+/// `ts * 2 + open` with `ts` a time a JavaScript `Date` can hold.
+fn valid_entry(entry: i64) -> bool {
+    (entry >> 1).abs() <= MAX_TIME_MS
+}
+
+fn put_text(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    out.extend_from_slice(text.as_bytes());
+}
+
+fn put_pairs(out: &mut Vec<u8>, departments: &Departments) {
+    // In the map's order: sorting here would cost 4 KB of the module.
+    out.extend_from_slice(&(departments.len() as u32).to_le_bytes());
+    for (id, key) in departments.iter() {
+        put_text(out, id);
+        put_text(out, key);
+    }
+}
+
+/// The body checksum of the header: 64 bits, eight bytes at a time
+/// (multiply, rotate); fast, and for catching damage, not tampering.
+///
+/// # Example
+/// ```
+/// use chats_per_department::chart::index::snapshot::checksum;
+/// assert_ne!(checksum(b"room"), checksum(b"roon"));
+/// ```
+pub fn checksum(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = bytes.len() as u64 ^ K;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        h = (h ^ w).wrapping_mul(K).rotate_left(29);
+    }
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
+    }
+    h ^ (h >> 32)
+}
+
+/// Bounds-checked reading; `at` counts from the snapshot's first byte.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn end(&self) -> usize {
+        self.at + self.bytes.len()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn error(&self, what: &str) -> DataError {
+        DataError::new(format!("snapshot: at byte {}: {what}", self.at))
+    }
+
+    // Not inlined: a copy at every field read would cost kilobytes of the module.
+    #[inline(never)]
+    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], DataError> {
+        if self.bytes.len() < n {
+            return Err(self.error(&format!("truncated while reading {what}")));
+        }
+        let (head, tail) = self.bytes.split_at(n);
+        self.bytes = tail;
+        self.at += n;
+        Ok(head)
+    }
+
+    fn u8(&mut self, what: &str) -> Result<u8, DataError> {
+        Ok(self.take(1, what)?[0])
+    }
+
+    #[inline(never)]
+    fn u32(&mut self, what: &str) -> Result<u32, DataError> {
+        Ok(u32::from_le_bytes(self.take(4, what)?.try_into().unwrap_or_default()))
+    }
+
+    #[inline(never)]
+    fn u64(&mut self, what: &str) -> Result<u64, DataError> {
+        Ok(u64::from_le_bytes(self.take(8, what)?.try_into().unwrap_or_default()))
+    }
+
+    #[inline(never)]
+    fn i64(&mut self, what: &str) -> Result<i64, DataError> {
+        Ok(i64::from_le_bytes(self.take(8, what)?.try_into().unwrap_or_default()))
+    }
+
+    /// A count of items at least `size` bytes each: never more than the
+    /// bytes left could hold, so a damaged count cannot allocate wildly.
+    #[inline(never)]
+    fn count64(&mut self, what: &str, size: usize) -> Result<usize, DataError> {
+        let count = self.u64(what)?;
+        if count > (self.bytes.len() / size) as u64 {
+            return Err(self.error(&format!("{count} {what} cannot fit in the {} bytes left", self.bytes.len())));
+        }
+        Ok(count as usize)
+    }
+
+    #[inline(never)]
+    fn count32(&mut self, what: &str, size: usize) -> Result<u32, DataError> {
+        let count = self.u32(what)?;
+        if count as usize > self.bytes.len() / size {
+            return Err(self.error(&format!("{count} {what} cannot fit in the {} bytes left", self.bytes.len())));
+        }
+        Ok(count)
+    }
+
+    #[inline(never)]
+    fn text(&mut self, what: &str) -> Result<&'a str, DataError> {
+        let length = self.u32(what)? as usize;
+        let at = self.at;
+        std::str::from_utf8(self.take(length, what)?).map_err(|_| DataError::new(format!("snapshot: at byte {at}: {what} is not UTF-8")))
+    }
+
+    #[inline(never)]
+    fn pairs(&mut self, what: &str) -> Result<Departments, DataError> {
+        let count = self.count32(what, 8)?;
+        let mut departments = Departments::default();
+        for _ in 0..count {
+            let id = self.text("a department id")?;
+            let key = self.text("a department name")?;
+            if !departments.insert_missing(id, key) {
+                return Err(self.error(&format!("department \"{id}\" appears twice in the {what}")));
+            }
+        }
+        Ok(departments)
+    }
+}

@@ -1,0 +1,190 @@
+//! Snapshots: any index, however it was built (pages, replacements,
+//! removals, rooms without `_id`, a departments list, a bad one, embedded
+//! names), comes back from its bytes answering every query the same, with
+//! the same size and the same bytes again. And no damaged snapshot loads:
+//! every truncation, every single-byte change, and well-sealed bodies that
+//! break the index's rules are errors, never panics.
+
+use chats_per_department::chart::index::snapshot::checksum;
+use chats_per_department::chart::index::ChatIndex;
+use chats_per_department::records::json_input::read_departments;
+use chats_per_department::server::params::Params;
+use chats_per_department::server::zone::Utc;
+
+mod common;
+use common::Rng;
+
+const T0: i64 = 1_600_000_000_000;
+
+fn room(r: &mut Rng) -> String {
+    let id = match r.below(8) {
+        0 => String::new(),
+        1 => format!(r#""_id":"odd id {}","#, r.below(50)),
+        2 => format!(r#""_id":"{:024x}","#, r.below(60)),
+        _ => format!(r#""_id":"r{}","#, r.below(80)),
+    };
+    let open = ["", r#","open":true"#, r#","open":false"#][r.below(3) as usize];
+    let department = match r.below(6) {
+        0 => String::new(),
+        1 => r#","departmentId":null"#.to_owned(),
+        k => format!(r#","departmentId":"d{k}","department":{{"_id":"d{k}","name":"E{k}"}}"#),
+    };
+    let t = ["l", "l", "l", "c"][r.below(4) as usize];
+    format!(r#"{{{id}"_updatedAt":{},"t":"{t}"{open}{department},"ts":{}}}"#, r.below(5), T0 + r.below(40 * 86_400_000) as i64)
+}
+
+fn random_index(r: &mut Rng) -> ChatIndex {
+    let mut index = match r.below(4) {
+        0 => ChatIndex::new(Some(read_departments(br#"[{"_id":"d2","name":"Sales"},{"_id":"d3","name":"Sales"},{"_id":"d4"}]"#).unwrap())),
+        1 => ChatIndex::with_departments_error(chats_per_department::records::field::DataError::new("departments[0]._id is missing")),
+        _ => ChatIndex::new(None),
+    };
+    for _ in 0..r.below(6) {
+        let page = format!("[{}]", (0..r.below(60)).map(|_| room(r)).collect::<Vec<_>>().join(","));
+        let _ = index.add_json(page.as_bytes(), &Utc);
+        if r.below(3) == 0 {
+            let gone: Vec<String> = (0..r.below(10)).map(|_| format!("r{}", r.below(80))).collect();
+            index.remove(gone.iter().map(String::as_str));
+        }
+    }
+    index
+}
+
+fn queries(r: &mut Rng) -> Vec<Params> {
+    (0..12)
+        .map(|_| {
+            let start = T0 + r.below(40 * 86_400_000) as i64;
+            let end = start + r.below(20 * 86_400_000) as i64;
+            let iso = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+            let department = ["", "d2", "d3", "gone"][r.below(4) as usize];
+            let mut pairs = vec![("start", iso(start)), ("end", iso(end))];
+            if !department.is_empty() {
+                pairs.push(("departmentId", department.to_owned()));
+            }
+            Params::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+        })
+        .collect()
+}
+
+#[test]
+fn any_index_comes_back_the_same() {
+    let mut r = Rng(11);
+    for case in 0..300 {
+        let mut index = random_index(&mut r);
+        let bytes = index.to_bytes();
+        let mut back = ChatIndex::from_bytes(&bytes).unwrap_or_else(|e| panic!("case {case}: {e}"));
+        assert_eq!(back.size(), index.size(), "case {case}");
+        assert_eq!(back.countable(), index.countable(), "case {case}");
+        assert_eq!(back.departments(), index.departments(), "case {case}");
+        for params in queries(&mut r) {
+            assert_eq!(back.query(&params, &Utc), index.query(&params, &Utc), "case {case}");
+        }
+        // Departments are written in their map's order, so the bytes may
+        // be ordered differently; their size and meaning are the same.
+        assert_eq!(back.to_bytes().len(), bytes.len(), "case {case}: as many bytes again");
+        // And it keeps working as an index: the same page applied to both.
+        let page = format!("[{}]", (0..20).map(|_| room(&mut r)).collect::<Vec<_>>().join(","));
+        assert_eq!(back.add_json(page.as_bytes(), &Utc).is_ok(), index.add_json(page.as_bytes(), &Utc).is_ok());
+        for params in queries(&mut r) {
+            assert_eq!(back.query(&params, &Utc), index.query(&params, &Utc), "case {case}, after a page");
+        }
+    }
+}
+
+#[test]
+fn every_truncation_and_every_byte_change_is_refused() {
+    let mut r = Rng(5);
+    let mut index = random_index(&mut r);
+    index.add_json(br#"[{"_id":"a","t":"l","departmentId":"d","ts":1},{"t":"l","departmentId":null,"ts":2}]"#, &Utc).unwrap();
+    let bytes = index.to_bytes();
+    for cut in 0..bytes.len() {
+        assert!(ChatIndex::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(ChatIndex::from_bytes(&longer).unwrap_err().message.contains("followed by other bytes"));
+    for at in 0..bytes.len() {
+        for flip in [1u8, 0x80, 0xff] {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= flip;
+            assert!(ChatIndex::from_bytes(&damaged).is_err(), "byte {at} ^ {flip:#x} loaded");
+        }
+    }
+}
+
+/// A snapshot of `body` with a correct header: what a buggy or hostile
+/// writer could produce. The rules must hold without the checksum.
+fn sealed(body: &[u8]) -> Vec<u8> {
+    let mut out = b"CPDINDEX".to_vec();
+    out.extend_from_slice(&1u32.to_le_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&checksum(body).to_le_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+struct Body(Vec<u8>);
+impl Body {
+    fn new() -> Body {
+        Body(Vec::new())
+    }
+    fn u8(mut self, v: u8) -> Body {
+        self.0.push(v);
+        self
+    }
+    fn u32(mut self, v: u32) -> Body {
+        self.0.extend_from_slice(&v.to_le_bytes());
+        self
+    }
+    fn u64(mut self, v: u64) -> Body {
+        self.0.extend_from_slice(&v.to_le_bytes());
+        self
+    }
+    fn i64(mut self, v: i64) -> Body {
+        self.0.extend_from_slice(&v.to_le_bytes());
+        self
+    }
+    fn text(self, t: &str) -> Body {
+        let mut b = self.u32(t.len() as u32);
+        b.0.extend_from_slice(t.as_bytes());
+        b
+    }
+}
+
+/// No list, no embedded names, one department "d" with `entries`.
+fn one_department(entries: &[i64]) -> Body {
+    let mut b = Body::new().u8(0).u32(0).u32(1).u8(2).text("d").u64(entries.len() as u64);
+    for &e in entries {
+        b = b.i64(e);
+    }
+    b
+}
+
+#[test]
+fn well_sealed_bodies_that_break_the_rules_are_refused() {
+    let ok = one_department(&[20, 41]).u64(1).u64(1).text("a").i64(0).u32(0).i64(41);
+    let index = ChatIndex::from_bytes(&sealed(&ok.0)).expect("a valid body");
+    assert_eq!((index.size(), index.countable()), (2, 2));
+    let cases: Vec<(&str, Body)> = vec![
+        ("out of order", one_department(&[41, 20]).u64(2).u64(0)),
+        ("time no Date can hold", one_department(&[i64::MAX]).u64(1).u64(0)),
+        ("missing from its department", one_department(&[20]).u64(0).u64(1).text("a").i64(0).u32(0).i64(41)),
+        ("more rooms", one_department(&[20, 41]).u64(0).u64(1).text("a").i64(0).u32(0).i64(41)),
+        ("appears twice", one_department(&[20, 41]).u64(0).u64(2).text("a").i64(0).u32(0).i64(41).text("a").i64(0).u32(0).i64(20)),
+        ("not there", one_department(&[20]).u64(0).u64(1).text("a").i64(0).u32(7).i64(20)),
+        ("cannot fit", one_department(&[]).u64(0).u64(u64::MAX)),
+        ("bytes after", one_department(&[]).u64(0).u64(0).u8(9)),
+        ("a department appears twice", Body::new().u8(0).u32(0).u32(2).u8(2).text("d").u64(0).u8(2).text("d").u64(0).u64(0).u64(0)),
+        ("unknown departments list tag", Body::new().u8(7)),
+        ("not UTF-8", Body::new().u8(0).u32(1).u32(1).u8(0xff).text("x")),
+        ("appears twice in the embedded", Body::new().u8(0).u32(2).text("d").text("A").text("d").text("B")),
+    ];
+    for (expected, body) in cases {
+        let error = ChatIndex::from_bytes(&sealed(&body.0)).map(|_| ()).unwrap_err();
+        assert!(error.message.contains(expected), "{expected:?}: got {:?}", error.message);
+    }
+    let mut header = sealed(&ok.0);
+    header[8] = 2;
+    assert!(ChatIndex::from_bytes(&header).unwrap_err().message.contains("version 2"));
+}
