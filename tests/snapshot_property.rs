@@ -171,14 +171,17 @@ fn well_sealed_bodies_that_break_the_rules_are_refused() {
         ("time no Date can hold", one_department(&[i64::MAX]).u64(1).u64(0)),
         ("missing from its department", one_department(&[20]).u64(0).u64(1).text("a").i64(0).u32(0).i64(41)),
         ("more rooms", one_department(&[20, 41]).u64(0).u64(1).text("a").i64(0).u32(0).i64(41)),
-        ("appears twice", one_department(&[20, 41]).u64(0).u64(2).text("a").i64(0).u32(0).i64(41).text("a").i64(0).u32(0).i64(20)),
+        (
+            "a room appears twice: a",
+            one_department(&[20, 41]).u64(0).u64(2).text("a").i64(0).u32(0).i64(41).text("a").i64(0).u32(0).i64(20),
+        ),
         ("not there", one_department(&[20]).u64(0).u64(1).text("a").i64(0).u32(7).i64(20)),
-        ("cannot fit", one_department(&[]).u64(0).u64(u64::MAX)),
+        ("more than the bytes left can hold: rooms", one_department(&[]).u64(0).u64(u64::MAX)),
         ("bytes after", one_department(&[]).u64(0).u64(0).u8(9)),
         ("a department appears twice", Body::new().u8(0).u32(0).u32(2).u8(2).text("d").u64(0).u8(2).text("d").u64(0).u64(0).u64(0)),
         ("unknown departments list tag", Body::new().u8(7)),
         ("not UTF-8", Body::new().u8(0).u32(1).u32(1).u8(0xff).text("x")),
-        ("appears twice in the embedded", Body::new().u8(0).u32(2).text("d").text("A").text("d").text("B")),
+        ("a department appears twice: d", Body::new().u8(0).u32(2).text("d").text("A").text("d").text("B")),
     ];
     for (expected, body) in cases {
         let error = ChatIndex::from_bytes(&sealed(&body.0)).map(|_| ()).unwrap_err();

@@ -47,7 +47,7 @@ impl ChatIndexHandle {
             Ok(departments) => ChatIndex::new(departments),
             Err(error) => ChatIndex::with_departments_error(error),
         };
-        Ok(ChatIndexHandle { index: Rc::new(RefCell::new(index)), zone, names: RefCell::new(None), alive: Rc::new(Cell::new(true)) })
+        Ok(handle(index, zone))
     }
 
     /// `index.add(rooms)`. The caller's objects are read before the index
@@ -138,15 +138,13 @@ impl ChatIndexHandle {
         let mut index = self.index_mut()?;
         let (generation, counts) = match index.query_groups(&params, &*self.zone) {
             Ok(result) => result,
-            Err(failure) => return Ok(JSON::parse(&failure.to_json()).unwrap_or(JsValue::NULL)),
+            Err(failure) => return Ok(failure_body(&failure)),
         };
         let mut names = self.names.try_borrow_mut().map_err(|_| busy())?;
         if names.as_ref().map(|(g, _)| *g) != Some(generation) {
-            let array: Array = index.group_names().into_iter().map(JsValue::from_str).collect();
-            *names = Some((generation, array));
+            *names = Some((generation, names_array(&mut index)));
         }
-        let counts: Vec<f64> = counts.into_iter().map(|c| c as f64).collect();
-        Ok(names.as_ref().map_or(JsValue::NULL, |(_, array)| chart_body(array, &counts)))
+        Ok(names.as_ref().map_or(JsValue::NULL, |(_, array)| chart_body(array, &numbers(counts))))
     }
 
     /// `index.queryJson(params)`.
@@ -165,12 +163,10 @@ impl ChatIndexHandle {
         let bucket_zone: &dyn LocalZone = bucket_zone.as_deref().unwrap_or(&*self.zone);
         let (spans, counts) = match index.series_counts(&params, bucket, &*self.zone, bucket_zone) {
             Ok(result) => result,
-            Err(failure) => return Ok(JSON::parse(&failure.to_json()).unwrap_or(JsValue::NULL)),
+            Err(failure) => return Ok(failure_body(&failure)),
         };
-        let names: Array = index.group_names().into_iter().map(JsValue::from_str).collect();
         let bounds: Vec<f64> = spans.iter().flat_map(|span| [span.start as f64, span.end as f64]).collect();
-        let counts: Vec<f64> = counts.into_iter().map(|c| c as f64).collect();
-        Ok(convert::series_body(&names, &bounds, &counts))
+        Ok(convert::series_body(&names_array(&mut index), &bounds, &numbers(counts)))
     }
 
     /// `index.timeRange()`: `{ first, last }` (ms) of the countable rooms, or `null`.
@@ -209,6 +205,30 @@ impl ChatIndexHandle {
     pub fn memory_bytes(&self) -> f64 {
         self.index.try_borrow().map_or(f64::NAN, |index| index.memory_bytes() as f64)
     }
+}
+
+/// A handle around a new index.
+#[inline(never)]
+fn handle(index: ChatIndex, zone: Rc<dyn LocalZone>) -> ChatIndexHandle {
+    ChatIndexHandle { index: Rc::new(RefCell::new(index)), zone, names: RefCell::new(None), alive: Rc::new(Cell::new(true)) }
+}
+
+/// A 400 body as a JavaScript object (the error path: one copy for all).
+#[inline(never)]
+fn failure_body(failure: &crate::chart::body::Body) -> JsValue {
+    JSON::parse(&failure.to_json()).unwrap_or(JsValue::NULL)
+}
+
+/// The groups' body keys as a JavaScript array.
+#[inline(never)]
+fn names_array(index: &mut ChatIndex) -> Array {
+    index.group_names().into_iter().map(JsValue::from_str).collect()
+}
+
+/// Counts as the numbers JavaScript receives.
+#[inline(never)]
+fn numbers(counts: Vec<u64>) -> Vec<f64> {
+    counts.into_iter().map(|c| c as f64).collect()
 }
 
 /// The `Error` for a re-entrant call.

@@ -67,7 +67,15 @@ impl Body {
         // JavaScript objects list array-index keys first, ascending; the
         // rest keep their order.
         let mut indexed: Vec<(u32, &DepartmentCount)> = departments.iter().filter_map(|d| array_index(&d.name).map(|i| (i, d))).collect();
-        indexed.sort_by_key(|(i, _)| *i);
+        // Insertion sort: such names are rare and few, and a library sort
+        // would cost 5 KB of the module. Indices are distinct (names are).
+        for at in 1..indexed.len() {
+            let mut i = at;
+            while i > 0 && indexed[i - 1].0 > indexed[i].0 {
+                indexed.swap(i - 1, i);
+                i -= 1;
+            }
+        }
         let rest = departments.iter().filter(|d| array_index(&d.name).is_none());
         for department in indexed.into_iter().map(|(_, d)| d).chain(rest) {
             write_entry(&mut out, department);

@@ -89,16 +89,6 @@ pub struct RoomIds {
 }
 
 impl RoomIds {
-    /// Room for `more` ids without growing the table again (loading a
-    /// snapshot, whose room count is known).
-    pub fn reserve(&mut self, more: usize) {
-        self.records.reserve_exact(more);
-        let needed = ((self.records.len() + more) * 4 / 3 + 1).next_power_of_two().max(16);
-        while self.slots.len() < needed {
-            self.grow();
-        }
-    }
-
     /// How many rooms are held.
     pub fn len(&self) -> usize {
         self.records.len()

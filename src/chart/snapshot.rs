@@ -25,8 +25,8 @@
 
 use super::{ChatIndex, Slot};
 use crate::chart::column::Column;
-use crate::chart::room_ids::{Held, Offer, RoomIds};
-use crate::records::department::{DepartmentNumbers, Departments};
+use crate::chart::room_ids::{Held, Offer};
+use crate::records::department::Departments;
 use crate::records::field::{DataError, DepartmentRef};
 use crate::server::zone::MAX_TIME_MS;
 
@@ -64,7 +64,7 @@ impl ChatIndex {
             (None, None) => body.push(0),
         }
         put_pairs(&mut body, &self.embedded);
-        body.extend_from_slice(&(self.slots.len() as u32).to_le_bytes());
+        put(&mut body, &(self.slots.len() as u32).to_le_bytes());
         for slot in &mut self.slots {
             match &slot.department {
                 DepartmentRef::Id(id) => {
@@ -74,27 +74,25 @@ impl ChatIndex {
                 _ => body.push(1),
             }
             let entries = slot.rooms.entries();
-            body.extend_from_slice(&(entries.len() as u64).to_le_bytes());
-            for entry in entries {
-                body.extend_from_slice(&entry.to_le_bytes());
-            }
+            put(&mut body, &(entries.len() as u64).to_le_bytes());
+            body.extend(entries.iter().flat_map(|entry| entry.to_le_bytes()));
         }
-        body.extend_from_slice(&self.anonymous.to_le_bytes());
-        body.extend_from_slice(&(self.ids.len() as u64).to_le_bytes());
+        put(&mut body, &self.anonymous.to_le_bytes());
+        put(&mut body, &(self.ids.len() as u64).to_le_bytes());
         self.ids.for_each(|id, held| {
             put_text(&mut body, id);
-            body.extend_from_slice(&held.updated_at.to_le_bytes());
+            put(&mut body, &held.updated_at.to_le_bytes());
             let (slot, value) = held.entry.unwrap_or((NOT_COUNTED, 0));
-            body.extend_from_slice(&slot.to_le_bytes());
-            body.extend_from_slice(&value.to_le_bytes());
+            put(&mut body, &slot.to_le_bytes());
+            put(&mut body, &value.to_le_bytes());
         });
         let mut out = Vec::with_capacity(HEADER + body.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&VERSION.to_le_bytes());
-        out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-        out.extend_from_slice(&checksum(&body).to_le_bytes());
-        out.extend_from_slice(&body);
+        put(&mut out, MAGIC);
+        put(&mut out, &VERSION.to_le_bytes());
+        put(&mut out, &0u32.to_le_bytes());
+        put(&mut out, &(body.len() as u64).to_le_bytes());
+        put(&mut out, &checksum(&body).to_le_bytes());
+        put(&mut out, &body);
         out
     }
 
@@ -115,7 +113,7 @@ impl ChatIndex {
             return Err(DataError::new("snapshot: not a ChatIndex snapshot (it does not start with CPDINDEX)"));
         }
         if bytes.len() < HEADER {
-            return Err(DataError::new(format!("snapshot: truncated: {} bytes, less than its {HEADER}-byte header", bytes.len())));
+            return Err(fail(bytes.len(), "truncated: shorter than the header", ""));
         }
         let mut header = Reader { bytes: &bytes[8..HEADER], at: 8 };
         let version = header.u32("the version")?;
@@ -129,8 +127,12 @@ impl ChatIndex {
         let sum = header.u64("the checksum")?;
         let body = &bytes[HEADER..];
         if length != body.len() as u64 {
-            let how = if (body.len() as u64) < length { "truncated" } else { "followed by other bytes" };
-            return Err(DataError::new(format!("snapshot: {how}: the header announces {length} bytes of body, {} are there", body.len())));
+            let how = if (body.len() as u64) < length {
+                "truncated: the header announces more bytes"
+            } else {
+                "followed by other bytes than the header announces"
+            };
+            return Err(fail(bytes.len(), how, ""));
         }
         if checksum(body) != sum {
             return Err(DataError::new("snapshot: corrupt: the checksum does not match the bytes"));
@@ -145,37 +147,33 @@ fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
         0 => {}
         1 => index.listed = Some(r.pairs("departments list")?),
         2 => index.listed_error = Some(DataError::new(r.text("the departments list's error")?)),
-        tag => return Err(r.error(&format!("unknown departments list tag {tag}"))),
+        _ => return Err(r.error("unknown departments list tag", "")),
     }
     index.embedded = r.pairs("embedded departments")?;
-    let slots = r.count32("departments", 1)?;
-    let mut numbers = DepartmentNumbers::default();
+    let slots = r.count(false, "departments", 1)? as u32;
     for i in 0..slots {
         let department = match r.u8("a department's tag")? {
             1 => DepartmentRef::Null,
             2 => DepartmentRef::Id(r.text("a department id")?.to_owned()),
-            tag => return Err(r.error(&format!("unknown department tag {tag}"))),
+            _ => return Err(r.error("unknown department tag", "")),
         };
-        if numbers.number(department.view()) != i {
-            return Err(r.error("a department appears twice"));
+        if index.numbers.number(department.view()) != i {
+            return Err(r.error("a department appears twice", ""));
         }
-        let count = r.count64("column entries", 8)?;
+        let count = r.count(true, "column entries", 8)?;
         let mut entries = Vec::with_capacity(count);
         for _ in 0..count {
             let entry = r.i64("a column entry")?;
             if entries.last().is_some_and(|&last| last > entry) || !valid_entry(entry) {
-                return Err(r.error("a column is out of order or holds a time no Date can hold"));
+                return Err(r.error("a column is out of order or holds a time no Date can hold", ""));
             }
             entries.push(entry);
         }
         index.slots.push(Slot { department, rooms: Column::from_sorted(entries) });
     }
-    index.numbers = numbers;
     index.anonymous = r.u64("the rooms without _id")?;
-    let rooms = r.count64("rooms", 24)?;
+    let rooms = r.count(true, "rooms", 24)?;
     let mut identified: Vec<Vec<i64>> = vec![Vec::new(); index.slots.len()];
-    let mut ids = RoomIds::default();
-    ids.reserve(rooms);
     for _ in 0..rooms {
         let id = r.text("a room's _id")?;
         let updated_at = r.i64("a room's _updatedAt")?;
@@ -187,14 +185,14 @@ fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
                 identified[slot as usize].push(value);
                 Some((slot, value))
             }
-            _ => return Err(r.error(&format!("room \"{id}\" names a department or time that is not there"))),
+            _ => return Err(r.error("a room names a department or time that is not there: ", id)),
         };
-        if ids.offer(id, Held { updated_at, entry }) != Offer::Added {
-            return Err(r.error(&format!("room \"{id}\" appears twice")));
+        if index.ids.offer(id, Held { updated_at, entry }) != Offer::Added {
+            return Err(r.error("a room appears twice: ", id));
         }
     }
     if r.at != r.end() {
-        return Err(r.error("bytes after the last room"));
+        return Err(r.error("bytes after the last room", ""));
     }
     // Every identified room's entry is in its column; the rest of each
     // column are rooms without `_id`, no more than `anonymous` says.
@@ -218,8 +216,14 @@ fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
     if unidentified > index.anonymous {
         return Err(DataError::new("snapshot: the columns hold more rooms than the rooms listed and the rooms without _id"));
     }
-    index.ids = ids;
     Ok(index)
+}
+
+/// A snapshot error at byte `at`: one formatting site for every message.
+#[cold]
+#[inline(never)]
+fn fail(at: usize, what: &str, detail: &str) -> DataError {
+    DataError::new(format!("snapshot: at byte {at}: {what}{detail}"))
 }
 
 /// `ts * 2 + open` with `ts` a time a JavaScript `Date` can hold.
@@ -227,14 +231,21 @@ fn valid_entry(entry: i64) -> bool {
     (entry >> 1).abs() <= MAX_TIME_MS
 }
 
+/// Appends bytes. Not inlined: a copy of `Vec`'s growth at every field
+/// written would cost kilobytes of the module.
+#[inline(never)]
+fn put(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(bytes);
+}
+
 fn put_text(out: &mut Vec<u8>, text: &str) {
-    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
-    out.extend_from_slice(text.as_bytes());
+    put(out, &(text.len() as u32).to_le_bytes());
+    put(out, text.as_bytes());
 }
 
 fn put_pairs(out: &mut Vec<u8>, departments: &Departments) {
     // In the map's order: sorting here would cost 4 KB of the module.
-    out.extend_from_slice(&(departments.len() as u32).to_le_bytes());
+    put(out, &(departments.len() as u32).to_le_bytes());
     for (id, key) in departments.iter() {
         put_text(out, id);
         put_text(out, key);
@@ -274,17 +285,15 @@ impl<'a> Reader<'a> {
         self.at + self.bytes.len()
     }
 
-    #[cold]
-    #[inline(never)]
-    fn error(&self, what: &str) -> DataError {
-        DataError::new(format!("snapshot: at byte {}: {what}", self.at))
+    fn error(&self, what: &str, detail: &str) -> DataError {
+        fail(self.at, what, detail)
     }
 
     // Not inlined: a copy at every field read would cost kilobytes of the module.
     #[inline(never)]
     fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], DataError> {
         if self.bytes.len() < n {
-            return Err(self.error(&format!("truncated while reading {what}")));
+            return Err(self.error("truncated while reading ", what));
         }
         let (head, tail) = self.bytes.split_at(n);
         self.bytes = tail;
@@ -311,42 +320,34 @@ impl<'a> Reader<'a> {
         Ok(i64::from_le_bytes(self.take(8, what)?.try_into().unwrap_or_default()))
     }
 
-    /// A count of items at least `size` bytes each: never more than the
-    /// bytes left could hold, so a damaged count cannot allocate wildly.
+    /// A count (`u64` when `wide`, else `u32`) of items at least `size`
+    /// bytes each: never more than the bytes left could hold, so a damaged
+    /// count cannot allocate wildly.
     #[inline(never)]
-    fn count64(&mut self, what: &str, size: usize) -> Result<usize, DataError> {
-        let count = self.u64(what)?;
+    fn count(&mut self, wide: bool, what: &str, size: usize) -> Result<usize, DataError> {
+        let count = if wide { self.u64(what)? } else { u64::from(self.u32(what)?) };
         if count > (self.bytes.len() / size) as u64 {
-            return Err(self.error(&format!("{count} {what} cannot fit in the {} bytes left", self.bytes.len())));
+            return Err(self.error("more than the bytes left can hold: ", what));
         }
         Ok(count as usize)
-    }
-
-    #[inline(never)]
-    fn count32(&mut self, what: &str, size: usize) -> Result<u32, DataError> {
-        let count = self.u32(what)?;
-        if count as usize > self.bytes.len() / size {
-            return Err(self.error(&format!("{count} {what} cannot fit in the {} bytes left", self.bytes.len())));
-        }
-        Ok(count)
     }
 
     #[inline(never)]
     fn text(&mut self, what: &str) -> Result<&'a str, DataError> {
         let length = self.u32(what)? as usize;
         let at = self.at;
-        std::str::from_utf8(self.take(length, what)?).map_err(|_| DataError::new(format!("snapshot: at byte {at}: {what} is not UTF-8")))
+        std::str::from_utf8(self.take(length, what)?).map_err(|_| fail(at, "not UTF-8: ", what))
     }
 
     #[inline(never)]
     fn pairs(&mut self, what: &str) -> Result<Departments, DataError> {
-        let count = self.count32(what, 8)?;
+        let count = self.count(false, what, 8)?;
         let mut departments = Departments::default();
         for _ in 0..count {
             let id = self.text("a department id")?;
             let key = self.text("a department name")?;
             if !departments.insert_missing(id, key) {
-                return Err(self.error(&format!("department \"{id}\" appears twice in the {what}")));
+                return Err(self.error("a department appears twice: ", id));
             }
         }
         Ok(departments)
