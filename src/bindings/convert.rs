@@ -117,6 +117,12 @@ pub(crate) fn params(value: &JsValue) -> Result<Params, JsValue> {
     if get(&answer, "notObject").is_truthy() {
         return Ok(Params::NotAnObject);
     }
+    let simple = get(&answer, "simple");
+    if !simple.is_undefined() {
+        let flat: &Array = simple.unchecked_ref();
+        let text = |i: u32| flat.get(i).as_string().unwrap_or_default();
+        return Ok(Params::Object((0..flat.length() / 2).map(|i| (text(2 * i), ParamValue::String(text(2 * i + 1)))).collect()));
+    }
     let pairs = Array::from(&get(&answer, "pairs"))
         .iter()
         .map(|pair| {

@@ -206,6 +206,10 @@ export function readParams(value) {
   let path = 'params';
   try {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return { notObject: true };
+    // The common case in one step (a dashboard's re-query): only the
+    // endpoint's keys, each a well-formed string, as [key, value, …].
+    const simple = simpleParams(value);
+    if (simple) return { simple };
     const pairs = [];
     for (const key of Object.keys(value)) {
       path = `params.${key}`;
@@ -218,6 +222,19 @@ export function readParams(value) {
 }
 
 /** The ids of `remove`/`retain`: `{ ids }`, `{ notArray: true }`, `{ notString: index }` or `{ failed, problem }`. */
+function simpleParams(value) {
+  const keys = Object.keys(value);
+  if (keys.length > 3) return undefined;
+  const flat = [];
+  for (const key of keys) {
+    if (key !== 'start' && key !== 'end' && key !== 'departmentId') return undefined;
+    const text = value[key];
+    if (typeof text !== 'string' || !wellFormed(text)) return undefined;
+    flat.push(key, text);
+  }
+  return flat;
+}
+
 export function readIds(value) {
   let path = 'ids';
   try {
