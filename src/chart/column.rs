@@ -7,7 +7,9 @@
 //! rooms before each block: a search first finds the block among the
 //! fences (a small array that stays in cache), then the position within
 //! one block of 512 bytes; the open rooms up to a position are the block's
-//! prefix plus the low bits scanned within the block.
+//! prefix plus a population count of the block's `open_masks` word (bit
+//! `i`: entry `i` of the block is open) below the position, so counting
+//! never reads the block a second time.
 //!
 //! Changes are pending until they are worth a merge: added entries wait in
 //! `added`, removed ones in `removed` (each names one entry of the sorted
@@ -20,6 +22,8 @@ use std::mem::size_of;
 /// Entries per fence; also the pending changes a query scans before it
 /// merges them.
 const BLOCK: usize = 64;
+// One `open_masks` word per block.
+const _: () = assert!(BLOCK == u64::BITS as usize);
 
 /// A department's column of `ts * 2 + open` entries.
 ///
@@ -37,6 +41,7 @@ pub struct Column {
     sorted: Vec<i64>,
     fences: Vec<i64>,
     opens_before: Vec<u32>,
+    open_masks: Vec<u64>,
     added: Vec<i64>,
     removed: Vec<i64>,
 }
@@ -100,13 +105,18 @@ impl Column {
         }
         self.merge_added();
         self.fences = self.sorted.iter().step_by(BLOCK).copied().collect();
-        let mut opens = 0u32;
-        self.opens_before = self
+        self.open_masks = self
             .sorted
             .chunks(BLOCK)
-            .map(|block| {
+            .map(|block| block.iter().enumerate().fold(0u64, |mask, (i, &e)| mask | (((e & 1) as u64) << i)))
+            .collect();
+        let mut opens = 0u32;
+        self.opens_before = self
+            .open_masks
+            .iter()
+            .map(|mask| {
                 let before = opens;
-                opens += block.iter().map(|&e| (e & 1) as u32).sum::<u32>();
+                opens += mask.count_ones();
                 before
             })
             .collect();
@@ -145,6 +155,7 @@ impl Column {
     pub fn bytes(&self) -> usize {
         (self.sorted.capacity() + self.added.capacity() + self.removed.capacity() + self.fences.capacity()) * size_of::<i64>()
             + self.opens_before.capacity() * size_of::<u32>()
+            + self.open_masks.capacity() * size_of::<u64>()
     }
 
     fn merge_added(&mut self) {
@@ -188,16 +199,15 @@ impl Column {
     /// Open rooms among the first `position` sorted entries.
     #[inline]
     fn opens_up_to(&self, position: usize) -> u64 {
-        let block = position / BLOCK;
-        let Some(&before) = self.opens_before.get(block) else {
+        let (block, within) = (position / BLOCK, position % BLOCK);
+        match (self.opens_before.get(block), self.open_masks.get(block)) {
+            (Some(&before), Some(&mask)) => u64::from(before) + u64::from((mask & ((1u64 << within) - 1)).count_ones()),
             // `position` is the column's end and ends a whole block.
-            return self.opens_before.last().map_or(0, |&b| {
-                let last = &self.sorted[(self.opens_before.len() - 1) * BLOCK..];
-                u64::from(b) + last.iter().map(|&e| (e & 1) as u64).sum::<u64>()
-            });
-        };
-        let within = &self.sorted[block * BLOCK..position];
-        u64::from(before) + within.iter().map(|&e| (e & 1) as u64).sum::<u64>()
+            _ => match (self.opens_before.last(), self.open_masks.last()) {
+                (Some(&before), Some(&mask)) => u64::from(before) + u64::from(mask.count_ones()),
+                _ => 0,
+            },
+        }
     }
 }
 
