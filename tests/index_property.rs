@@ -10,7 +10,7 @@ use chats_per_department::server::params::{ParamValue, Params};
 use chats_per_department::server::zone::{FixedOffset, LocalZone, Utc};
 
 mod common;
-use common::Rng;
+use common::{iso, Rng};
 
 const T0: i64 = 1_600_000_000_000;
 const SPAN: u64 = 864_000_000;
@@ -60,10 +60,6 @@ fn instant(r: &mut Rng) -> i64 {
     } else {
         T0 + r.below(SPAN) as i64
     }
-}
-
-fn iso(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).unwrap().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 fn params(r: &mut Rng, ids: &[String]) -> Params {

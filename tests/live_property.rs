@@ -8,7 +8,7 @@ use chats_per_department::{chats_per_department_json, ChatIndex, Utc};
 use std::collections::BTreeMap;
 
 mod common;
-use common::Rng;
+use common::{iso, Rng};
 
 const T0: i64 = 1_600_000_000_000;
 const HOUR: i64 = 3_600_000;
@@ -102,7 +102,6 @@ fn histories_end_where_the_collection_ends() {
         for _ in 0..10 {
             let start = T0 + (r.below(48) as i64 - 2) * HOUR;
             let end = start + (r.below(30) as i64) * HOUR;
-            let iso = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
             let mut pairs = vec![("start", iso(start)), ("end", iso(end))];
             if r.below(3) == 0 {
                 pairs.push(("departmentId", format!("d{}", r.below(6))));

@@ -13,7 +13,7 @@ use chats_per_department::server::params::{ParamValue, Params};
 use chats_per_department::server::zone::{FixedOffset, LocalZone, Utc};
 
 mod common;
-use common::Rng;
+use common::{iso, Rng};
 
 const T0: i64 = 1_600_000_000_000;
 const HOUR: i64 = 3_600_000;
@@ -33,10 +33,6 @@ impl LocalZone for Flipping {
             -2 * HOUR
         }
     }
-}
-
-fn iso(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).unwrap().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 fn instant(r: &mut Rng) -> i64 {

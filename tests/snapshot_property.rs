@@ -12,7 +12,7 @@ use chats_per_department::server::params::Params;
 use chats_per_department::server::zone::Utc;
 
 mod common;
-use common::Rng;
+use common::{iso, Rng};
 
 const T0: i64 = 1_600_000_000_000;
 
@@ -55,7 +55,6 @@ fn queries(r: &mut Rng) -> Vec<Params> {
         .map(|_| {
             let start = T0 + r.below(40 * 86_400_000) as i64;
             let end = start + r.below(20 * 86_400_000) as i64;
-            let iso = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
             let department = ["", "d2", "d3", "gone"][r.below(4) as usize];
             let mut pairs = vec![("start", iso(start)), ("end", iso(end))];
             if !department.is_empty() {

@@ -12,7 +12,7 @@ import { chatsPerDepartment } from '../pkg/node.mjs';
 import { startMock, mockData, seeded, USERS } from './mock-rocketchat.mjs';
 import { pageKit } from './page-kit.mjs';
 
-const { sample, pageSample, shownRange, pickDepartment, shots, openPage, loadFailure, raw, setText, expectBody, drawnPixels } = pageKit();
+const { sample, pageSample, shownRange, pickDepartment, shots, openPage, loadFailure, raw, setText, setRange, expectBody, drawnPixels } = pageKit();
 let mock;
 before(async () => {
   mock = await startMock();
@@ -37,8 +37,7 @@ test('sample: the chart, table and raw body are the library\'s numbers; dates an
   await page.screenshot({ path: join(shots.pathname, 'dashboard-sample.png'), fullPage: true });
 
   const params = { start: '2026-03-01T00:00:00.000Z', end: 'Mar 31 2026 23:59:59 GMT' };
-  await setText(page, '#start', params.start);
-  await setText(page, '#end', params.end);
+  await setRange(page, params);
   await expectBody(page, chatsPerDepartment(rooms, departments, params));
   const sales = JSON.parse(departments).departments.find((d) => d.name === 'Sales')._id;
   await pickDepartment(page, sales);
@@ -81,8 +80,7 @@ test('a mongoexport file and a departments file load, and give the library\'s nu
   await page.click('#file-form button[type=submit]');
   await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('rocketchat_room.json'));
   const params = { start: '2026-01-01', end: '2026-03-01' };
-  await setText(page, '#start', params.start);
-  await setText(page, '#end', params.end);
+  await setRange(page, params);
   await expectBody(page, chatsPerDepartment(lines, readFileSync(join(dir, 'departments.json'), 'utf8'), params));
   assert.deepEqual(await raw(page), { Alpha: { open: 1, closed: 1 }, Beta: { open: 0, closed: 1 }, undefined: { open: 0, closed: 1 }, success: true });
 
@@ -125,8 +123,7 @@ test('live server: 401 and 403 bodies verbatim, paging through rooms, and agreem
   const livechat = mock.data.rooms.filter((r) => r.t === 'l').length;
   assert.match(await page.textContent('#status'), new RegExp(`${livechat.toLocaleString('en')} rooms loaded`));
   const params = { start: '2026-01-15T00:00:00.000Z', end: '2026-03-15T00:00:00.000Z' };
-  await setText(page, '#start', params.start);
-  await setText(page, '#end', params.end);
+  await setRange(page, params);
   const restRooms = mock.data.rooms.map((r) => ({ ...r, ts: r.ts.toISOString() }));
   const expected = chatsPerDepartment(restRooms, mock.data.departments, params);
   await expectBody(page, expected);
@@ -171,8 +168,7 @@ test('live server: rooms inserted while paging count once; closes, transfers, de
     churn.on = false;
     const loadBytes = live.stats.bytes['/api/v1/livechat/rooms'] - before;
     const params = { start: '2026-01-01T00:00:00.000Z', end: '2027-01-01T00:00:00.000Z' };
-    await setText(page, '#start', params.start);
-    await setText(page, '#end', params.end);
+    await setRange(page, params);
     // Rooms created while paging were read once, at the end (oldest first by key), or by the first refresh.
     await page.click('#refresh-now');
     await page.waitForFunction(() => /^Updated at .*changed rooms/.test(document.getElementById('live').textContent));
@@ -255,8 +251,7 @@ test('comparison: a real difference (a monitor\'s restricted room list) is shown
     await page.click('#server-form button[type=submit]');
     await page.waitForFunction(() => document.getElementById('status').dataset.kind === 'ok', null, { timeout: 30_000 });
     const params = { start: '2026-01-01T00:00:00.000Z', end: '2027-01-01T00:00:00.000Z' };
-    await setText(page, '#start', params.start);
-    await setText(page, '#end', params.end);
+    await setRange(page, params);
     const started = Date.now();
     await page.click('#compare-server');
     await page.waitForFunction(() => /The server (agrees|answers)/.test(document.getElementById('compare').textContent), null, { timeout: 30_000 });
@@ -282,8 +277,7 @@ test('server time zone: pickers and quick ranges give that zone\'s days; zone-le
   const departments = sample('departments');
   // Default UTC, whatever the browser's zone.
   const params = { start: '2026-03-01T00:00', end: 'March 31, 2026' };
-  await setText(page, '#start', params.start);
-  await setText(page, '#end', params.end);
+  await setRange(page, params);
   await expectBody(page, chatsPerDepartment(rooms, departments, params, { timeZone: 'UTC' }));
   // Another server zone: everything is read again there.
   const loads = Number(await page.getAttribute('body', 'data-loads'));
@@ -323,8 +317,7 @@ test('proxy: the start command\'s --proxy serves the server\'s /api/ same-origin
     assert.equal(await page.inputValue('#server-url'), proxied.url);
     await connect(page, proxied.url);
     const params = { start: '2026-01-01T00:00:00.000Z', end: '2027-01-01T00:00:00.000Z' };
-    await setText(page, '#start', params.start);
-    await setText(page, '#end', params.end);
+    await setRange(page, params);
     await expectBody(page, current(behind.data, params));
     await page.click('#compare-server');
     await page.waitForFunction(() => /The server agrees/.test(document.getElementById('compare').textContent), null, { timeout: 20_000 });

@@ -13,7 +13,7 @@ import { ChatIndex, chatsPerDepartment } from '../pkg/node.mjs';
 import { pageKit } from './page-kit.mjs';
 
 const kit = pageKit();
-const { sample, pageSample, shownRange, pickDepartment, shots, openPage, raw, setText, expectBody, drawnPixels } = kit;
+const { sample, pageSample, shownRange, pickDepartment, shots, openPage, raw, setText, setRange, expectBody, drawnPixels } = kit;
 const shot = (name) => join(shots.pathname, name);
 const dir = join(tmpdir(), `cpd-manager-${process.pid}`);
 mkdirSync(dir, { recursive: true });
@@ -149,8 +149,7 @@ test('bugs 4 and 5: the range fits the data loaded; the department menu comes fr
   await loadedAfter(page, loads);
   assert.equal((await shownRange(page)).start.slice(0, 4), String(new Date(Number(await page.getAttribute('body', 'data-sample-end'))).getUTCFullYear() - 1));
   const typed = { start: '2026-06-01T00:00:00.000Z', end: '2026-06-30T23:59:59.999Z' };
-  await setText(page, '#start', typed.start);
-  await setText(page, '#end', typed.end);
+  await setRange(page, typed);
   const again = Number(await page.getAttribute('body', 'data-loads'));
   await page.click('#load-sample');
   await loadedAfter(page, again);
@@ -272,8 +271,7 @@ test('the URL holds the view: a shared link opens it; back and forward walk thro
   const [sales, support] = ['Sales', 'Support'].map((name) => departments.find((d) => d.name === name)._id);
   const rooms = await pageSample(page);
   const range = { start: '2026-05-01T00:00:00.000Z', end: '2026-08-31T23:59:59.999Z' };
-  await setText(page, '#start', range.start);
-  await setText(page, '#end', range.end);
+  await setRange(page, range);
   await pickDepartment(page, sales);
   await pickDepartment(page, support);
   await page.selectOption('#sort', 'name');
@@ -356,8 +354,7 @@ test('over time: every day and week bucket is the chart the server gives for its
   const rooms = await pageSample(page);
   const departments = sample('departments');
   const range = { start: '2026-03-01T00:00:00.000Z', end: '2026-04-15T12:00:00.000Z' };
-  await setText(page, '#start', range.start);
-  await setText(page, '#end', range.end);
+  await setRange(page, range);
   await page.check('input[name=view][value=time]');
   for (const [bucket, count] of [['day', 46], ['week', 8]]) {
     await page.selectOption('#bucket', bucket);
@@ -387,8 +384,7 @@ test('compared with the previous period of the same length', async () => {
   const rooms = await pageSample(page);
   const departments = sample('departments');
   const range = { start: '2026-06-01T00:00:00.000Z', end: '2026-06-30T23:59:59.999Z' };
-  await setText(page, '#start', range.start);
-  await setText(page, '#end', range.end);
+  await setRange(page, range);
   await page.check('#compare-previous');
   await page.waitForFunction(() => document.querySelectorAll('#table thead th').length === 6);
   const previous = chatsPerDepartment(rooms, departments, { start: '2026-05-02T00:00:00.000Z', end: '2026-05-31T23:59:59.999Z' });

@@ -59,6 +59,12 @@ export function pageKit() {
     await page.dispatchEvent(selector, 'input');
   }
 
+  /** Types a range into the Start and End fields, as a user does. */
+  async function setRange(page, { start, end }) {
+    await setText(page, '#start', start);
+    await setText(page, '#end', end);
+  }
+
   /** Waits until the raw view shows `expected`. */
   async function expectBody(page, expected) {
     await page.waitForFunction((want) => {
@@ -83,6 +89,6 @@ export function pageKit() {
   return {
     get site() { return site; },
     get browser() { return browser; },
-    sample, pageSample, shownRange, pickDepartment, shots, openPage, loadFailure, raw, setText, expectBody, drawnPixels,
+    sample, pageSample, shownRange, pickDepartment, shots, openPage, loadFailure, raw, setText, setRange, expectBody, drawnPixels,
   };
 }

@@ -18,7 +18,12 @@ pub(crate) fn zone(options: &JsValue) -> Result<Rc<dyn LocalZone>, JsValue> {
     if !options.is_object() {
         return Err(type_error("options must be an object such as { timeZone: 'UTC' }"));
     }
-    let name = Reflect::get(options, &"timeZone".into())?;
+    zone_of(Reflect::get(options, &"timeZone".into())?)
+}
+
+/// The zone for an `options.timeZone` value already read (a getter is
+/// called once): the host's when undefined.
+fn zone_of(name: JsValue) -> Result<Rc<dyn LocalZone>, JsValue> {
     if name.is_undefined() {
         return Ok(Rc::new(HostZone));
     }
@@ -79,6 +84,6 @@ pub(crate) fn series(options: &JsValue) -> Result<(Bucket, Option<Rc<dyn LocalZo
         bucket.as_string().as_deref().and_then(Bucket::from_name).ok_or_else(|| range_error("options.bucket must be 'day' or 'week'"))?
     };
     let named = Reflect::get(options, &"timeZone".into())?;
-    let zone = if named.is_undefined() { None } else { Some(zone(options)?) };
+    let zone = if named.is_undefined() { None } else { Some(zone_of(named)?) };
     Ok((bucket, zone))
 }

@@ -206,35 +206,32 @@ export function readParams(value) {
   let path = 'params';
   try {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return { notObject: true };
+    const keys = Object.keys(value);
     // The common case in one step (a dashboard's re-query): only the
-    // endpoint's keys, each a well-formed string, as [key, value, …].
-    const simple = simpleParams(value);
-    if (simple) return { simple };
-    const pairs = [];
-    for (const key of Object.keys(value)) {
+    // endpoint's keys, each a well-formed string, as [key, value, …]. Each
+    // value is read once, whichever way it goes.
+    let simple = keys.length <= 3 ? [] : undefined;
+    let pairs = [];
+    for (const key of keys) {
       path = `params.${key}`;
-      pairs.push([key, raw(value[key])]);
+      const field = value[key];
+      if (simple && (key === 'start' || key === 'end' || key === 'departmentId') && typeof field === 'string' && wellFormed(field)) {
+        simple.push(key, field);
+        continue;
+      }
+      if (simple) {
+        for (let i = 0; i < simple.length; i += 2) pairs.push([simple[i], [STRING, simple[i + 1]]]);
+        simple = undefined;
+      }
+      pairs.push([key, raw(field)]);
     }
-    return { pairs };
+    return simple ? { simple } : { pairs };
   } catch (error) {
     return failure(path, error);
   }
 }
 
 /** The ids of `remove`/`retain`: `{ ids }`, `{ notArray: true }`, `{ notString: index }` or `{ failed, problem }`. */
-function simpleParams(value) {
-  const keys = Object.keys(value);
-  if (keys.length > 3) return undefined;
-  const flat = [];
-  for (const key of keys) {
-    if (key !== 'start' && key !== 'end' && key !== 'departmentId') return undefined;
-    const text = value[key];
-    if (typeof text !== 'string' || !wellFormed(text)) return undefined;
-    flat.push(key, text);
-  }
-  return flat;
-}
-
 export function readIds(value) {
   let path = 'ids';
   try {

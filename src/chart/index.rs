@@ -32,10 +32,10 @@ use crate::server::failure::ErrorType;
 use crate::server::params::{Params, Query};
 use crate::server::zone::LocalZone;
 use std::collections::BTreeMap;
+use std::mem::size_of;
 
 #[path = "snapshot.rs"]
 pub mod snapshot;
-use std::mem::size_of;
 
 /// Rooms indexed for repeated chart queries; answers exactly what
 /// [`respond`](crate::chart::respond::respond) answers for the rooms held.
@@ -237,11 +237,7 @@ impl ChatIndex {
     /// grouping generation with `[open, closed]` per group, in the order of
     /// [`ChatIndex::group_names`], zeros included. Errors come as the body.
     pub fn query_groups(&mut self, params: &Params, zone: &dyn LocalZone) -> Result<(u64, Vec<u64>), Body> {
-        let listed_error = &self.listed_error;
-        let query = checked(params, zone, |query| match listed_error {
-            Some(error) => Err(data_failure(error.clone(), ErrorType::InvalidDepartments)),
-            None => Ok(query.clone()),
-        })?;
+        let query = self.checked_query(params, zone)?;
         let counts = self.group_counts(&query);
         Ok((self.generation, counts))
     }
@@ -287,11 +283,7 @@ impl ChatIndex {
         parse_zone: &dyn LocalZone,
         bucket_zone: &dyn LocalZone,
     ) -> Result<(Vec<Span>, Vec<u64>), Body> {
-        let listed_error = &self.listed_error;
-        let query = checked(params, parse_zone, |query| match listed_error {
-            Some(error) => Err(data_failure(error.clone(), ErrorType::InvalidDepartments)),
-            None => Ok(query.clone()),
-        })?;
+        let query = self.checked_query(params, parse_zone)?;
         let spans = spans(query.start, query.end, bucket, bucket_zone).map_err(Body::Failure)?;
         let mut counts = Vec::new();
         for span in &spans {
@@ -391,6 +383,15 @@ impl ChatIndex {
             .filter(|(_, c)| c[0] + c[1] > 0)
             .map(|(group, c)| DepartmentCount { name: group.name.clone(), open: c[0], closed: c[1] })
             .collect()
+    }
+
+    /// `params` checked as the server checks them, then this index's
+    /// departments list (a bad list fails every valid query).
+    fn checked_query(&self, params: &Params, zone: &dyn LocalZone) -> Result<Query, Body> {
+        checked(params, zone, |query| match &self.listed_error {
+            Some(error) => Err(data_failure(error.clone(), ErrorType::InvalidDepartments)),
+            None => Ok(query.clone()),
+        })
     }
 
     /// `[open, closed]` per group, in group (body) order, zeros included.

@@ -70,6 +70,18 @@ export async function run({ chatsPerDepartment, chatsPerDepartmentJson, ChatInde
     }
     check(error instanceof TypeError && /^params(\.start)? could not be read/.test(error.message), `params proxy: ${error}`);
   }
+  // A params getter is read once and named when it throws, whether the
+  // params take the one-step path (only the endpoint's keys as strings) or not.
+  let reads = 0;
+  const counted = { get start() { reads++; return 5; }, end: '2021' };
+  chatsPerDepartment(GOOD, DEPARTMENTS, counted);
+  check(reads === 1, `a params getter is read once (${reads} reads)`);
+  try {
+    chatsPerDepartment(GOOD, DEPARTMENTS, { end: '2021', get start() { return thrower(); } });
+  } catch (e) {
+    reads = e;
+  }
+  check(reads instanceof TypeError && /^params\.start could not be read/.test(reads.message), `a throwing params getter is named: ${reads}`);
   checked.push('throwing and revoked proxies in rooms, departments and params');
 
   // 3. Deep nesting: a clear error body, no stack overflow.

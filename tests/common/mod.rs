@@ -17,3 +17,8 @@ impl Rng {
         items[self.below(items.len() as u64) as usize]
     }
 }
+
+/// An instant as `Date.prototype.toISOString` writes it (years 0–9999).
+pub fn iso(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}

@@ -358,19 +358,14 @@ function fillTable(rows, totals, previous, previousRange) {
 function seriesRows(answers, order) {
   const buckets = answers[0]?.buckets ?? [];
   const labels = buckets.map((b) => localDate(b.startMs));
-  const byName = new Map(order.map((name) => [name, { name, open: buckets.map(() => 0), closed: buckets.map(() => 0) }]));
-  for (const answer of answers) {
-    answer.buckets.forEach((bucket, k) => {
-      for (const [name, counts] of Object.entries(bucket.body)) {
-        if (name === 'success' && counts === true) continue;
-        const row = byName.get(name) ?? { name, open: buckets.map(() => 0), closed: buckets.map(() => 0) };
-        row.open[k] += counts.open;
-        row.closed[k] += counts.closed;
-        byName.set(name, row);
-      }
-    });
-  }
-  const departments = [...byName.values()].filter((d) => d.open.some(Boolean) || d.closed.some(Boolean)).map((d) => ({ ...d, totals: d.open.map((n, k) => n + d.closed[k]) }));
+  // Each bucket's bodies (one per request) summed by name, as for the whole range.
+  const perBucket = buckets.map((_, k) => merge(answers.map((answer) => answer.buckets[k].body)));
+  const names = [...new Set([...order, ...perBucket.flatMap((rows) => [...rows.keys()])])];
+  const departments = names.map((name) => {
+    const open = perBucket.map((rows) => rows.get(name)?.open ?? 0);
+    const closed = perBucket.map((rows) => rows.get(name)?.closed ?? 0);
+    return { name, open, closed, totals: open.map((n, k) => n + closed[k]) };
+  }).filter((d) => d.totals.some(Boolean));
   return { labels, buckets, departments };
 }
 

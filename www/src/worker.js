@@ -20,6 +20,8 @@ import { ServerSync, credentials, restUrl } from './sync.js';
 import { SAMPLE_ROOMS, departmentsJson, roomsJson } from '../sample/sample.mjs';
 
 const ready = init();
+/** Rooms per piece of the generated sample (and per progress step). */
+const SAMPLE_PIECE = 2_000;
 let index = null;
 /** The live server's sync, when the source is a server. */
 let sync = null;
@@ -72,14 +74,14 @@ function newIndex(departments, timeZone, label) {
  */
 async function loadSample(id, end, timeZone) {
   const next = newIndex(departmentsJson(), timeZone, 'sample departments');
-  const pieces = roomsJson({ end });
+  const pieces = roomsJson({ end, pieceRooms: SAMPLE_PIECE });
   const encoder = new TextEncoder();
   let rooms = 0;
   const body = new ReadableStream({
     pull(controller) {
       const { value, done } = pieces.next();
       if (done) return controller.close();
-      rooms = Math.min(SAMPLE_ROOMS, rooms + 2_000);
+      rooms = Math.min(SAMPLE_ROOMS, rooms + SAMPLE_PIECE);
       post({ id, type: 'progress', phase: 'Generating the sample', done: rooms, total: SAMPLE_ROOMS, unit: 'rooms' });
       controller.enqueue(encoder.encode(value));
     },
