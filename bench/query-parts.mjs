@@ -37,7 +37,7 @@ function timeEach(label, run) {
   return s;
 }
 
-console.log(`${index.size.toLocaleString('en')} rooms, ${DEPARTMENTS.length} departments, Node ${process.version}`);
+console.log(`${index.size.toLocaleString('en')} rooms, ${DEPARTMENTS.length} departments, Node ${process.version}; held: ${(index.memoryBytes / index.size).toFixed(2)} B/room (no ids)`);
 timeEach('index.query(params)', (q) => index.query(q.params));
 timeEach('index.queryJson(params)', (q) => index.queryJson(q.params));
 timeEach('dateParse(start) + dateParse(end)', (q) => dateParse(q.params.start, { timeZone: 'UTC' }) + dateParse(q.params.end, { timeZone: 'UTC' }));
