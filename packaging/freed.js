@@ -5,7 +5,7 @@
 export function guardFreed(ChatIndex) {
   const freed = () => new Error('this ChatIndex was freed; create a new one');
   const proto = ChatIndex.prototype;
-  for (const name of ['add', 'addStream', 'remove', 'retain', 'setDepartments', 'query', 'queryJson', 'settle']) {
+  for (const name of ['add', 'addStream', 'remove', 'retain', 'setDepartments', 'query', 'queryJson', 'series', 'timeRange', 'departments', 'toBytes', 'settle']) {
     const method = proto[name];
     if (typeof method !== 'function') throw new Error(`guardFreed: ChatIndex.${name} is missing`);
     Object.defineProperty(proto, name, {
@@ -20,7 +20,7 @@ export function guardFreed(ChatIndex) {
       configurable: true,
     });
   }
-  for (const name of ['size', 'memoryBytes']) {
+  for (const name of ['size', 'countable', 'memoryBytes']) {
     const { get } = Object.getOwnPropertyDescriptor(proto, name) ?? {};
     if (typeof get !== 'function') throw new Error(`guardFreed: ChatIndex.${name} is missing`);
     Object.defineProperty(proto, name, {

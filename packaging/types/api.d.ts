@@ -188,6 +188,23 @@ export class ChatIndex {
   readonly countable: number;
   /** Merges pending changes now rather than when a query needs it. */
   settle(): void;
+  /**
+   * The index as bytes (this library's versioned format), to keep it (OPFS,
+   * IndexedDB) and reopen it with `ChatIndex.fromBytes` instead of loading
+   * every room again. The time zone is not part of it.
+   *
+   * @example
+   * const bytes = index.toBytes();
+   * using again = ChatIndex.fromBytes(bytes, { timeZone: "UTC" });
+   */
+  toBytes(): Uint8Array;
+  /**
+   * An index saved by `toBytes()`. Every rule is checked again: a corrupt,
+   * truncated or foreign snapshot throws an `Error` saying what is wrong
+   * ("snapshot: …"); anything but a `Uint8Array` or `ArrayBuffer` throws a
+   * `TypeError`.
+   */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer, options?: ZoneOptions): ChatIndex;
   /** Distinct rooms held, countable or not. */
   readonly size: number;
   /** Bytes held in wasm memory by this index's rooms. */

@@ -50,6 +50,21 @@ impl ChatIndexHandle {
         Ok(handle(index, zone))
     }
 
+    /// `ChatIndex.fromBytes(bytes, options?)`: an index saved by `toBytes()`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: JsValue, options: JsValue) -> Result<ChatIndexHandle, JsValue> {
+        let zone: Rc<dyn LocalZone> = options::zone(&options)?;
+        let bytes = convert::snapshot(&bytes)?;
+        let index = ChatIndex::from_bytes(&bytes).map_err(|error| JsValue::from(js_sys::Error::new(&error.message)))?;
+        Ok(handle(index, zone))
+    }
+
+    /// `index.toBytes()`: a snapshot for `ChatIndex.fromBytes`.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Result<Vec<u8>, JsValue> {
+        Ok(self.index_mut()?.to_bytes())
+    }
+
     /// `index.add(rooms)`. The caller's objects are read before the index
     /// is borrowed: a getter that calls this index meanwhile finds it free.
     pub fn add(&self, rooms: JsValue) -> Result<f64, JsValue> {

@@ -32,6 +32,8 @@ extern "C" {
     fn read_params(value: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = readIds)]
     fn read_ids(value: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = snapshotBytes)]
+    fn snapshot_bytes(value: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = streamReader)]
     fn stream_reader(stream: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = nextChunk)]
@@ -157,6 +159,19 @@ pub(crate) enum Chunk {
     NotBytes(String),
     /// The stream failed (or `read` threw): the reason, as text.
     Failed(String),
+}
+
+/// A snapshot's bytes, copied into wasm memory once, or a `TypeError`
+/// saying what `value` was.
+pub(crate) fn snapshot(value: &JsValue) -> Result<Vec<u8>, JsValue> {
+    let bytes = snapshot_bytes(value);
+    match bytes.as_string() {
+        Some(what) => Err(js_sys::TypeError::new(&format!(
+            "ChatIndex.fromBytes(bytes): bytes must be a Uint8Array or an ArrayBuffer (from index.toBytes()), not {what}"
+        ))
+        .into()),
+        None => Ok(bytes.unchecked_into::<Uint8Array>().to_vec()),
+    }
 }
 
 /// The reader of `stream`, or a `TypeError` saying what `stream` was.

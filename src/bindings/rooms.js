@@ -452,6 +452,18 @@ function message(error) {
 }
 
 /** `{ reader }` for a ReadableStream, else `{ notStream: describe(stream) }` or `{ failed }`. */
+/** A snapshot's bytes: the Uint8Array itself (any realm), a view of an ArrayBuffer, or what `value` was (a string). */
+export function snapshotBytes(value) {
+  if (isUint8Array(value)) return value;
+  try {
+    // Brand check for an ArrayBuffer (throws for anything else).
+    Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get.call(value);
+    return new Uint8Array(value);
+  } catch {
+    return describe(value);
+  }
+}
+
 export function streamReader(stream) {
   try {
     if (typeof stream !== 'object' || stream === null || typeof stream.getReader !== 'function') return { notStream: describe(stream) };

@@ -62,8 +62,7 @@ pub fn read_rooms_into(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSin
 /// The full (serde) reader alone: every JSON error and data error with its
 /// exact message. Exposed so tests can compare the two readers.
 pub fn read_rooms_fully(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
-    let mut records = RoomRecords { sink, zone };
-    read_records(json, &mut records)
+    read_records(json, Target::Rooms { sink, zone })
 }
 
 /// Reads departments from JSON (array, `{"departments": […]}` page, or NDJSON).
@@ -75,79 +74,80 @@ pub fn read_rooms_fully(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSi
 /// assert_eq!(departments.key_of_id("d1"), Some("Sales"));
 /// ```
 pub fn read_departments(json: &[u8]) -> Result<Departments, DataError> {
-    let mut sink = DepartmentSink { records: Vec::new() };
-    read_records(json, &mut sink)?;
-    Departments::from_records(&sink.records)
+    let mut records = Vec::new();
+    read_records(json, Target::Departments(&mut records))?;
+    Departments::from_records(&records)
 }
 
-/// A consumer of records of one kind.
-trait Sink {
-    /// The fields read from one record.
-    type Record: Default;
+/// Where a document's records go. One concrete type for both kinds, not
+/// a generic sink: serde's parser is then compiled once for rooms and
+/// departments together (about 5 KB of the .wasm).
+enum Target<'a> {
+    Rooms { sink: &'a mut dyn RoomSink, zone: &'a dyn LocalZone },
+    Departments(&'a mut Vec<DepartmentFields>),
+}
+
+/// The fields read from one record (of the document's kind).
+#[derive(Default)]
+struct Record {
+    room: RoomFields,
+    department: DepartmentFields,
+}
+
+/// A document's records, numbered from `first`; with `skip`, its first
+/// record is a stand-in and is dropped (see [`resume_rooms`]).
+struct Records<'a> {
+    target: Target<'a>,
+    first: usize,
+    skip: bool,
+}
+
+impl Records<'_> {
     /// "rooms" or "departments": the envelope key and the name in errors.
-    const NAME: &'static str;
+    fn name(&self) -> &'static str {
+        match self.target {
+            Target::Rooms { .. } => "rooms",
+            Target::Departments(_) => "departments",
+        }
+    }
+
     /// The record keys worth decoding.
-    const KEYS: &'static [&'static str];
-    /// Decodes the value of `KEYS[key]` into `record`.
-    fn read_value<'de, A: MapAccess<'de>>(key: usize, map: &mut A, record: &mut Self::Record) -> Result<(), A::Error>;
+    fn keys(&self) -> &'static [&'static str] {
+        match self.target {
+            Target::Rooms { .. } => &["t", "open", "departmentId", "ts", "department", "_id", "_updatedAt"],
+            Target::Departments(_) => &["_id", "name"],
+        }
+    }
+
+    /// Decodes the value of `keys()[key]` into `record`.
+    fn read_value<'de, A: MapAccess<'de>>(&self, key: usize, map: &mut A, record: &mut Record) -> Result<(), A::Error> {
+        let (room, department) = (&mut record.room, &mut record.department);
+        match (&self.target, key) {
+            (Target::Rooms { .. }, 0) => room.t = map.next_value_seed(FieldSeed)?,
+            (Target::Rooms { .. }, 1) => room.open = map.next_value_seed(FieldSeed)?,
+            (Target::Rooms { .. }, 2) => room.department_id = map.next_value_seed(FieldSeed)?,
+            (Target::Rooms { .. }, 3) => room.ts = map.next_value_seed(FieldSeed)?,
+            (Target::Rooms { .. }, 4) => room.department = map.next_value_seed(EmbeddedSeed)?,
+            (Target::Rooms { .. }, 5) => room.id = map.next_value_seed(FieldSeed)?,
+            (Target::Rooms { .. }, _) => room.updated_at = map.next_value_seed(FieldSeed)?,
+            (Target::Departments(_), 0) => department.id = map.next_value_seed(FieldSeed)?,
+            (Target::Departments(_), _) => department.name = map.next_value_seed(FieldSeed)?,
+        }
+        Ok(())
+    }
+
     /// Takes a finished record.
-    fn accept(&mut self, record: Self::Record, index: usize) -> Result<(), DataError>;
-    /// The index of the document's first record (not 0 when resumed).
-    fn first_index(&self) -> usize {
-        0
-    }
-}
-
-struct RoomRecords<'t, 'z> {
-    sink: &'t mut dyn RoomSink,
-    zone: &'z dyn LocalZone,
-}
-
-impl Sink for RoomRecords<'_, '_> {
-    type Record = RoomFields;
-    const NAME: &'static str = "rooms";
-    const KEYS: &'static [&'static str] = &["t", "open", "departmentId", "ts", "department", "_id", "_updatedAt"];
-
-    fn read_value<'de, A: MapAccess<'de>>(key: usize, map: &mut A, record: &mut RoomFields) -> Result<(), A::Error> {
-        match key {
-            0 => record.t = map.next_value_seed(FieldSeed)?,
-            1 => record.open = map.next_value_seed(FieldSeed)?,
-            2 => record.department_id = map.next_value_seed(FieldSeed)?,
-            3 => record.ts = map.next_value_seed(FieldSeed)?,
-            4 => record.department = map.next_value_seed(EmbeddedSeed)?,
-            5 => record.id = map.next_value_seed(FieldSeed)?,
-            _ => record.updated_at = map.next_value_seed(FieldSeed)?,
+    fn accept(&mut self, record: Record, index: usize) -> Result<(), DataError> {
+        if std::mem::take(&mut self.skip) {
+            return Ok(());
         }
-        Ok(())
-    }
-
-    fn accept(&mut self, record: RoomFields, index: usize) -> Result<(), DataError> {
-        deliver(&record, index, self.zone, self.sink)
-    }
-}
-
-struct DepartmentSink {
-    records: Vec<DepartmentFields>,
-}
-
-impl Sink for DepartmentSink {
-    type Record = DepartmentFields;
-    const NAME: &'static str = "departments";
-    const KEYS: &'static [&'static str] = &["_id", "name"];
-
-    fn read_value<'de, A: MapAccess<'de>>(key: usize, map: &mut A, record: &mut DepartmentFields) -> Result<(), A::Error> {
-        let value = map.next_value_seed(FieldSeed)?;
-        if key == 0 {
-            record.id = value;
-        } else {
-            record.name = value;
+        match &mut self.target {
+            Target::Rooms { sink, zone } => deliver(&record.room, index, *zone, &mut **sink),
+            Target::Departments(records) => {
+                records.push(record.department);
+                Ok(())
+            }
         }
-        Ok(())
-    }
-
-    fn accept(&mut self, record: DepartmentFields, _index: usize) -> Result<(), DataError> {
-        self.records.push(record);
-        Ok(())
     }
 }
 
@@ -174,19 +174,20 @@ pub fn read_room_record(json: &[u8], index: usize, zone: &dyn LocalZone, sink: &
     if fast_json::read_record(json, zone, sink).is_ok() {
         return Ok(());
     }
-    let mut records = RoomRecords { sink, zone };
     let mut de = serde_json::Deserializer::from_slice(json);
-    let fail = |e: serde_json::Error| DataError::new(with_context(RoomRecords::NAME, e));
-    // Through `Resumed` like the whole-text path, so that serde's parser is
-    // compiled once for rooms, not twice (about 13 KB of the .wasm).
-    let mut records = Resumed { sink: &mut records, first: 0, skip: false };
+    let fail = |e: serde_json::Error| DataError::new(with_context("rooms", e));
+    let mut records = Records { target: Target::Rooms { sink, zone }, first: 0, skip: false };
     RecordSeed { sink: &mut records, index }.deserialize(&mut de).map_err(fail)?;
     de.end().map_err(fail)
 }
 
-fn read_records<S: Sink>(json: &[u8], sink: &mut S) -> Result<(), DataError> {
+fn read_records(json: &[u8], target: Target<'_>) -> Result<(), DataError> {
     let json = json.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(json);
-    read_document(json, sink, 0, false).map_err(|e| DataError::new(with_context(S::NAME, e)))
+    let name = match target {
+        Target::Rooms { .. } => "rooms",
+        Target::Departments(_) => "departments",
+    };
+    read_document(json, target, 0, false).map_err(|e| DataError::new(with_context(name, e)))
 }
 
 /// Reads a whole document whose first record is `rooms[first]`; with
@@ -194,8 +195,8 @@ fn read_records<S: Sink>(json: &[u8], sink: &mut S) -> Result<(), DataError> {
 /// The one-shot path starts at 0; a stream resuming after `first` records
 /// puts a one-record stand-in before the rest of its bytes (see
 /// [`resume_rooms`]).
-fn read_document<S: Sink>(json: &[u8], sink: &mut S, first: usize, placeholder: bool) -> Result<(), serde_json::Error> {
-    let mut sink = Resumed { sink, first, skip: placeholder };
+fn read_document(json: &[u8], target: Target<'_>, first: usize, placeholder: bool) -> Result<(), serde_json::Error> {
+    let mut sink = Records { target, first, skip: placeholder };
     let mut de = serde_json::Deserializer::from_slice(json);
     if de.end().is_ok() {
         return Ok(()); // empty input: no records
@@ -269,36 +270,7 @@ impl Resume {
 /// ```
 pub fn resume_rooms(doc: &[u8], resume: Resume, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), serde_json::Error> {
     let (_, first, placeholder) = resume.prefix();
-    read_document(doc, &mut RoomRecords { sink, zone }, first, placeholder)
-}
-
-/// A sink seen through a resumed document: indexes start at `first`, and
-/// a stand-in first record is dropped.
-struct Resumed<'s, S> {
-    sink: &'s mut S,
-    first: usize,
-    skip: bool,
-}
-
-impl<S: Sink> Sink for Resumed<'_, S> {
-    type Record = S::Record;
-    const NAME: &'static str = S::NAME;
-    const KEYS: &'static [&'static str] = S::KEYS;
-
-    fn read_value<'de, A: MapAccess<'de>>(key: usize, map: &mut A, record: &mut Self::Record) -> Result<(), A::Error> {
-        S::read_value(key, map, record)
-    }
-
-    fn accept(&mut self, record: Self::Record, index: usize) -> Result<(), DataError> {
-        if std::mem::take(&mut self.skip) {
-            return Ok(());
-        }
-        self.sink.accept(record, index)
-    }
-
-    fn first_index(&self) -> usize {
-        self.first
-    }
+    read_document(doc, Target::Rooms { sink, zone }, first, placeholder)
 }
 
 /// serde_json reports syntax errors without saying which input; ours
@@ -330,45 +302,45 @@ macro_rules! reject_other_kinds {
     };
 }
 
-struct TopSeed<'s, S> {
-    sink: &'s mut S,
+struct TopSeed<'s, 'a> {
+    sink: &'s mut Records<'a>,
 }
 
-impl<'de, S: Sink> DeserializeSeed<'de> for TopSeed<'_, S> {
+impl<'de> DeserializeSeed<'de> for TopSeed<'_, '_> {
     type Value = Shape;
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Shape, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de, S: Sink> Visitor<'de> for TopSeed<'_, S> {
+impl<'de> Visitor<'de> for TopSeed<'_, '_> {
     type Value = Shape;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "an array of {0}, a {{\"{0}\": [...]}} page, or one record per line", S::NAME)
+        write!(f, "an array of {0}, a {{\"{0}\": [...]}} page, or one record per line", self.sink.name())
     }
 
     reject_other_kinds!(visit_bool(bool) => "a boolean", visit_i64(i64) => "a number", visit_u64(u64) => "a number",
         visit_f64(f64) => "a number", visit_str(&str) => "a string", visit_unit() => "null");
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Shape, A::Error> {
-        let first = self.sink.first_index();
+        let first = self.sink.first;
         read_array(self.sink, seq, first)?;
         Ok(Shape::Whole)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
-        let mut record = S::Record::default();
+        let mut record = Record::default();
         let mut envelope = false;
-        while let Some(key) = map.next_key_seed(KeySeed { keys: S::KEYS, envelope: S::NAME })? {
+        while let Some(key) = map.next_key_seed(KeySeed { keys: self.sink.keys(), envelope: self.sink.name() })? {
             match key {
                 Key::Envelope => {
                     // A repeated `rooms` key is read again, numbered from 0.
-                    let first = if envelope { 0 } else { self.sink.first_index() };
+                    let first = if envelope { 0 } else { self.sink.first };
                     map.next_value_seed(ArraySeed { sink: &mut *self.sink, first })?;
                     envelope = true;
                 }
-                Key::Known(k) => S::read_value(k, &mut map, &mut record)?,
+                Key::Known(k) => self.sink.read_value(k, &mut map, &mut record)?,
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -377,29 +349,29 @@ impl<'de, S: Sink> Visitor<'de> for TopSeed<'_, S> {
         if envelope {
             return Ok(Shape::Whole);
         }
-        let first = self.sink.first_index();
+        let first = self.sink.first;
         self.sink.accept(record, first).map_err(|e| de::Error::custom(e.message))?;
         Ok(Shape::SingleRecord)
     }
 }
 
-struct ArraySeed<'s, S> {
-    sink: &'s mut S,
+struct ArraySeed<'s, 'a> {
+    sink: &'s mut Records<'a>,
     first: usize,
 }
 
-impl<'de, S: Sink> DeserializeSeed<'de> for ArraySeed<'_, S> {
+impl<'de> DeserializeSeed<'de> for ArraySeed<'_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de, S: Sink> Visitor<'de> for ArraySeed<'_, S> {
+impl<'de> Visitor<'de> for ArraySeed<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{} to be an array", S::NAME)
+        write!(f, "{} to be an array", self.sink.name())
     }
 
     reject_other_kinds!(visit_bool(bool) => "a boolean", visit_i64(i64) => "a number", visit_u64(u64) => "a number",
@@ -415,43 +387,43 @@ impl<'de, S: Sink> Visitor<'de> for ArraySeed<'_, S> {
 }
 
 /// Reads an array of records numbered from `index`.
-fn read_array<'de, S: Sink, A: SeqAccess<'de>>(sink: &mut S, mut seq: A, mut index: usize) -> Result<(), A::Error> {
+fn read_array<'de, A: SeqAccess<'de>>(sink: &mut Records<'_>, mut seq: A, mut index: usize) -> Result<(), A::Error> {
     while seq.next_element_seed(RecordSeed { sink: &mut *sink, index })?.is_some() {
         index += 1;
     }
     Ok(())
 }
 
-struct RecordSeed<'s, S> {
-    sink: &'s mut S,
+struct RecordSeed<'s, 'a> {
+    sink: &'s mut Records<'a>,
     index: usize,
 }
 
-impl<'de, S: Sink> DeserializeSeed<'de> for RecordSeed<'_, S> {
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<S: Sink> RecordSeed<'_, S> {
+impl RecordSeed<'_, '_> {
     fn not_an_object<E: de::Error>(&self) -> Result<(), E> {
-        Err(E::custom(format!("{}[{}] is not an object", S::NAME, self.index)))
+        Err(E::custom(format!("{}[{}] is not an object", self.sink.name(), self.index)))
     }
 }
 
-impl<'de, S: Sink> Visitor<'de> for RecordSeed<'_, S> {
+impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{}[{}] to be an object", S::NAME, self.index)
+        write!(f, "{}[{}] to be an object", self.sink.name(), self.index)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut record = S::Record::default();
-        while let Some(key) = map.next_key_seed(KeySeed { keys: S::KEYS, envelope: "" })? {
+        let mut record = Record::default();
+        while let Some(key) = map.next_key_seed(KeySeed { keys: self.sink.keys(), envelope: "" })? {
             match key {
-                Key::Known(k) => S::read_value(k, &mut map, &mut record)?,
+                Key::Known(k) => self.sink.read_value(k, &mut map, &mut record)?,
                 Key::Envelope | Key::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -614,9 +586,10 @@ impl<'de> Visitor<'de> for EmbeddedSeed {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut record = DepartmentFields::default();
-        while let Some(key) = map.next_key_seed(KeySeed { keys: DepartmentSink::KEYS, envelope: "" })? {
+        while let Some(key) = map.next_key_seed(KeySeed { keys: &["_id", "name"], envelope: "" })? {
             match key {
-                Key::Known(k) => DepartmentSink::read_value(k, &mut map, &mut record)?,
+                Key::Known(0) => record.id = map.next_value_seed(FieldSeed)?,
+                Key::Known(_) => record.name = map.next_value_seed(FieldSeed)?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }

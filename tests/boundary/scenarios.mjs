@@ -193,6 +193,18 @@ export async function run({ chatsPerDepartment, chatsPerDepartmentJson, ChatInde
     afterFree = e;
   }
   check(afterFree?.message === 'this ChatIndex was freed; create a new one', `a freed index says so: ${afterFree}`);
+  for (const [name, call] of Object.entries({
+    series: (i) => i.series(P, { bucket: 'day' }), timeRange: (i) => i.timeRange(), departments: (i) => i.departments(),
+    toBytes: (i) => i.toBytes(), countable: (i) => i.countable, settle: (i) => i.settle(), remove: (i) => i.remove(['a']),
+  })) {
+    let said;
+    try {
+      call(streaming);
+    } catch (e) {
+      said = e;
+    }
+    check(said?.message === 'this ChatIndex was freed; create a new one', `a freed index's ${name} says so: ${said}`);
+  }
   check((await rejection(streaming.addStream(chunks([])))).message === 'this ChatIndex was freed; create a new one', 'addStream on a freed index rejects');
   streaming.free(); // twice: nothing happens
   checked.push('addStream errors, cancellation, free() during a stream, use after free');
@@ -289,7 +301,46 @@ export async function run({ chatsPerDepartment, chatsPerDepartmentJson, ChatInde
   check(disagreements === 0 && accepted > 20 && accepted < cases.length - 20, `addStream ≡ add: ${accepted} of ${cases.length} accepted`);
   checked.push(`addStream ≡ add over ${cases.length} documents (${accepted} accepted), cut at random`);
 
-  // 10. Everything still exact at the end.
+  // 10. Snapshots: toBytes → fromBytes answers the same; an ArrayBuffer reads like its bytes; every
+  // truncation, a flipped byte, foreign bytes and non-bytes are refused with a clear error, and
+  // the module keeps working after each refusal.
+  const live = new ChatIndex(DEPARTMENTS, { timeZone: 'UTC' });
+  live.add([...GOOD, { _id: 'c', t: 'l', departmentId: 'e', department: { _id: 'e', name: 'Embedded' }, ts: '2020-07-01T00:00:00Z' }, { t: 'l', open: true, departmentId: null, ts: 1.6e12 }]);
+  live.add([{ ...GOOD[1], _updatedAt: 5, open: true }]);
+  const saved = live.toBytes();
+  check(Object.prototype.toString.call(saved) === '[object Uint8Array]' && saved.length > 32, `toBytes gives bytes: ${saved?.length}`);
+  for (const input of [saved, saved.buffer.slice(saved.byteOffset, saved.byteOffset + saved.length), new Uint8Array(saved)]) {
+    const again = ChatIndex.fromBytes(input, { timeZone: 'UTC' });
+    check(again.queryJson(P) === live.queryJson(P) && again.size === live.size && again.countable === live.countable, `fromBytes answers as the index saved: ${again.queryJson(P)}`);
+    again.add([{ ...GOOD[1], _updatedAt: 4 }]); // stale: ids and versions came back too
+    check(again.queryJson(P) === live.queryJson(P), 'a stale version is still ignored after reopening');
+    again.free();
+  }
+  let refusals = 0;
+  const refused = (input, pattern, type = Error) => {
+    try {
+      ChatIndex.fromBytes(input).free();
+    } catch (e) {
+      refusals++;
+      return e instanceof type && pattern.test(e.message);
+    }
+    return false;
+  };
+  for (let cut = 0; cut < saved.length; cut += 1 + (cut >> 3)) check(refused(saved.subarray(0, cut), /^snapshot/), `a snapshot cut at ${cut} bytes is refused`);
+  for (const at of [0, 9, 20, 40, saved.length - 1]) {
+    const damaged = saved.slice();
+    damaged[at] ^= 0x55;
+    check(refused(damaged, /^snapshot/), `a snapshot with byte ${at} changed is refused`);
+  }
+  check(refused(new TextEncoder().encode(JSON.stringify(GOOD)), /^snapshot/), 'foreign bytes are refused');
+  for (const input of [undefined, 'CPDINDEX', [1, 2, 3], { length: 3 }, new Uint16Array(4)]) {
+    check(refused(input, /^ChatIndex\.fromBytes\(bytes\): bytes must be a Uint8Array or an ArrayBuffer/, TypeError), `fromBytes(${describeForTest(input)}) is a TypeError`);
+  }
+  check(live.queryJson(P) === ChatIndex.fromBytes(live.toBytes()).queryJson(P), 'the module works after the refusals');
+  live.free();
+  checked.push(`snapshots: round trips, ${refusals} refusals`);
+
+  // 11. Everything still exact at the end.
   check(chatsPerDepartmentJson(GOOD, DEPARTMENTS, P) === EXPECTED, 'a correct body at the end');
   check(same(chatsPerDepartment(JSON.stringify(GOOD), DEPARTMENTS, P), JSON.parse(EXPECTED)), 'JSON input at the end');
   return checked;

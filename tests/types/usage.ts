@@ -54,6 +54,11 @@ console.log(held, again, viaStream, index.queryJson({ start: 'a', end: 'b' }));
 index.query();
 // @ts-expect-error: size is read-only
 index.size = 3;
+const saved: Uint8Array = index.toBytes();
+const reopened: ChatIndex = ChatIndex.fromBytes(saved.buffer as ArrayBuffer, { timeZone: 'UTC' });
+console.log(reopened.query({ start: 'a', end: 'b' }), ChatIndex.fromBytes(saved).size);
+// @ts-expect-error: a snapshot is bytes, not text
+ChatIndex.fromBytes('CPDINDEX');
 const removed: number = index.remove(['r1', 'r2']);
 const forgotten: number = index.retain(['r3']);
 index.setDepartments([{ _id: 'd1', name: 'Renamed' }]);
