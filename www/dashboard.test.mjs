@@ -12,7 +12,8 @@ import { chatsPerDepartment } from '../pkg/node.mjs';
 import { startMock, mockData, seeded, USERS } from './mock-rocketchat.mjs';
 import { pageKit } from './page-kit.mjs';
 
-const { sample, pageSample, shownRange, pickDepartment, shots, openPage, loadFailure, raw, setText, setRange, expectBody, drawnPixels } = pageKit();
+const kit = pageKit();
+const { sample, pageSample, shownRange, pickDepartment, shots, openPage, loadFailure, raw, setText, setRange, expectBody, drawnPixels } = kit;
 let mock;
 before(async () => {
   mock = await startMock();
@@ -235,6 +236,63 @@ test('live server: rooms inserted while paging count once; closes, transfers, de
     await page.screenshot({ path: join(shots.pathname, 'dashboard-live.png'), fullPage: true });
     await page.close();
   } finally {
+    await live.close();
+  }
+});
+
+test('live server reopened: the index kept in this browser shows at once, then a refresh reads only what changed meanwhile (closes, deletions, inserts); Reload everything reads it all', async () => {
+  const live = await startMock({ data: mockData(3000, seeded(41)) });
+  const context = await kit.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const params = { start: '2026-01-01T00:00:00.000Z', end: '2027-01-01T00:00:00.000Z' };
+    const rooms = () => live.stats.bytes['/api/v1/livechat/rooms'] ?? 0;
+    const first = await context.newPage();
+    await first.goto(kit.site.url);
+    await first.waitForSelector('body[data-loaded=true]', { timeout: 60_000 });
+    const beforeLoad = rooms();
+    await connect(first, live.url);
+    const loadBytes = rooms() - beforeLoad;
+    await setRange(first, params);
+    await expectBody(first, current(live.data, params));
+    await first.waitForFunction(() => document.body.dataset.saved === 'OPFS', null, { timeout: 30_000 });
+    const link = first.url();
+    await first.close();
+
+    // Meanwhile on the server.
+    const open = live.data.rooms.filter((r) => r.t === 'l' && r.open);
+    for (const room of open.slice(0, 5)) live.closeRoom(room._id);
+    for (const room of open.slice(5, 8)) live.remove(room._id);
+    live.insert(4, 'support');
+
+    const second = await context.newPage();
+    const errors = [];
+    second.on('pageerror', (e) => errors.push(e.message));
+    await second.goto(link);
+    await second.waitForFunction(() => /enter your credentials/.test(document.getElementById('status').textContent));
+    const beforeReopen = rooms();
+    const refreshes = Number(await second.getAttribute('body', 'data-refreshes') ?? 0);
+    await connect(second, live.url);
+    assert.equal(await second.getAttribute('body', 'data-reopened'), 'true');
+    assert.match(await second.textContent('#status'), /Reopened from this browser's copy of .*asking the server what changed since/);
+    await second.waitForFunction((n) => Number(document.body.dataset.refreshes ?? 0) > n, refreshes, { timeout: 20_000 });
+    await setRange(second, params);
+    await expectBody(second, current(live.data, params));
+    assert.match(await second.textContent('#live'), /3 deleted rooms removed/);
+    const reopenBytes = rooms() - beforeReopen;
+    console.log(`# live server reopened: ${reopenBytes} bytes of rooms read (changes + the id list for 3 deletions) vs ${loadBytes} for the first load`);
+    assert.ok(reopenBytes < loadBytes * 0.5, `reopen read ${reopenBytes} of ${loadBytes}`);
+
+    // Reload everything: the saved copy is not used.
+    live.insert(2, 'sales');
+    const beforeReload = rooms();
+    await second.click('#reload-all');
+    await second.waitForFunction((n) => document.getElementById('status').textContent.includes(`${n} rooms loaded`), live.data.rooms.filter((r) => r.t === 'l').length.toLocaleString('en'));
+    assert.equal(await second.getAttribute('body', 'data-reopened'), 'false');
+    assert.ok(rooms() - beforeReload >= loadBytes * 0.9, 'everything was read again');
+    await expectBody(second, current(live.data, params));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
     await live.close();
   }
 });

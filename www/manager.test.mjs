@@ -484,3 +484,35 @@ test('the URL holds the zone, the chart type and the source, never credentials',
   assert.match(server.page.url(), /source=server&server=https%3A%2F%2Fchat\.example\.com%2F/);
   await server.page.close();
 });
+
+test('reopened: the index kept in this browser (OPFS) shows the same chart without generating the sample again', async () => {
+  const context = await kit.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const visit = async (url) => {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForSelector('body[data-loaded=true]', { timeout: 60_000 });
+    await page.waitForFunction(() => /^HTTP 200/.test(document.getElementById('raw').textContent));
+    return { page, errors, end: await page.getAttribute('body', 'data-sample-end') };
+  };
+  let first;
+  let second;
+  // The sample ends at the current hour: should the hour turn between the
+  // two visits, the second generates a new sample; then visit again.
+  for (let attempt = 0; attempt < 2 && (!second || second.end !== first.end); attempt++) {
+    first = await visit(kit.site.url);
+    assert.equal(await first.page.getAttribute('body', 'data-reopened'), 'false');
+    await first.page.waitForSelector('body[data-saved]', { timeout: 30_000 });
+    assert.equal(await first.page.getAttribute('body', 'data-saved'), 'OPFS');
+    second = await visit(first.page.url());
+  }
+  const before = await raw(first.page);
+  assert.equal(await second.page.getAttribute('body', 'data-reopened'), 'true');
+  assert.match(await second.page.textContent('#status'), /Reopened from this browser's copy of \d\d:\d\d:\d\d/);
+  assert.deepEqual(await raw(second.page), before);
+  assert.deepEqual(await shownRange(second.page), await shownRange(first.page));
+  console.log(`reopened ${await second.page.getAttribute('body', 'data-reopened-ms')} ms after asking (${before.success ? 'chart' : 'error'} shown)`);
+  assert.deepEqual([...first.errors, ...second.errors], []);
+  await context.close();
+});

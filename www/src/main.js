@@ -33,6 +33,8 @@ function ask(message) {
 
 worker.onmessage = ({ data }) => {
   if (data.type === 'progress') return showProgress(data);
+  // The worker kept the index in this browser for the next visit.
+  if (data.type === 'saved') return Object.assign(document.body.dataset, { saved: data.where ?? 'failed', savedMs: String(Math.round(data.ms)) });
   pending.get(data.id)?.(data);
   pending.delete(data.id);
 };
@@ -568,7 +570,7 @@ const sourceLabel = (next) => (next.kind === 'sample' ? 'the sample' : next.kind
  * URL or `keepRange` says otherwise; a failed load keeps what was shown
  * and says so.
  */
-async function load(next, { keepRange = false, remember: record = true } = {}) {
+async function load(next, { keepRange = false, remember: record = true, fresh = false } = {}) {
   if (busy) return false;
   clearTimeout(refreshTimer);
   setLoading(true);
@@ -577,13 +579,13 @@ async function load(next, { keepRange = false, remember: record = true } = {}) {
   let result;
   if (next.kind === 'sample') {
     setStatus('Generating the sample…');
-    result = await ask({ type: 'sample', end: next.end, timeZone: zone });
+    result = await ask({ type: 'sample', end: next.end, timeZone: zone, fresh });
   } else if (next.kind === 'files') {
     setStatus(`Reading ${next.rooms.name}…`);
-    result = await ask({ type: 'files', rooms: next.rooms, departments: next.departments ?? null, timeZone: zone });
+    result = await ask({ type: 'files', rooms: next.rooms, departments: next.departments ?? null, timeZone: zone, fresh });
   } else {
     setStatus(`Connecting to ${next.server.url}…`);
-    result = await ask({ type: 'server', server: next.server, timeZone: zone });
+    result = await ask({ type: 'server', server: next.server, timeZone: zone, fresh });
   }
   setLoading(false);
   hideProgress();
@@ -606,12 +608,19 @@ async function load(next, { keepRange = false, remember: record = true } = {}) {
   fillDepartments(result.departments);
   const memory = result.memoryBytes >= 1e6 ? megabytes(result.memoryBytes) : `${Math.ceil(result.memoryBytes / 1e3)} kB`;
   const wire = result.wire ? ` ${format(Math.round(result.wire.perRoom))} bytes per room over the wire (${format(result.wire.requests)} requests).` : '';
-  setStatus(`${label}: ${format(result.size)} rooms loaded (${memory} in the index).${wire}`, 'ok');
+  const reopened = result.reopened
+    ? ` Reopened from this browser's copy of ${clock(new Date(result.reopened.savedAt))} (${megabytes(result.reopened.bytes)}, ${Math.round(result.reopened.ms)} ms)${server ? '; asking the server what changed since' : ''}.`
+    : '';
+  setStatus(`${label}: ${format(result.size)} rooms loaded (${memory} in the index).${wire}${reopened}`, 'ok');
+  document.body.dataset.reopened = String(Boolean(result.reopened));
+  if (result.reopened) document.body.dataset.reopenedMs = String(Math.round(result.reopened.ms));
   showSource();
   setLiveControls(Boolean(server));
-  $('live').textContent = server ? `Updated at ${clock()}.` : '';
+  $('live').textContent = server && !result.reopened ? `Updated at ${clock()}.` : '';
   delete $('live').dataset.kind;
-  scheduleRefresh();
+  // A server's saved copy is as old as it was saved: refresh at once.
+  if (server && result.reopened) setTimeout(refresh, 0);
+  else scheduleRefresh();
   // A new source (not a reload of the same one) shows all of its data.
   const hasRange = $('start').value !== '' || $('end').value !== '';
   if (!(keepRange || (sameSource && hasRange)) && fitToData()) {
@@ -667,7 +676,7 @@ async function refresh() {
 
 $('refresh-every').addEventListener('change', scheduleRefresh);
 $('refresh-now').addEventListener('click', refresh);
-$('reload-all').addEventListener('click', () => source && load(source, { keepRange: true }));
+$('reload-all').addEventListener('click', () => source && load(source, { keepRange: true, fresh: true }));
 
 $('load-sample').addEventListener('click', () => load({ kind: 'sample', end: currentHour() }));
 function loadFiles(rooms, departments) {

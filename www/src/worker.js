@@ -1,23 +1,27 @@
 // The dashboard's worker: owns the wasm module and the ChatIndex, so that
 // loading, parsing and paging through a server never freeze the page.
 //
-// Messages in:  {id, type: 'sample', end, timeZone}                         generate and load the sample
-//               {id, type: 'files', rooms: File, departments?: File, timeZone}
-//               {id, type: 'server', server, timeZone}                       load a live server
+// Messages in:  {id, type: 'sample', end, timeZone, fresh?}                 generate and load the sample
+//               {id, type: 'files', rooms: File, departments?: File, timeZone, fresh?}
+//               {id, type: 'server', server, timeZone, fresh?}               load a live server
+//               (each source's index is kept in this browser and reopened
+//               from there unless `fresh`; see saved.js)
 //               {id, type: 'refresh'}                                        a live server's changes
 //               {id, type: 'chart', params, departments, compare, bucket?}   the bodies a view needs
 //               {id, type: 'server-chart', server, params}                   the server's own body
 //               {id, type: 'day-bounds', start, end, timeZone}               picker dates → instants
 // Messages out: {id, type: 'progress', phase, done, total, unit}
-//               {id, type: 'loaded', size, countable, range, departments, memoryBytes, wire?}
+//               {id, type: 'loaded', size, countable, range, departments, memoryBytes, wire?, reopened?}
 //               {id, type: 'refreshed', size, countable, changed, removed, bytes, departments}
 //               {id, type: 'chart', requests, previous, series, startMs, endMs, usPerQuery}
 //               {id, type: 'server-body', status, body}
 //               {id, type: 'bounds', start, end}
 //               {id, type: 'failed', status?, body?, message}
+//               {type: 'saved', where, ms}                                   the index was kept (where: 'OPFS', 'IndexedDB' or null)
 import init, { ChatIndex, dateParse } from '../../pkg/web.js';
 import { ServerSync, credentials, restUrl } from './sync.js';
 import { SAMPLE_ROOMS, departmentsJson, roomsJson } from '../sample/sample.mjs';
+import { forget, openSaved, save } from './saved.js';
 
 const ready = init();
 /** Rooms per piece of the generated sample (and per progress step). */
@@ -110,17 +114,89 @@ async function loadFiles(id, roomsFile, departmentsFile, timeZone) {
   replace(next);
 }
 
-async function loadServer(id, server, timeZone) {
+/** A live server's sync, not loaded yet. */
+function serverSync(id, server, timeZone) {
   const next = new ServerSync({
     server, ChatIndex, timeZone, fields: server.fields !== false,
     onProgress: (p) => post({ id, type: 'progress', unit: 'rooms', ...p }),
     // A busy or flaky server: say so while waiting to ask again.
     onRetry: (r) => post({ id, type: 'progress', phase: `${r.reason}; asking again in ${Math.ceil(r.waitMs / 1000)} s, attempt`, done: r.attempt + 1, total: next.retries + 1, unit: 'attempts' }),
   });
+  return next;
+}
+
+async function loadServer(id, server, timeZone) {
+  const next = serverSync(id, server, timeZone);
   const wire = await next.load();
   replace(null);
   sync = next;
   return { wire: { ...wire, perRoom: wire.rooms ? wire.bytes / wire.rooms : 0 } };
+}
+
+/**
+ * What a source's index depends on, as the key it is saved under: the
+ * file's name, size and date, or the server and user (never a token), and
+ * the time zone its dates were read in.
+ */
+function sourceKey(data) {
+  const file = (f) => (f ? `${f.name}|${f.size}|${f.lastModified}` : '-');
+  const what = data.type === 'sample' ? `sample|${data.end}`
+    : data.type === 'files' ? `files|${file(data.rooms)}|${file(data.departments)}`
+      : `server|${data.server.url}|${data.server.userId ?? ''}|${data.server.fields !== false}`;
+  return `${what}|${data.timeZone}`;
+}
+
+/** The key of the source held now (what `saveSoon` saves under). */
+let heldKey = null;
+let saveTimer = 0;
+
+/**
+ * Saves the index held (and a server's sync state) after `delayMs`, unless
+ * a save is already due: the page asks for its first chart meanwhile, and a
+ * live server's changes are saved at most that often.
+ */
+function saveSoon(delayMs) {
+  if (saveTimer) return;
+  saveTimer = setTimeout(async () => {
+    saveTimer = 0;
+    const held = current();
+    if (!held || !heldKey) return;
+    // The bytes and the sync state together, before any await: a refresh
+    // running meanwhile cannot put them out of step.
+    const meta = { savedAt: Date.now(), rooms: held.size };
+    if (sync) Object.assign(meta, { departments: sync.departments, watermark: sync.watermark, lastReconcile: sync.lastReconcile });
+    const t0 = performance.now();
+    const where = await save(heldKey, held.toBytes(), meta);
+    post({ type: 'saved', where, ms: performance.now() - t0 });
+  }, delayMs);
+}
+
+/**
+ * The source's index as this browser kept it, or `null`: a server's comes
+ * back with its sync state, and the page refreshes it at once. A damaged
+ * copy is forgotten and the source loaded again.
+ */
+async function reopen(id, key, data) {
+  const t0 = performance.now();
+  const saved = await openSaved(key);
+  if (!saved) return null;
+  let next;
+  try {
+    next = ChatIndex.fromBytes(saved.bytes, { timeZone: data.timeZone });
+  } catch {
+    await forget(key);
+    return null;
+  }
+  if (data.type === 'server') {
+    const reopened = serverSync(id, data.server, data.timeZone);
+    const { departments = [], watermark, lastReconcile = 0 } = saved.meta;
+    Object.assign(reopened, { index: next, departments, watermark: watermark ?? -Infinity, watermarkSeenAt: 0, watermarkSettled: false, lastReconcile });
+    replace(null);
+    sync = reopened;
+  } else {
+    replace(next);
+  }
+  return { reopened: { savedAt: saved.meta.savedAt, where: saved.where, bytes: saved.bytes.length, ms: performance.now() - t0 } };
 }
 
 /** The departments the menu offers: the server's list, or the index's (listed or embedded). */
@@ -190,6 +266,7 @@ self.onmessage = async ({ data }) => {
     if (type === 'refresh') {
       if (!sync) return post({ id, type: 'failed', message: 'No live server loaded.' });
       const result = await sync.refresh();
+      if (result.changed || result.removed) saveSoon(30_000);
       return post({ id, type: 'refreshed', ...result, countable: sync.index.countable, range: sync.index.timeRange(), departments: sync.departments, memoryBytes: sync.index.memoryBytes });
     }
     if (type === 'server-chart') {
@@ -198,9 +275,20 @@ self.onmessage = async ({ data }) => {
       const response = await fetch(url, { headers: credentials(data.server) });
       return post({ id, type: 'server-body', status: response.status, body: await response.json() });
     }
-    const extra = type === 'sample' ? await loadSample(id, data.end, data.timeZone)
-      : type === 'files' ? await loadFiles(id, data.rooms, data.departments, data.timeZone)
-        : await loadServer(id, data.server, data.timeZone);
+    const key = sourceKey(data);
+    if (data.fresh) await forget(key);
+    let extra = data.fresh ? null : await reopen(id, key, data);
+    if (!extra) {
+      extra = type === 'sample' ? await loadSample(id, data.end, data.timeZone)
+        : type === 'files' ? await loadFiles(id, data.rooms, data.departments, data.timeZone)
+          : await loadServer(id, data.server, data.timeZone);
+      clearTimeout(saveTimer);
+      saveTimer = 0;
+      heldKey = key;
+      saveSoon(1500);
+    } else {
+      heldKey = key;
+    }
     zone = data.timeZone;
     const held = current();
     post({ id, type: 'loaded', size: held.size, countable: held.countable, range: held.timeRange(), memoryBytes: held.memoryBytes, departments: departmentList(), ...extra });
