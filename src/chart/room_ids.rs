@@ -260,6 +260,27 @@ impl RoomIds {
         }
     }
 
+    /// Makes room for `additional` more ids without growing on the way
+    /// (a snapshot or a page knows its count): no table rebuilt several
+    /// times and, when they are at least as many as those held (a first
+    /// load, a snapshot), no doubling slack. Smaller additions grow the
+    /// usual way, so that many small pages never copy the records each.
+    pub fn reserve(&mut self, additional: usize) {
+        let wanted = self.records.len() + additional;
+        if additional >= self.records.len() {
+            self.records.reserve_exact(additional);
+        } else {
+            self.records.reserve(additional);
+        }
+        if wanted * 4 > self.slots.len() * 3 {
+            let mut size = self.slots.len().max(16);
+            while wanted * 4 > size * 3 {
+                size *= 2;
+            }
+            self.rehash(size);
+        }
+    }
+
     /// Every held version (in no particular order).
     pub fn values(&self) -> impl Iterator<Item = Held> + '_ {
         self.records.iter().map(held)
@@ -340,7 +361,11 @@ impl RoomIds {
     }
 
     fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(16);
+        self.rehash((self.slots.len() * 2).max(16));
+    }
+
+    /// A slot table of `size` (a power of two) holding every record.
+    fn rehash(&mut self, size: usize) {
         self.slots = vec![EMPTY; size];
         for number in 0..self.records.len() {
             let mut at = self.home(self.hash_key(self.records[number].key()));

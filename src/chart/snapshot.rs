@@ -173,6 +173,7 @@ fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
     }
     index.anonymous = r.u64("the rooms without _id")?;
     let rooms = r.count(true, "rooms", 24)?;
+    index.ids.reserve(rooms);
     let mut identified: Vec<Vec<i64>> = vec![Vec::new(); index.slots.len()];
     for _ in 0..rooms {
         let id = r.text("a room's _id")?;
