@@ -170,6 +170,11 @@ impl RoomIds {
                 (TAG_TEXT << TAG_SHIFT) | u128::from(at)
             }
         };
+        // Grow by a quarter, not by doubling: records are the bulk of the
+        // memory with ids, and wasm memory never shrinks.
+        if self.records.len() == self.records.capacity() {
+            self.records.reserve_exact((self.records.len() / 4).max(16));
+        }
         let number = self.records.len() as u32;
         self.records.push(Record { key: halves(key), updated_at: held.updated_at, entry_value, entry_slot });
         let mut at = self.home(self.hash_key(key));
@@ -260,23 +265,20 @@ impl RoomIds {
         }
     }
 
-    /// Makes room for `additional` more ids without growing on the way
-    /// (a snapshot or a page knows its count): no table rebuilt several
-    /// times and, when they are at least as many as those held (a first
-    /// load, a snapshot), no doubling slack. Smaller additions grow the
-    /// usual way, so that many small pages never copy the records each.
+    /// Makes room for `additional` ids in an empty table at once (a first
+    /// page, a snapshot): exact capacity and no table rebuilt on the way.
+    /// Does nothing once ids are held: later pages are mostly replacements,
+    /// and growth is then gradual (see `append`).
     pub fn reserve(&mut self, additional: usize) {
-        let wanted = self.records.len() + additional;
-        if additional >= self.records.len() {
-            self.records.reserve_exact(additional);
-        } else {
-            self.records.reserve(additional);
+        if !self.records.is_empty() {
+            return;
         }
-        if wanted * 4 > self.slots.len() * 3 {
-            let mut size = self.slots.len().max(16);
-            while wanted * 4 > size * 3 {
-                size *= 2;
-            }
+        self.records.reserve_exact(additional);
+        let mut size = self.slots.len().max(16);
+        while additional * 4 > size * 3 {
+            size *= 2;
+        }
+        if size > self.slots.len() {
             self.rehash(size);
         }
     }
