@@ -115,7 +115,7 @@ fn every_truncation_and_every_byte_change_is_refused() {
 /// writer could produce. The rules must hold without the checksum.
 fn sealed(body: &[u8]) -> Vec<u8> {
     let mut out = b"CPDINDEX".to_vec();
-    out.extend_from_slice(&1u32.to_le_bytes());
+    out.extend_from_slice(&chats_per_department::chart::index::snapshot::VERSION.to_le_bytes());
     out.extend_from_slice(&0u32.to_le_bytes());
     out.extend_from_slice(&(body.len() as u64).to_le_bytes());
     out.extend_from_slice(&checksum(body).to_le_bytes());
@@ -144,6 +144,15 @@ impl Body {
         self.0.extend_from_slice(&v.to_le_bytes());
         self
     }
+    fn u128(mut self, v: u128) -> Body {
+        self.0.extend_from_slice(&v.to_le_bytes());
+        self
+    }
+    /// A room with a text `_id` (one no packing covers), in department
+    /// `slot` at `position` of its column.
+    fn room(self, id: &str, slot: u32, position: u32) -> Body {
+        self.u128(2 << 126).text(id).i64(0).u32(slot).u32(position)
+    }
     fn text(self, t: &str) -> Body {
         let mut b = self.u32(t.len() as u32);
         b.0.extend_from_slice(t.as_bytes());
@@ -160,24 +169,55 @@ fn one_department(entries: &[i64]) -> Body {
     b
 }
 
+/// Deletions leave the id table larger than its ids need; the snapshot
+/// still comes back the same (its ids go in a table of the usual size).
+#[test]
+fn an_index_mostly_deleted_comes_back_the_same() {
+    let mut index = ChatIndex::new(None);
+    let rooms: Vec<String> = (0..60_000)
+        .map(|i| {
+            format!(r#"{{"_id":"r{i}","_updatedAt":{i},"t":"l","departmentId":"d{}","ts":{}}}"#, i % 7, 1_600_000_000_000u64 + i * 1_000)
+        })
+        .collect();
+    index.add_json(format!("[{}]", rooms.join(",")).as_bytes(), &Utc).unwrap();
+    let keep: Vec<String> = (0..60_000).step_by(7_000).map(|i| format!("r{i}")).collect();
+    index.retain(keep.iter().map(String::as_str));
+    let mut back = ChatIndex::from_bytes(&index.to_bytes()).unwrap();
+    assert_eq!((back.size(), back.countable()), (keep.len() as u64, keep.len() as u64));
+    let all = Params::from_pairs([("start", "2020"), ("end", "2021")]);
+    assert_eq!(back.query(&all, &Utc), index.query(&all, &Utc));
+    // Versions came back: a stale one is ignored, a newer one replaces.
+    back.add_json(br#"[{"_id":"r0","_updatedAt":-1,"t":"l","departmentId":"zz","ts":1600000000000}]"#, &Utc).unwrap();
+    assert_eq!(back.query(&all, &Utc), index.query(&all, &Utc));
+    assert_eq!(back.remove(keep.iter().map(String::as_str)), keep.len() as u64);
+}
+
 #[test]
 fn well_sealed_bodies_that_break_the_rules_are_refused() {
-    let ok = one_department(&[20, 41]).u64(1).u64(1).text("a").i64(0).u32(0).i64(41);
+    let ok = one_department(&[20, 41]).u64(1).u64(16).u64(1).room("a b", 0, 1);
     let index = ChatIndex::from_bytes(&sealed(&ok.0)).expect("a valid body");
     assert_eq!((index.size(), index.countable()), (2, 2));
+    let word = |len: u128, digits: u128| (digits << 5) | len;
     let cases: Vec<(&str, Body)> = vec![
-        ("out of order", one_department(&[41, 20]).u64(2).u64(0)),
-        ("time no Date can hold", one_department(&[i64::MAX]).u64(1).u64(0)),
-        ("missing from its department", one_department(&[20]).u64(0).u64(1).text("a").i64(0).u32(0).i64(41)),
-        ("more rooms", one_department(&[20, 41]).u64(0).u64(1).text("a").i64(0).u32(0).i64(41)),
-        (
-            "a room appears twice: a",
-            one_department(&[20, 41]).u64(0).u64(2).text("a").i64(0).u32(0).i64(41).text("a").i64(0).u32(0).i64(20),
-        ),
-        ("not there", one_department(&[20]).u64(0).u64(1).text("a").i64(0).u32(7).i64(20)),
-        ("more than the bytes left can hold: rooms", one_department(&[]).u64(0).u64(u64::MAX)),
-        ("bytes after", one_department(&[]).u64(0).u64(0).u8(9)),
-        ("a department appears twice", Body::new().u8(0).u32(0).u32(2).u8(2).text("d").u64(0).u8(2).text("d").u64(0).u64(0).u64(0)),
+        ("out of order", one_department(&[41, 20]).u64(2).u64(16).u64(0)),
+        ("time no Date can hold", one_department(&[i64::MAX]).u64(1).u64(16).u64(0)),
+        ("not there or is another room's", one_department(&[20]).u64(0).u64(16).u64(1).room("a b", 0, 5)),
+        ("not there or is another room's", one_department(&[20, 41]).u64(0).u64(16).u64(2).room("a b", 0, 1).room("c d", 0, 1)),
+        ("more rooms", one_department(&[20, 41]).u64(0).u64(16).u64(1).room("a b", 0, 1)),
+        ("appears twice", one_department(&[20, 41]).u64(0).u64(16).u64(2).room("a b", 0, 1).room("a b", 0, 0)),
+        ("a department that is not there", one_department(&[20]).u64(0).u64(16).u64(1).room("a b", 7, 0)),
+        ("table's size", one_department(&[]).u64(0).u64(17).u64(0)),
+        ("table's size", one_department(&[]).u64(0).u64(0).u64(1).room("a b", u32::MAX, 0)),
+        // Keys no packing makes: digits above the length, a length over 18,
+        // hex digits above 96 bits, a packable id as text, the unused tag.
+        ("not one this library writes", one_department(&[]).u64(0).u64(16).u64(1).u128(word(1, 1 << 7)).i64(0).u32(u32::MAX).u32(0)),
+        ("not one this library writes", one_department(&[]).u64(0).u64(16).u64(1).u128(word(19, 1)).i64(0).u32(u32::MAX).u32(0)),
+        ("not one this library writes", one_department(&[]).u64(0).u64(16).u64(1).u128((1 << 126) | (1 << 96)).i64(0).u32(u32::MAX).u32(0)),
+        ("not one this library writes", one_department(&[]).u64(0).u64(16).u64(1).room("a", u32::MAX, 0)),
+        ("not one this library writes", one_department(&[]).u64(0).u64(16).u64(1).u128(3 << 126).i64(0).u32(u32::MAX).u32(0)),
+        ("more than the bytes left can hold: rooms", one_department(&[]).u64(0).u64(16).u64(u64::MAX)),
+        ("bytes after", one_department(&[]).u64(0).u64(16).u64(0).u8(9)),
+        ("a department appears twice", Body::new().u8(0).u32(0).u32(2).u8(2).text("d").u64(0).u8(2).text("d").u64(0).u64(0).u64(16).u64(0)),
         ("unknown departments list tag", Body::new().u8(7)),
         ("not UTF-8", Body::new().u8(0).u32(1).u32(1).u8(0xff).text("x")),
         ("a department appears twice: d", Body::new().u8(0).u32(2).text("d").text("A").text("d").text("B")),
@@ -186,7 +226,23 @@ fn well_sealed_bodies_that_break_the_rules_are_refused() {
         let error = ChatIndex::from_bytes(&sealed(&body.0)).map(|_| ()).unwrap_err();
         assert!(error.message.contains(expected), "{expected:?}: got {:?}", error.message);
     }
+    // The same id packed and as text is one id: the packed key of "a"
+    // (digit 36, length 1) then "a" as text would be refused above; packed
+    // twice, it appears twice.
+    let twice = one_department(&[])
+        .u64(0)
+        .u64(16)
+        .u64(2)
+        .u128(word(1, 36))
+        .i64(0)
+        .u32(u32::MAX)
+        .u32(0)
+        .u128(word(1, 36))
+        .i64(1)
+        .u32(u32::MAX)
+        .u32(0);
+    assert!(ChatIndex::from_bytes(&sealed(&twice.0)).unwrap_err().message.contains("appears twice"));
     let mut header = sealed(&ok.0);
-    header[8] = 2;
-    assert!(ChatIndex::from_bytes(&header).unwrap_err().message.contains("version 2"));
+    header[8] = 3;
+    assert!(ChatIndex::from_bytes(&header).unwrap_err().message.contains("version 3"));
 }

@@ -149,13 +149,21 @@ impl RoomIds {
 
     /// Adds a record for `id`, which is not held.
     fn append(&mut self, id: &str, held: Held) {
+        match pack(id) {
+            Some(key) => self.append_key(key, None, held),
+            None => self.append_key(TAG_TEXT << TAG_SHIFT, Some(id), held),
+        }
+    }
+
+    /// Adds a record for a packed key (with its text for `TAG_TEXT`), not held.
+    fn append_key(&mut self, key: Key, text: Option<&str>, held: Held) {
         let (entry_slot, entry_value) = held.entry.map_or((NO_SLOT, 0), |(s, v)| (s, v));
         if (self.records.len() + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
-        let key = match pack(id) {
-            Some(key) => key,
-            None => {
+        let key = match text {
+            None => key,
+            Some(id) => {
                 let text = Some(Box::from(id));
                 let at = match self.free_texts.pop() {
                     Some(at) => {
@@ -225,12 +233,13 @@ impl RoomIds {
     /// assert_eq!((held.len(), held.get("a")), (2, None));
     /// ```
     pub fn retain(&mut self, keep: &RoomIds) -> Vec<Held> {
-        let gone: Vec<Key> = self.records.iter().map(Record::key).filter(|&key| keep.find_key(key, self.text_of(key)).is_none()).collect();
-        let mut forgotten = Vec::with_capacity(gone.len());
-        for key in gone {
-            if let Some(text) = self.text_of(key).map(str::to_owned) {
-                forgotten.extend(self.remove(&text));
-            } else if let Some((at, number)) = self.find_key(key, None) {
+        let mut forgotten = Vec::new();
+        // From the last record down: forgetting one moves the last record
+        // into its place, and that one has been looked at already.
+        for number in (0..self.records.len() as u32).rev() {
+            let key = self.records[number as usize].key();
+            if keep.find_key(key, self.text_of(key)).is_none() {
+                let at = self.slot_of_record(key, number);
                 forgotten.push(self.forget(at, number));
             }
         }
@@ -376,6 +385,70 @@ impl RoomIds {
             }
             self.slots[at] = number as u32;
         }
+    }
+}
+
+/// What snapshots need: the table's own order and size, and adding
+/// packed keys read back without unpacking them.
+impl RoomIds {
+    /// The slot table's size (a power of two, or 0).
+    pub(crate) fn table_size(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Every record in slot-table order, as `(key, text, version)`: the key
+    /// packed (for a text id, the bare text tag, and the text beside it).
+    /// Added again in this order to a table of the same size, they fill it
+    /// front to back, so loading touches memory in sequence.
+    pub(crate) fn for_each_in_table(&self, mut f: impl FnMut(u128, Option<&str>, Held)) {
+        for &number in self.slots.iter().filter(|&&n| n != EMPTY) {
+            let record = &self.records[number as usize];
+            match self.text_of(record.key()) {
+                Some(text) => f(TAG_TEXT << TAG_SHIFT, Some(text), held(record)),
+                None => f(record.key(), None, held(record)),
+            }
+        }
+    }
+
+    /// An empty table for `count` ids, of `size` slots as the snapshot's
+    /// table had (then its order fills the table front to back), or `None`
+    /// when no table could have had that size (not a power of two, or too
+    /// small for `count`). A table left much larger than its ids by
+    /// deletions is not rebuilt that large: the ids go in a table of the
+    /// usual size, in a less friendly order.
+    pub(crate) fn with_table(count: usize, size: usize) -> Option<RoomIds> {
+        let mut ids = RoomIds::default();
+        if size == 0 && count == 0 {
+            return Some(ids); // never held an id
+        }
+        if !size.is_power_of_two() || size < 16 || count * 4 > size * 3 {
+            return None;
+        }
+        if size <= count.saturating_mul(64).max(1 << 16) {
+            ids.records = Vec::with_capacity(count);
+            ids.slots = vec![EMPTY; size];
+        } else {
+            ids.reserve(count);
+        }
+        Some(ids)
+    }
+
+    /// Adds `key` (with `text` when its tag is text) as read from a
+    /// snapshot: `false` when the key is not one [`pack`] makes (so two
+    /// spellings of one id cannot both get in) or is held already.
+    pub(crate) fn add_packed(&mut self, key: u128, text: Option<&str>, held: Held) -> bool {
+        let canonical = match (key >> TAG_SHIFT, text) {
+            // Length ≤ 18, and no digit bits above the length.
+            (TAG_WORD, None) => (key & 31) <= 18 && (key >> 5) >> (6 * (key & 31) as u32) == 0,
+            (TAG_HEX, None) => (key & ((1u128 << TAG_SHIFT) - 1)) >> 96 == 0,
+            (TAG_TEXT, Some(text)) => key == TAG_TEXT << TAG_SHIFT && pack(text).is_none(),
+            _ => false,
+        };
+        if !canonical || self.find_key(key, text).is_some() {
+            return false;
+        }
+        self.append_key(key, text, held);
+        true
     }
 }
 

@@ -122,17 +122,24 @@ impl Records<'_> {
     /// Decodes the value of `keys()[key]` into `record`.
     fn read_value<'de, A: MapAccess<'de>>(&self, key: usize, map: &mut A, record: &mut Record) -> Result<(), A::Error> {
         let (room, department) = (&mut record.room, &mut record.department);
-        match (&self.target, key) {
-            (Target::Rooms { .. }, 0) => room.t = map.next_value_seed(FieldSeed)?,
-            (Target::Rooms { .. }, 1) => room.open = map.next_value_seed(FieldSeed)?,
-            (Target::Rooms { .. }, 2) => room.department_id = map.next_value_seed(FieldSeed)?,
-            (Target::Rooms { .. }, 3) => room.ts = map.next_value_seed(FieldSeed)?,
-            (Target::Rooms { .. }, 4) => room.department = map.next_value_seed(EmbeddedSeed)?,
-            (Target::Rooms { .. }, 5) => room.id = map.next_value_seed(FieldSeed)?,
-            (Target::Rooms { .. }, _) => room.updated_at = map.next_value_seed(FieldSeed)?,
-            (Target::Departments(_), 0) => department.id = map.next_value_seed(FieldSeed)?,
-            (Target::Departments(_), _) => department.name = map.next_value_seed(FieldSeed)?,
+        let rooms = matches!(self.target, Target::Rooms { .. });
+        if rooms && key == 4 {
+            room.department = map.next_value_seed(EmbeddedSeed)?;
+            return Ok(());
         }
+        // One call site for every plain field, not an inlined value decoder each.
+        let value = map.next_value_seed(FieldSeed)?;
+        let field = match (rooms, key) {
+            (true, 0) => &mut room.t,
+            (true, 1) => &mut room.open,
+            (true, 2) => &mut room.department_id,
+            (true, 3) => &mut room.ts,
+            (true, 5) => &mut room.id,
+            (true, _) => &mut room.updated_at,
+            (false, 0) => &mut department.id,
+            (false, _) => &mut department.name,
+        };
+        *field = value;
         Ok(())
     }
 

@@ -145,7 +145,7 @@ pub fn snapshot(data: &[u8]) {
     let params = Params::from_pairs([("start", "1970-01-01T00:00:00Z"), ("end", "2100-01-01T00:00:00Z")]);
     if mode % 2 == 1 {
         let mut bytes = b"CPDINDEX".to_vec();
-        bytes.extend_from_slice(&1u32.to_le_bytes());
+        bytes.extend_from_slice(&chats_per_department::chart::index::snapshot::VERSION.to_le_bytes());
         bytes.extend_from_slice(&0u32.to_le_bytes());
         bytes.extend_from_slice(&(rest.len() as u64).to_le_bytes());
         bytes.extend_from_slice(&chats_per_department::chart::index::snapshot::checksum(rest).to_le_bytes());

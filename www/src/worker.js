@@ -149,6 +149,8 @@ function sourceKey(data) {
 /** The key of the source held now (what `saveSoon` saves under). */
 let heldKey = null;
 let saveTimer = 0;
+/** How long the last save kept the worker busy (ms). */
+let lastSaveMs = 0;
 
 /**
  * Saves the index held (and a server's sync state) after `delayMs`, unless
@@ -166,7 +168,9 @@ function saveSoon(delayMs) {
     const meta = { savedAt: Date.now(), rooms: held.size };
     if (sync) Object.assign(meta, { departments: sync.departments, watermark: sync.watermark, lastReconcile: sync.lastReconcile });
     const t0 = performance.now();
-    const where = await save(heldKey, held.toBytes(), meta);
+    const bytes = held.toBytes();
+    lastSaveMs = performance.now() - t0;
+    const where = await save(heldKey, bytes, meta);
     post({ type: 'saved', where, ms: performance.now() - t0 });
   }, delayMs);
 }
@@ -268,7 +272,10 @@ self.onmessage = async ({ data }) => {
     if (type === 'refresh') {
       if (!sync) return post({ id, type: 'failed', message: 'No live server loaded.' });
       const result = await sync.refresh();
-      if (result.changed || result.removed) saveSoon(30_000);
+      // A big index takes a while to write (about a second at a million
+      // rooms), during which charts wait: save changes at most every 30 s,
+      // and never more than 2% of the time.
+      if (result.changed || result.removed) saveSoon(Math.max(30_000, 50 * lastSaveMs));
       return post({ id, type: 'refreshed', ...result, countable: sync.index.countable, range: sync.index.timeRange(), departments: sync.departments, memoryBytes: sync.index.memoryBytes });
     }
     if (type === 'server-chart') {
