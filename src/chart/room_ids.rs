@@ -421,7 +421,8 @@ impl RoomIds {
         if size == 0 && count == 0 {
             return Some(ids); // never held an id
         }
-        if !size.is_power_of_two() || size < 16 || count * 4 > size * 3 {
+        // `size` comes from the bytes: no arithmetic on it may overflow.
+        if !size.is_power_of_two() || size < 16 || count > size / 4 * 3 {
             return None;
         }
         if size <= count.saturating_mul(64).max(1 << 16) {
