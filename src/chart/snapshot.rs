@@ -219,7 +219,35 @@ fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
     // A bit per column entry: taken by an identified room.
     let mut taken: Vec<Vec<u64>> = index.slots.iter().map(|slot| vec![0; (slot.rooms.len() as usize).div_ceil(64)]).collect();
     let mut identified = 0u64;
-    for _ in 0..rooms {
+    // In batches, each a call: a browser runs a new module's code unoptimised
+    // until it has been called a while, and never swaps the code of a call
+    // already running, so one loop over a million rooms would run slowly
+    // to its end (Chromium, 1M rooms: 300 ms cold in one loop, about 190 ms
+    // in calls of 1,024; 90–130 ms warm).
+    let mut left = rooms;
+    while left > 0 {
+        let batch = left.min(ROOMS_PER_CALL);
+        identified += read_rooms(r, &mut index, &mut taken, batch)?;
+        left -= batch;
+    }
+    if r.at != r.end() {
+        return Err(r.error("bytes after the last room", ""));
+    }
+    let entries: u64 = index.slots.iter().map(|slot| slot.rooms.len()).sum();
+    if entries - identified > index.anonymous {
+        return Err(DataError::new("snapshot: the columns hold more rooms than the rooms listed and the rooms without _id"));
+    }
+    Ok(index)
+}
+
+/// Rooms read in one call (see `read_body`).
+const ROOMS_PER_CALL: usize = 1024;
+
+/// Reads `count` rooms into `index`; returns how many have an entry.
+#[inline(never)]
+fn read_rooms(r: &mut Reader<'_>, index: &mut ChatIndex, taken: &mut [Vec<u64>], count: usize) -> Result<u64, DataError> {
+    let mut identified = 0;
+    for _ in 0..count {
         let key = r.u128("a room's _id")?;
         let text = match key >> 126 {
             2 => Some(r.text("a room's _id")?),
@@ -244,14 +272,7 @@ fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
             return Err(r.error("a room's _id is not one this library writes, or appears twice", ""));
         }
     }
-    if r.at != r.end() {
-        return Err(r.error("bytes after the last room", ""));
-    }
-    let entries: u64 = index.slots.iter().map(|slot| slot.rooms.len()).sum();
-    if entries - identified > index.anonymous {
-        return Err(DataError::new("snapshot: the columns hold more rooms than the rooms listed and the rooms without _id"));
-    }
-    Ok(index)
+    Ok(identified)
 }
 
 /// A snapshot error at byte `at`: one formatting site for every message.
