@@ -246,9 +246,7 @@ test('live server reopened: the index kept in this browser shows at once, then a
   try {
     const params = { start: '2026-01-01T00:00:00.000Z', end: '2027-01-01T00:00:00.000Z' };
     const rooms = () => live.stats.bytes['/api/v1/livechat/rooms'] ?? 0;
-    const first = await context.newPage();
-    await first.goto(kit.site.url);
-    await first.waitForSelector('body[data-loaded=true]', { timeout: 60_000 });
+    const { page: first } = await openPage(undefined, { within: context });
     const beforeLoad = rooms();
     await connect(first, live.url);
     const loadBytes = rooms() - beforeLoad;
@@ -264,10 +262,7 @@ test('live server reopened: the index kept in this browser shows at once, then a
     for (const room of open.slice(5, 8)) live.remove(room._id);
     live.insert(4, 'support');
 
-    const second = await context.newPage();
-    const errors = [];
-    second.on('pageerror', (e) => errors.push(e.message));
-    await second.goto(link);
+    const { page: second, errors } = await openPage(undefined, { url: link, within: context, wait: false });
     await second.waitForFunction(() => /enter your credentials/.test(document.getElementById('status').textContent));
     const beforeReopen = rooms();
     const refreshes = Number(await second.getAttribute('body', 'data-refreshes') ?? 0);

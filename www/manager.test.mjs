@@ -488,11 +488,7 @@ test('the URL holds the zone, the chart type and the source, never credentials',
 test('reopened: the index kept in this browser (OPFS) shows the same chart without generating the sample again', async () => {
   const context = await kit.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const visit = async (url) => {
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(url);
-    await page.waitForSelector('body[data-loaded=true]', { timeout: 60_000 });
+    const { page, errors } = await openPage(undefined, { url, within: context });
     await page.waitForFunction(() => /^HTTP 200/.test(document.getElementById('raw').textContent));
     return { page, errors, end: await page.getAttribute('body', 'data-sample-end') };
   };

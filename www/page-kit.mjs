@@ -41,9 +41,13 @@ export function pageKit() {
     await page.check(`#department-list input[value="${id}"]`);
   }
 
-  /** A new page at `url` (the page's own by default), once its first load is shown. */
-  async function openPage(viewport = { width: 1280, height: 900 }, { url, timezoneId, context = {}, wait = true } = {}) {
-    const page = await browser.newPage({ viewport, timezoneId, ...context });
+  /**
+   * A new page at `url` (the page's own by default), once its first load is
+   * shown; in `within` (a browser context) to share its storage with other
+   * pages, else in a context of its own.
+   */
+  async function openPage(viewport = { width: 1280, height: 900 }, { url, timezoneId, context = {}, wait = true, within } = {}) {
+    const page = within ? await within.newPage() : await browser.newPage({ viewport, timezoneId, ...context });
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(url ?? site.url);

@@ -161,7 +161,7 @@ impl Column {
         if position >= self.len || !self.added.is_empty() || !self.removed.is_empty() {
             return None;
         }
-        Some(self.time_at(position) * 2 + ((self.open_masks[position / BLOCK] >> (position % BLOCK)) & 1) as i64)
+        Some(self.entry(position))
     }
 
     /// Bytes held (capacities).
@@ -232,7 +232,13 @@ impl Column {
 
     /// The packed part, as sorted entries.
     fn decode(&self) -> Vec<i64> {
-        (0..self.len).map(|i| self.time_at(i) * 2 + ((self.open_masks[i / BLOCK] >> (i % BLOCK)) & 1) as i64).collect()
+        (0..self.len).map(|i| self.entry(i)).collect()
+    }
+
+    /// Packed entry `i`: its time, and its open bit from the block's mask.
+    #[inline]
+    fn entry(&self, i: usize) -> i64 {
+        self.time_at(i) * 2 + ((self.open_masks[i / BLOCK] >> (i % BLOCK)) & 1) as i64
     }
 
     /// The creation time of packed entry `i`.

@@ -456,7 +456,10 @@ impl ChatIndex {
             self.groups = None;
         }
         let records = rooms.len();
-        self.ids.reserve(rooms.iter().filter(|room| room.id.is_some()).count());
+        if self.ids.is_empty() {
+            // A first page: the id table at its size at once.
+            self.ids.reserve(rooms.iter().filter(|room| room.id.is_some()).count());
+        }
         for room in rooms {
             let entry = (room.department != NOT_COUNTABLE).then(|| (slot_of_department[room.department as usize], room.value));
             let held = Held { updated_at: room.updated_at, entry };

@@ -261,19 +261,6 @@ impl RoomIds {
             + self.free_texts.capacity() * size_of::<u32>()
     }
 
-    /// Calls `f` with every id held (as text) and its version, in no
-    /// particular order.
-    pub fn for_each(&self, mut f: impl FnMut(&str, Held)) {
-        let mut buffer = [0u8; 24];
-        for record in &self.records {
-            let key = record.key();
-            match self.text_of(key) {
-                Some(text) => f(text, held(record)),
-                None => f(unpack_into(key, &mut buffer), held(record)),
-            }
-        }
-    }
-
     /// Makes room for `additional` ids in an empty table at once (a first
     /// page, a snapshot): exact capacity and no table rebuilt on the way.
     /// Does nothing once ids are held: later pages are mostly replacements,
@@ -391,6 +378,12 @@ impl RoomIds {
 /// What snapshots need: the table's own order and size, and adding
 /// packed keys read back without unpacking them.
 impl RoomIds {
+    /// `true` when a packed key, as [`RoomIds::for_each_in_table`] gives
+    /// it, stands for a text id (whose text comes beside it).
+    pub(crate) fn is_text_key(key: u128) -> bool {
+        key >> TAG_SHIFT == TAG_TEXT
+    }
+
     /// The slot table's size (a power of two, or 0).
     pub(crate) fn table_size(&self) -> usize {
         self.slots.len()
@@ -479,6 +472,7 @@ fn mix(key: Key) -> u64 {
 
 /// The 64 characters a word id packs, 6 bits each (`pack` computes the
 /// position arithmetically; `unpack` reads it here).
+#[cfg(test)]
 const WORD_DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
 
 /// The packed key of an id of a packable shape.
@@ -511,25 +505,15 @@ fn pack(id: &str) -> Option<Key> {
     Some((TAG_WORD << TAG_SHIFT) | (key << 5) | bytes.len() as u128)
 }
 
-/// The id text of a packed key (not for `TAG_TEXT`), written into `out`.
-fn unpack_into(key: Key, out: &mut [u8; 24]) -> &str {
-    let (len, bits, digits, table): (usize, u32, u128, &[u8]) = if key >> TAG_SHIFT == TAG_HEX {
-        (24, 4, key, b"0123456789abcdef")
-    } else {
-        (((key & 31) as usize).min(18), 6, key >> 5, WORD_DIGITS)
-    };
-    let mask = (1u128 << bits) - 1;
-    for (i, byte) in out[..len].iter_mut().enumerate() {
-        *byte = table[((digits >> ((len - 1 - i) as u32 * bits)) & mask) as usize];
-    }
-    // Both alphabets are ASCII.
-    std::str::from_utf8(&out[..len]).unwrap_or_default()
-}
-
-/// [`unpack_into`], owned (tests).
+/// The id text of a packed key (not for `TAG_TEXT`).
 #[cfg(test)]
 fn unpack(key: Key) -> String {
-    unpack_into(key, &mut [0; 24]).to_owned()
+    if key >> TAG_SHIFT == TAG_HEX {
+        return (0..24).rev().map(|i| char::from(b"0123456789abcdef"[((key >> (i * 4)) & 15) as usize])).collect();
+    }
+    let len = (key & 31) as usize;
+    let digits = key >> 5;
+    (0..len).rev().map(|i| char::from(WORD_DIGITS[((digits >> (i * 6)) & 63) as usize])).collect()
 }
 
 #[cfg(test)]

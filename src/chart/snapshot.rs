@@ -249,9 +249,9 @@ fn read_rooms(r: &mut Reader<'_>, index: &mut ChatIndex, taken: &mut [Vec<u64>],
     let mut identified = 0;
     for _ in 0..count {
         let key = r.u128("a room's _id")?;
-        let text = match key >> 126 {
-            2 => Some(r.text("a room's _id")?),
-            _ => None,
+        let text = match RoomIds::is_text_key(key) {
+            true => Some(r.text("a room's _id")?),
+            false => None,
         };
         let updated_at = r.i64("a room's _updatedAt")?;
         let slot = r.u32("a room's department")?;

@@ -102,13 +102,20 @@ struct Records<'a> {
     skip: bool,
 }
 
-impl Records<'_> {
+impl Target<'_> {
     /// "rooms" or "departments": the envelope key and the name in errors.
     fn name(&self) -> &'static str {
-        match self.target {
+        match self {
             Target::Rooms { .. } => "rooms",
             Target::Departments(_) => "departments",
         }
+    }
+}
+
+impl Records<'_> {
+    /// The envelope key and the name in errors (see [`Target::name`]).
+    fn name(&self) -> &'static str {
+        self.target.name()
     }
 
     /// The record keys worth decoding.
@@ -190,10 +197,7 @@ pub fn read_room_record(json: &[u8], index: usize, zone: &dyn LocalZone, sink: &
 
 fn read_records(json: &[u8], target: Target<'_>) -> Result<(), DataError> {
     let json = json.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(json);
-    let name = match target {
-        Target::Rooms { .. } => "rooms",
-        Target::Departments(_) => "departments",
-    };
+    let name = target.name();
     read_document(json, target, 0, false).map_err(|e| DataError::new(with_context(name, e)))
 }
 

@@ -287,17 +287,17 @@ self.onmessage = async ({ data }) => {
     const key = sourceKey(data);
     if (data.fresh) await forget(key);
     let extra = data.fresh ? null : await reopen(id, key, data);
-    if (!extra) {
+    const read = !extra;
+    if (read) {
       extra = type === 'sample' ? await loadSample(id, data.end, data.timeZone)
         : type === 'files' ? await loadFiles(id, data.rooms, data.departments, data.timeZone)
           : await loadServer(id, data.server, data.timeZone);
-      clearTimeout(saveTimer);
-      saveTimer = 0;
-      heldKey = key;
-      saveSoon(1500);
-    } else {
-      heldKey = key;
     }
+    // A save still due was the previous source's.
+    clearTimeout(saveTimer);
+    saveTimer = 0;
+    heldKey = key;
+    if (read) saveSoon(1500);
     zone = data.timeZone;
     const held = current();
     post({ id, type: 'loaded', size: held.size, countable: held.countable, range: held.timeRange(), memoryBytes: held.memoryBytes, departments: departmentList(), ...extra });
