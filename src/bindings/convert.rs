@@ -40,6 +40,8 @@ extern "C" {
     fn next_chunk(reader: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = cancelReader)]
     pub(crate) fn cancel_reader(reader: &JsValue, reason: &str);
+    #[wasm_bindgen(js_name = keyNames)]
+    pub(crate) fn key_names(names: &Array) -> Array;
     #[wasm_bindgen(js_name = chartBody)]
     pub(crate) fn chart_body(names: &Array, counts: &[f64]) -> JsValue;
     #[wasm_bindgen(js_name = seriesBody)]
@@ -113,17 +115,20 @@ fn param_value(tagged: &JsValue) -> ParamValue {
 /// server never sees such a value, so there is no body to give).
 pub(crate) fn params(value: &JsValue) -> Result<Params, JsValue> {
     let answer = read_params(value);
+    // The common case, as one string `key\0value…` (see `readParams`).
+    if let Some(text) = answer.as_string() {
+        let mut parts = text.split('\0');
+        let mut pairs = Vec::new();
+        while let (Some(key), Some(value)) = (parts.next(), parts.next()) {
+            pairs.push((key.to_owned(), ParamValue::String(value.to_owned())));
+        }
+        return Ok(Params::Object(pairs));
+    }
     if let Some(error) = failed(&answer) {
         return Err(js_sys::TypeError::new(&error.message).into());
     }
     if get(&answer, "notObject").is_truthy() {
         return Ok(Params::NotAnObject);
-    }
-    let simple = get(&answer, "simple");
-    if !simple.is_undefined() {
-        let flat: &Array = simple.unchecked_ref();
-        let text = |i: u32| flat.get(i).as_string().unwrap_or_default();
-        return Ok(Params::Object((0..flat.length() / 2).map(|i| (text(2 * i), ParamValue::String(text(2 * i + 1)))).collect()));
     }
     let pairs = Array::from(&get(&answer, "pairs"))
         .iter()

@@ -200,32 +200,38 @@ export function readDepartments(value) {
 
 /**
  * The `params` argument: `{ pairs: [[key, raw], …] }` (own enumerable
- * string keys, in order), `{ notObject: true }`, or `{ failed, problem }`.
+ * string keys, in order), `{ notObject: true }`, or `{ failed, problem }`;
+ * or, in the common case (a dashboard's re-query: only the endpoint's
+ * keys, each a well-formed string without U+0000), one string
+ * `key\0value\0key\0value…`, so that the query crosses the boundary in a
+ * single string.
  */
 export function readParams(value) {
   let path = 'params';
   try {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return { notObject: true };
     const keys = Object.keys(value);
-    // The common case in one step (a dashboard's re-query): only the
-    // endpoint's keys, each a well-formed string, as [key, value, …]. Each
-    // value is read once, whichever way it goes.
-    let simple = keys.length <= 3 ? [] : undefined;
-    let pairs = [];
+    // Each value is read once, whichever way it goes.
+    let simple = keys.length <= 3 ? '' : undefined;
+    let read = [];
     for (const key of keys) {
       path = `params.${key}`;
       const field = value[key];
-      if (simple && (key === 'start' || key === 'end' || key === 'departmentId') && typeof field === 'string' && wellFormed(field)) {
-        simple.push(key, field);
+      read.push(key, field);
+      if (simple !== undefined && (key === 'start' || key === 'end' || key === 'departmentId') && typeof field === 'string'
+        && !field.includes('\0') && wellFormed(field)) {
+        simple += `${simple ? '\0' : ''}${key}\0${field}`;
         continue;
       }
-      if (simple) {
-        for (let i = 0; i < simple.length; i += 2) pairs.push([simple[i], [STRING, simple[i + 1]]]);
-        simple = undefined;
-      }
-      pairs.push([key, raw(field)]);
+      simple = undefined;
     }
-    return simple ? { simple } : { pairs };
+    if (simple !== undefined) return simple;
+    const pairs = [];
+    for (let i = 0; i < read.length; i += 2) {
+      path = `params.${read[i]}`;
+      pairs.push([read[i], raw(read[i + 1])]);
+    }
+    return { pairs };
   } catch (error) {
     return failure(path, error);
   }
@@ -367,9 +373,20 @@ function extractRooms(rooms) {
   };
 }
 
+// The body keys as internalized strings (a string used as a computed key
+// in a literal is internalized; `Object.keys` hands that string back),
+// kept for every query of one grouping.
+export function keyNames(names) {
+  return names.map((name) => Object.keys({ [name]: 0 })[0]);
+}
+
 // Builds a chart body from names and [open, closed] pairs: the object
 // JSON.parse would make from the body's JSON text (own data properties,
 // JavaScript's key order, `success` assigned last), without the text.
+//
+// `names` come from `keyNames`: a key that is not an internalized string
+// makes V8 look it up on every store (0.9 µs for 20 departments instead of
+// 0.4).
 export function chartBody(names, counts) {
   const body = {};
   for (let i = 0; i < names.length; i++) {

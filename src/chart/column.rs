@@ -7,7 +7,9 @@
 //! offsets from it, packed at the fewest bits that hold the block's span
 //! (frame-of-reference coding): at a million rooms over a year, 26 bits a
 //! room instead of 64. An offset is found by its position (bit
-//! `i × width`), so the search within a block stays binary. The open rooms
+//! `i × width`), so a search reads offsets in place. A directory of time
+//! steps says between which entries a time lies, so a search takes a few
+//! probes instead of a dozen. The open rooms
 //! up to a position are the block's prefix (`opens_before`) plus a
 //! population count of the block's `open_masks` word below the position,
 //! so counting never decodes a block.
@@ -29,6 +31,10 @@ const _: () = assert!(BLOCK == u64::BITS as usize);
 /// Bytes after the last block, so that reading any offset may load the
 /// eight bytes that hold it.
 const PADDING: usize = 8;
+/// Entries per step of a column's directory, when times are spread evenly
+/// (from 8 to 16, as a step is a power of two): a search then takes about
+/// four probes, for 0.3 bytes a room.
+const ENTRIES_PER_STEP: usize = 8;
 
 /// A department's column of `ts * 2 + open` entries.
 ///
@@ -47,6 +53,14 @@ pub struct Column {
     len: usize,
     /// Per block: the creation time of its first entry.
     fences: Vec<i64>,
+    /// Where to look for a time: `directory[k]` is the number of entries
+    /// created before `first + (k << shift)` (`first` the first entry's
+    /// time), so a time's entries lie between two neighbouring entries
+    /// (about `ENTRIES_PER_STEP` apart when rooms are spread evenly): a
+    /// query reads two words here instead of ten steps of a binary search
+    /// over the fences.
+    directory: Vec<u32>,
+    shift: u32,
     /// Per block: bits per offset.
     widths: Vec<u8>,
     /// Per block: where its offsets start in `packed`.
@@ -84,8 +98,10 @@ impl Column {
         }
         // An entry is within the range when its time is: `ts * 2 + open`
         // is at least `start * 2` and below `end * 2 + 2`.
-        let from = self.rank(|ts| ts < start);
-        let to = self.rank(|ts| ts <= end);
+        // A time is at most 2^62 (`ts * 2 + open` is an i64), so `end + 1`
+        // is exact.
+        let from = self.rank(start);
+        let to = self.rank(end.saturating_add(1));
         let mut open = (self.opens_up_to(to) - self.opens_up_to(from)) as i64;
         let mut all = (to - from) as i64;
         for (list, sign) in [(&self.added, 1), (&self.removed, -1)] {
@@ -168,7 +184,7 @@ impl Column {
     pub fn bytes(&self) -> usize {
         (self.added.capacity() + self.removed.capacity() + self.fences.capacity()) * size_of::<i64>()
             + self.widths.capacity()
-            + (self.starts.capacity() + self.opens_before.capacity()) * size_of::<u32>()
+            + (self.starts.capacity() + self.opens_before.capacity() + self.directory.capacity()) * size_of::<u32>()
             + self.open_masks.capacity() * size_of::<u64>()
             + self.packed.capacity()
     }
@@ -217,9 +233,12 @@ impl Column {
             }
         }
         packed.resize(size + PADDING, 0);
+        let (directory, shift) = directory(entries);
         *self = Column {
             len: entries.len(),
             fences,
+            directory,
+            shift,
             widths,
             starts,
             opens_before,
@@ -259,28 +278,39 @@ impl Column {
         }
     }
 
-    /// How many packed entries have a creation time for which `below` holds
-    /// (`below` holds for a prefix of the times, as they are sorted).
+    /// How many packed entries were created before `time`.
+    ///
+    /// The directory narrows the search to the entries between
+    /// `first + (k << shift)` and the next step, where `time` falls: all
+    /// entries before were created before `time`, none after.
     #[inline]
-    fn rank(&self, below: impl Fn(i64) -> bool) -> usize {
-        let b = self.fences.partition_point(|&fence| below(fence));
-        if b == 0 {
-            return 0;
+    fn rank(&self, time: i64) -> usize {
+        let (from, to) = match self.fences.first() {
+            Some(&first) if time >= first => {
+                let k = ((time as u64).wrapping_sub(first as u64) >> self.shift) as usize;
+                match (self.directory.get(k), self.directory.get(k + 1)) {
+                    (Some(&from), Some(&to)) => (from as usize, to as usize),
+                    // Only a column of over 2^32 entries has none.
+                    _ if self.directory.is_empty() => (0, self.len),
+                    _ => return self.len,
+                }
+            }
+            _ => return 0,
+        };
+        // A lower bound that halves `size` each step, without a branch on
+        // the comparison.
+        let (mut at, mut size) = (from, to - from);
+        if size == 0 {
+            return at;
         }
-        let b = b - 1;
-        let block = self.block(b);
-        // Entry 0 is the fence, known to be below: find the last entry
-        // below without a branch on the comparison (a lower bound search
-        // that halves `size` each step).
-        let (mut last, mut size) = (0, (self.len - b * BLOCK).min(BLOCK));
         while size > 1 {
             let half = size / 2;
-            if below(block.time(last + half)) {
-                last += half;
+            if self.time_at(at + half - 1) < time {
+                at += half;
             }
             size -= half;
         }
-        b * BLOCK + last + 1
+        at + usize::from(self.time_at(at) < time)
     }
 
     /// Open rooms among the first `position` packed entries.
@@ -319,6 +349,37 @@ impl PackedBlock<'_> {
         let offset = u64::from_le_bytes(word) >> (bit % 8);
         self.fence.wrapping_add((offset & self.mask) as i64)
     }
+}
+
+/// The directory of sorted `entries` and its shift: the smallest step
+/// (`1 << shift`) for which there are fewer steps than entries over
+/// `ENTRIES_PER_STEP` (one step for a short column). Empty past 2^32
+/// entries, where positions outgrow it (the search is then over all).
+fn directory(entries: &[i64]) -> (Vec<u32>, u32) {
+    let (Some(&first), Some(&last)) = (entries.first(), entries.last()) else {
+        return (Vec::new(), 0);
+    };
+    let limit = (entries.len() / ENTRIES_PER_STEP).max(1) as u64;
+    if entries.len() > u32::MAX as usize {
+        return (Vec::new(), 0);
+    }
+    let (first, last) = (first >> 1, last >> 1);
+    let span = (last as u64).wrapping_sub(first as u64);
+    let mut shift = 0;
+    while span >> shift >= limit && shift < 63 {
+        shift += 1;
+    }
+    // Entry k counts the entries in steps before k (as `rank` finds a
+    // time's step); the last one counts them all.
+    let mut directory = Vec::with_capacity((span >> shift) as usize + 2);
+    for (i, &entry) in entries.iter().enumerate() {
+        let step = (((entry >> 1) as u64).wrapping_sub(first as u64) >> shift) as usize;
+        while directory.len() <= step {
+            directory.push(i as u32);
+        }
+    }
+    directory.push(entries.len() as u32);
+    (directory, shift)
 }
 
 /// Two sorted lists as one, consuming both.
@@ -463,5 +524,8 @@ mod tests {
         column.settle();
         let per_room = column.bytes() as f64 / 50_000.0;
         assert!(per_room <= 4.0, "{per_room} B/room");
+        // The directory is part of it (queries of such a column use it).
+        assert!(column.directory.len() > 50_000 / 16, "{} steps", column.directory.len());
+        eprintln!("{per_room}");
     }
 }
