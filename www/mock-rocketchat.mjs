@@ -15,8 +15,13 @@
 //   Date.parse + mingo running the server's pipelines, not this library),
 //   cached 5 s per query string as the server's `mem` does;
 // - 401/403 bodies verbatim, CORS headers, an optional path prefix
-//   (`https://host/chat/`), and byte counters per route.
+//   (`https://host/chat/`), and byte counters per route;
+// - for benchmarks: `gzip` (answers compressed as a proxy in front of the
+//   server would; `stats.wire` counts the bytes sent) and `fastPaging`
+//   (the pages a dashboard asks for answered from sorted rooms, as
+//   MongoDB's indexes answer them, so that a million rooms can be paged).
 import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { Query } from 'mingo';
 import { serverBody } from '../tests/differential/server_oracle.mjs';
 
@@ -93,6 +98,20 @@ function roomsQuery(url) {
   return query;
 }
 
+/** `count` and `offset` of a page request, as the server reads them. */
+const countOf = (url) => Math.min(Number(url.searchParams.get('count') ?? 25), UPPER_COUNT_LIMIT);
+const offsetOf = (url) => Number(url.searchParams.get('offset') ?? 0);
+/** The parameters and sort keys a fast page may have (any other goes to mingo). */
+const PAGING_KEYS = new Set(['count', 'offset', 'sort', 'fields', 'createdAt']);
+const SORT_KEYS = new Set(['ts', '_updatedAt', '_id']);
+
+/** An inclusion projection (`{field: 1, …}`) of a room's top-level fields. */
+function pick(room, projection) {
+  const picked = {};
+  for (const key of Object.keys(room)) if (projection[key]) picked[key] = room[key];
+  return picked;
+}
+
 /** Dates as the REST API writes them (ISO strings). */
 const asJson = (room) => JSON.parse(JSON.stringify(room));
 
@@ -103,13 +122,15 @@ const asJson = (room) => JSON.parse(JSON.stringify(room));
  * `onRooms(url)` runs before each `livechat/rooms` answer (a test inserts
  * rooms there to change the collection while the dashboard pages).
  */
-export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 5000, onRooms = null } = {}) {
-  const stats = { requests: {}, bytes: {} };
+export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 5000, onRooms = null, gzip = false, fastPaging = false } = {}) {
+  const stats = { requests: {}, bytes: {}, wire: {} };
   /** Set `mock.failNext = n` to answer the next n requests with a 503; `mock.faults` spoils rooms requests one by one. */
   const mock = { failNext: 0, faults: [] };
   const cache = new Map();
   let clock = 0;
   let inserted = 0;
+  /** Bumped by every change (the fast paging's sorts are then stale). */
+  let version = 0;
   /** `_updatedAt` for a change now: strictly increasing, as a test needs to order changes. */
   const now = () => new Date((clock = Math.max(Date.now(), clock + 1)));
 
@@ -121,6 +142,7 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
         const at = now();
         const room = { _id: `new-${++inserted}`, t: 'l', open: true, departmentId, ts: at, _updatedAt: at, msgs: 0, ...visitorFields(100_000 + inserted, at) };
         data.rooms.push(room);
+        version++;
         ids.push(room._id);
       }
       return ids;
@@ -131,14 +153,17 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
       delete room.open;
       room.closedAt = now();
       room._updatedAt = room.closedAt;
+      version++;
     },
     transfer(id, departmentId) {
       const room = data.rooms.find((r) => r._id === id);
       room.departmentId = departmentId;
       room._updatedAt = now();
+      version++;
     },
     remove(id) {
       data.rooms.splice(data.rooms.findIndex((r) => r._id === id), 1);
+      version++;
     },
     /** Renames a department (or creates it): no room changes, as on the server. */
     renameDepartment(id, name) {
@@ -171,18 +196,77 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
     },
   };
 
+  // Pages as a dashboard reads them (by creation: `sort={"ts":1,"_id":1}`
+  // with `createdAt={"start"}`; by last update: `sort={"_updatedAt":-1,…}`)
+  // answered from the livechat rooms sorted once per sort, as MongoDB
+  // answers them from an index; mingo scans and sorts every room for each
+  // page, which a benchmark of a million rooms cannot wait for. Only with
+  // `fastPaging`; every change sorts again. `mock-rocketchat.test.mjs`
+  // holds these answers equal to mingo's.
+  const sorted = new Map();
+  function roomsSorted(url, user) {
+    if (!fastPaging || user.departments || [...url.searchParams.keys()].some((key) => !PAGING_KEYS.has(key))) return null;
+    const order = Object.entries(jsonParam(url, 'sort') ?? {});
+    if (!order.length || order.some(([key, way]) => !SORT_KEYS.has(key) || (way !== 1 && way !== -1))) return null;
+    const fields = jsonParam(url, 'fields');
+    if (fields && Object.entries(fields).some(([key, value]) => value !== 1 || key.includes('.'))) return null;
+    const createdAt = jsonParam(url, 'createdAt') ?? {};
+    const [count, offset] = [countOf(url), offsetOf(url)];
+    // Only a plain start, on rooms sorted by creation (`{ts: {}}`, what an
+    // empty one builds, is left to mingo).
+    const keys = Object.keys(createdAt);
+    if (keys.length && (keys.length > 1 || !createdAt.start || order[0][0] !== 'ts' || order[0][1] !== 1)) return null;
+    if (!(count >= 0 && Number.isInteger(offset) && offset >= 0)) return null;
+    const start = createdAt.start ? new Date(createdAt.start).getTime() : -Infinity;
+    if (Number.isNaN(start)) return null;
+    const key = JSON.stringify(order);
+    let rooms = sorted.get(key);
+    if (rooms?.version !== version) {
+      const live = data.rooms.filter((room) => room.t === 'l');
+      const typed = live.every((room) => room.ts instanceof Date && room._updatedAt instanceof Date && typeof room._id === 'string');
+      // Array.prototype.sort is stable, as mingo's order of equal keys is the collection's.
+      const compare = (a, b) => {
+        for (const [field, way] of order) {
+          const [x, y] = field === '_id' ? [a._id, b._id] : [a[field].getTime(), b[field].getTime()];
+          if (x !== y) return (x < y ? -1 : 1) * way;
+        }
+        return 0;
+      };
+      rooms = Object.assign(typed ? live.sort(compare) : [], { version, typed });
+      sorted.set(key, rooms);
+    }
+    if (!rooms.typed) return null;
+    let low = 0;
+    for (let high = rooms.length; low < high && start > -Infinity;) {
+      const middle = (low + high) >>> 1;
+      if (rooms[middle].ts.getTime() < start) low = middle + 1;
+      else high = middle;
+    }
+    return { rooms: rooms.slice(low + offset, low + offset + count), total: rooms.length - low };
+  }
+
   function rooms(url, user) {
-    const count = Math.min(Number(url.searchParams.get('count') ?? 25), UPPER_COUNT_LIMIT);
-    const offset = Number(url.searchParams.get('offset') ?? 0);
+    const [count, offset] = [countOf(url), offsetOf(url)];
     const fields = jsonParam(url, 'fields');
     const sort = jsonParam(url, 'sort') ?? { ts: -1 };
+    // MongoDB includes `_id` unless the projection excludes it.
+    const projection = fields && fields._id === undefined ? { _id: 1, ...fields } : fields;
+    const fast = roomsSorted(url, user);
+    if (fast) {
+      stats.fast = (stats.fast ?? 0) + 1;
+      const page = fast.rooms.map((room) => asJson(projection ? pick(room, projection) : room));
+      return joined(page, offset, fast.total);
+    }
     const criteria = roomsQuery(url);
     if (user.departments) criteria.departmentId = { $in: user.departments };
     const query = new Query(criteria);
     const total = query.find(data.rooms).all().length;
-    // MongoDB includes `_id` unless the projection excludes it.
-    const projection = fields && fields._id === undefined ? { _id: 1, ...fields } : fields;
     const page = query.find(data.rooms, projection).sort(sort).skip(offset).limit(count).all().map(asJson);
+    return joined(page, offset, total);
+  }
+
+  /** A page with each room's `department: {_id, name}` joined, as the server answers. */
+  function joined(page, offset, total) {
     for (const room of page) {
       const department = data.departments.find((d) => d._id === room.departmentId);
       if (room.departmentId && department) room.department = { _id: department._id, name: department.name };
@@ -197,8 +281,13 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
       const text = JSON.stringify(body);
       stats.requests[route] = (stats.requests[route] ?? 0) + 1;
       stats.bytes[route] = (stats.bytes[route] ?? 0) + Buffer.byteLength(text);
-      res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'access-control-allow-headers': 'X-User-Id, X-Auth-Token' });
-      res.end(text);
+      const headers = { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'access-control-allow-headers': 'X-User-Id, X-Auth-Token' };
+      // As a server behind a compressing proxy answers; `stats.wire` counts what was sent.
+      const compressed = gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '') ? gzipSync(text) : null;
+      if (compressed) headers['content-encoding'] = 'gzip';
+      stats.wire[route] = (stats.wire[route] ?? 0) + (compressed?.length ?? Buffer.byteLength(text));
+      res.writeHead(status, headers);
+      res.end(compressed ?? text);
     };
     if (req.method === 'OPTIONS') return send(204, {});
     if (mock.failNext > 0) {
