@@ -8,7 +8,7 @@ export const DEPARTMENTS = Array.from({ length: 20 }, (_, i) => ({ _id: `departm
 export const YEAR_START = Date.UTC(2025, 0, 1);
 export const YEAR_MS = 365 * 86_400_000;
 
-function rng(seed) {
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -48,18 +48,27 @@ function room(random, i) {
   return JSON.stringify(r);
 }
 
-/** Writes `count` rooms as a REST page to `path`, streaming. */
-export function writeRooms(path, count, seed = 1) {
+/** The rooms `writeRooms` writes, as JSON texts, `size` at a time. */
+export function* roomTextChunks(count, size = 10_000, seed = 1) {
   const random = rng(seed);
-  const fd = openSync(path, 'w');
-  writeSync(fd, '{"rooms":[');
   let chunk = [];
   for (let i = 0; i < count; i++) {
     chunk.push(room(random, i));
-    if (chunk.length === 10_000 || i === count - 1) {
-      writeSync(fd, (i >= chunk.length ? ',' : '') + chunk.join(','));
+    if (chunk.length === size || i === count - 1) {
+      yield chunk;
       chunk = [];
     }
+  }
+}
+
+/** Writes `count` rooms as a REST page to `path`, streaming. */
+export function writeRooms(path, count, seed = 1) {
+  const fd = openSync(path, 'w');
+  writeSync(fd, '{"rooms":[');
+  let first = true;
+  for (const chunk of roomTextChunks(count, 10_000, seed)) {
+    writeSync(fd, (first ? '' : ',') + chunk.join(','));
+    first = false;
   }
   writeSync(fd, `],"count":${count},"offset":0,"total":${count},"success":true}`);
   closeSync(fd);

@@ -22,6 +22,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { serve } from '../scripts/serve.mjs';
 import { mockData, seeded, startMock, USERS } from '../www/mock-rocketchat.mjs';
 import { serverBody } from '../tests/differential/server_oracle.mjs';
+import { rng } from './data.mjs';
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const label = arg('rooms', '1m');
@@ -33,9 +34,17 @@ const PARAMS = { start: '2026-01-01T00:00:00.000Z', end: '2026-12-31T23:59:59.99
 
 const generated = performance.now();
 const data = mockData(count, seeded(17));
+// Ids as Meteor makes them (17 random characters of 55), not the mock's
+// `room-N`, which gzip would squeeze far below what a real server sends.
+const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz';
+const idRandom = rng(23);
+for (const room of data.rooms) room._id = Array.from({ length: 17 }, () => ALPHABET[Math.floor(idRandom() * ALPHABET.length)]).join('');
+if (new Set(data.rooms.map((r) => r._id)).size !== data.rooms.length) throw new Error('two rooms with one id');
 console.error(`# ${count.toLocaleString('en')} mock rooms generated in ${((performance.now() - generated) / 1000).toFixed(1)} s`);
 const mock = await startMock({ data, gzip: true, fastPaging: true });
 const site = await serve({ port: 0, dir: 'www/dist' });
+// A long run says how far it is (stderr, every 15 s).
+const ticker = setInterval(() => console.error(`# ${Math.round(performance.now() / 1000)} s: ${mock.stats.requests[ROOMS] ?? 0} rooms requests, ${mock.stats.fast ?? 0} by the fast path`), 15_000);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-quic'],
@@ -153,6 +162,7 @@ const results = {
 const floor = (results.throttled.firstVisit.wireBytes * 8) / (mbit * 1e6) * 1000;
 results.throttled.appliedCheck = { bytesNeedMs: Math.round(floor), applied: results.throttled.firstVisit.ms >= floor * 0.95 };
 if (!results.throttled.appliedCheck.applied) console.error(`# warning: throttled first visit took ${results.throttled.firstVisit.ms} ms, its bytes need ${floor} ms at ${mbit} Mbit/s`);
+clearInterval(ticker);
 await browser.close();
 await site.close();
 await mock.close();

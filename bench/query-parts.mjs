@@ -1,27 +1,43 @@
 // Where a re-query's time goes, at the boundary: one ChatIndex, the same
 // 20,000 varied queries, timed whole and in parts (the params object read,
 // the two dates parsed, the body object built), in this Node process.
+// `--heavy`: the index is made from the 1M-room REST file (ids kept, as a
+// dashboard's) and the process also holds what a dashboard holds: the
+// file's bytes, its text and the parsed rooms (a heap of gigabytes, which
+// the garbage collector has to walk).
 //
 //   node bench/query-parts.mjs [rooms=1e6]
+//   node --max-old-space-size=12000 bench/query-parts.mjs --heavy
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { ChatIndex, dateParse } from '../pkg/node.mjs';
-import { DEPARTMENTS, YEAR_START, YEAR_MS } from './data.mjs';
+import { DEPARTMENTS, YEAR_START, YEAR_MS, ensureData, roomsPath } from './data.mjs';
 import { queries, stats } from './engines.mjs';
 
-const count = Number(process.argv[2] ?? 1e6);
+const heavy = process.argv.includes('--heavy');
+const count = heavy ? 1e6 : Number(process.argv.find((a) => /^\d/.test(a)) ?? 1e6);
 const index = new ChatIndex(DEPARTMENTS, { timeZone: 'UTC' });
-const page = [];
-let seed = 7;
-const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-for (let i = 0; i < count; i++) {
-  const d = DEPARTMENTS[Math.floor(random() * DEPARTMENTS.length)];
-  page.push({ t: 'l', ...(random() < 0.1 ? { open: true } : {}), departmentId: d._id, ts: YEAR_START + Math.floor(random() * YEAR_MS) });
-  if (page.length === 100_000) {
-    index.add(page);
-    page.length = 0;
+const held = {};
+if (heavy) {
+  ensureData([count]);
+  held.bytes = readFileSync(roomsPath(count));
+  held.text = new TextDecoder().decode(held.bytes);
+  held.rooms = JSON.parse(held.text).rooms;
+  index.add(held.bytes);
+} else {
+  const page = [];
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let i = 0; i < count; i++) {
+    const d = DEPARTMENTS[Math.floor(random() * DEPARTMENTS.length)];
+    page.push({ t: 'l', ...(random() < 0.1 ? { open: true } : {}), departmentId: d._id, ts: YEAR_START + Math.floor(random() * YEAR_MS) });
+    if (page.length === 100_000) {
+      index.add(page);
+      page.length = 0;
+    }
   }
+  if (page.length) index.add(page);
 }
-if (page.length) index.add(page);
 index.settle();
 const list = queries(20_000, DEPARTMENTS.map((d) => d._id), YEAR_START, YEAR_MS);
 
@@ -37,7 +53,8 @@ function timeEach(label, run) {
   return s;
 }
 
-console.log(`${index.size.toLocaleString('en')} rooms, ${DEPARTMENTS.length} departments, Node ${process.version}; held: ${(index.memoryBytes / index.size).toFixed(2)} B/room (no ids)`);
+const heap = process.memoryUsage().heapUsed;
+console.log(`${index.size.toLocaleString('en')} rooms, ${DEPARTMENTS.length} departments, Node ${process.version}; held: ${(index.memoryBytes / index.size).toFixed(2)} B/room (${heavy ? 'ids kept' : 'no ids'}); JS heap ${(heap / 1e6).toFixed(0)} MB${heavy ? ` (holding the file's bytes, text and ${held.rooms.length.toLocaleString('en')} parsed rooms)` : ''}`);
 timeEach('index.query(params)', (q) => index.query(q.params));
 timeEach('index.queryJson(params)', (q) => index.queryJson(q.params));
 timeEach('dateParse(start) + dateParse(end)', (q) => dateParse(q.params.start, { timeZone: 'UTC' }) + dateParse(q.params.end, { timeZone: 'UTC' }));
@@ -48,3 +65,5 @@ timeEach('index.query, an unknown department (no counting)', (q) => index.query(
 timeEach('index.query, the same params every time', () => index.query(list[0].params));
 timeEach('dateParse(start) + dateParse(end), America/Sao_Paulo', (q) => dateParse(q.params.start, { timeZone: 'America/Sao_Paulo' }) + dateParse(q.params.end, { timeZone: 'America/Sao_Paulo' }));
 timeEach('dateParse(start) + dateParse(end), host zone', (q) => dateParse(q.params.start) + dateParse(q.params.end));
+// What a dashboard holds stays alive until the end.
+if (heavy && !held.rooms.length) console.log('no rooms held');
