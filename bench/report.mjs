@@ -19,4 +19,5 @@ export function printTable(size, out, print = console.log) {
   const memory = stream.wasmMemory ? `; wasm memory after it, fresh instance: ${(stream.wasmMemory / 1e6).toFixed(1)} MB = ${(stream.wasmMemory / size).toFixed(1)} B/room` : '';
   print(`\nChatIndex: ${out.memory.perRoom.toFixed(2)} B/room held; addStream of the file: ${fmt(stream.ms)}${memory}`);
   if (out.timerResolution) print(`Timer resolution in the page: ${out.timerResolution}.`);
+  if (out.queryBatched) print(`index.query alone, mean per query over batches of 100: median ${(out.queryBatched.median * 1000).toFixed(2)} µs, slowest batch of the fastest 99% ${(out.queryBatched.p99 * 1000).toFixed(2)} µs.`);
 }
