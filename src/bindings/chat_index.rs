@@ -237,7 +237,7 @@ fn failure_body(failure: &crate::chart::body::Body) -> JsValue {
 /// The groups' body keys as a JavaScript array.
 #[inline(never)]
 fn names_array(index: &mut ChatIndex) -> Array {
-    convert::key_names(&index.group_names().into_iter().map(JsValue::from_str).collect())
+    index.group_names().into_iter().map(JsValue::from_str).collect()
 }
 
 /// Counts as the numbers JavaScript receives.

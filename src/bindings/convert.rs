@@ -40,8 +40,6 @@ extern "C" {
     fn next_chunk(reader: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = cancelReader)]
     pub(crate) fn cancel_reader(reader: &JsValue, reason: &str);
-    #[wasm_bindgen(js_name = keyNames)]
-    pub(crate) fn key_names(names: &Array) -> Array;
     #[wasm_bindgen(js_name = chartBody)]
     pub(crate) fn chart_body(names: &Array, counts: &[f64]) -> JsValue;
     #[wasm_bindgen(js_name = seriesBody)]

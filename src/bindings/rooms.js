@@ -375,19 +375,23 @@ function extractRooms(rooms) {
 
 // The body keys as internalized strings (a string used as a computed key
 // in a literal is internalized; `Object.keys` hands that string back),
-// kept for every query of one grouping.
-export function keyNames(names) {
-  return names.map((name) => Object.keys({ [name]: 0 })[0]);
+// made once per names array (the bindings keep one per grouping).
+const internedNames = new WeakMap();
+function keyNames(names) {
+  let keys = internedNames.get(names);
+  if (!keys) internedNames.set(names, (keys = names.map((name) => Object.keys({ [name]: 0 })[0])));
+  return keys;
 }
 
 // Builds a chart body from names and [open, closed] pairs: the object
 // JSON.parse would make from the body's JSON text (own data properties,
 // JavaScript's key order, `success` assigned last), without the text.
 //
-// `names` come from `keyNames`: a key that is not an internalized string
+// Keys go through `keyNames`: a key that is not an internalized string
 // makes V8 look it up on every store (0.9 µs for 20 departments instead of
 // 0.4).
 export function chartBody(names, counts) {
+  names = keyNames(names);
   const body = {};
   for (let i = 0; i < names.length; i++) {
     const open = counts[2 * i];

@@ -284,7 +284,7 @@ impl Column {
     /// `first + (k << shift)` and the next step, where `time` falls: all
     /// entries before were created before `time`, none after.
     #[inline]
-    fn rank(&self, time: i64) -> usize {
+    pub(crate) fn rank(&self, time: i64) -> usize {
         let (from, to) = match self.fences.first() {
             Some(&first) if time >= first => {
                 let k = ((time as u64).wrapping_sub(first as u64) >> self.shift) as usize;

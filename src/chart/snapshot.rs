@@ -107,6 +107,7 @@ impl ChatIndex {
         // Equal entries get successive positions: how many of each first
         // position are taken, per department.
         let mut taken: Vec<Vec<u32>> = columns.iter().map(|column| vec![0; column.len()]).collect();
+        let slots = &self.slots;
         self.ids.for_each_in_table(|key, text, held| {
             put(&mut body, &key.to_le_bytes());
             if let Some(text) = text {
@@ -116,8 +117,11 @@ impl ChatIndex {
             let (slot, position) = held
                 .entry
                 .and_then(|(slot, value)| {
+                    // The column's directory finds the entry's time; an open
+                    // entry comes after the closed ones of its time.
                     let column = &columns[slot as usize];
-                    let first = column.partition_point(|&entry| entry < value);
+                    let mut first = slots[slot as usize].rooms.rank(value >> 1);
+                    first += column.iter().skip(first).take_while(|&&entry| entry < value).count();
                     (column.get(first) == Some(&value)).then_some(())?;
                     let seen = &mut taken[slot as usize][first];
                     *seen += 1;
