@@ -24,25 +24,28 @@ export function jsChart(rooms, namesById, start, end, departmentId) {
 
 /** Column extraction a user would do once, for the typed-array loop and the engines. */
 export function extractColumns(rooms) {
-  const n = rooms.length;
-  const ts = new Float64Array(n);
-  const state = new Uint8Array(n); // 1 open, 2 closed, 0 neither
-  const dep = new Uint16Array(n);
-  const depIds = [];
-  const depIndex = new Map();
-  for (let i = 0; i < n; i++) {
-    const r = rooms[i];
-    ts[i] = Date.parse(r.ts);
-    state[i] = r.t !== 'l' || r.departmentId === undefined ? 0 : r.open === true ? 1 : r.open === undefined ? 2 : 0;
-    let d = depIndex.get(r.departmentId);
-    if (d === undefined) {
-      d = depIds.length;
-      depIds.push(r.departmentId);
-      depIndex.set(r.departmentId, d);
-    }
-    dep[i] = d;
+  const columns = emptyColumns(rooms.length);
+  for (let i = 0; i < rooms.length; i++) putRoom(columns, i, rooms[i]);
+  return columns;
+}
+
+/** Columns for `n` rooms, filled by `putRoom` (one page at a time, if need be). */
+export function emptyColumns(n) {
+  // state: 1 open, 2 closed, 0 neither
+  return { ts: new Float64Array(n), state: new Uint8Array(n), dep: new Uint16Array(n), depIds: [], depIndex: new Map() };
+}
+
+/** Room `r`'s fields into row `i` of `columns`. */
+export function putRoom({ ts, state, dep, depIds, depIndex }, i, r) {
+  ts[i] = Date.parse(r.ts);
+  state[i] = r.t !== 'l' || r.departmentId === undefined ? 0 : r.open === true ? 1 : r.open === undefined ? 2 : 0;
+  let d = depIndex.get(r.departmentId);
+  if (d === undefined) {
+    d = depIds.length;
+    depIds.push(r.departmentId);
+    depIndex.set(r.departmentId, d);
   }
-  return { ts, state, dep, depIds, depIndex };
+  dep[i] = d;
 }
 
 export function typedArrayChart({ ts, state, dep, depIds, depIndex }, namesById, start, end, departmentId) {

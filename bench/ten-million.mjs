@@ -15,7 +15,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ChatIndex, wasmMemoryBytes } from '../pkg/node.mjs';
 import { DEPARTMENTS, YEAR_START, YEAR_MS, ensureData, roomsPath, roomTextChunks } from './data.mjs';
-import { typedArrayChart, bodyToMap, sameChart, queries, stats } from './engines.mjs';
+import { emptyColumns, putRoom, typedArrayChart, bodyToMap, sameChart, queries, stats } from './engines.mjs';
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const label = arg('rooms', '10m');
@@ -41,26 +41,11 @@ console.error(`# addStream: ${(streamMs / 1000).toFixed(1)} s, ${index.size.toLo
 
 // The alternative: columns extracted page by page (10,000 rooms a page).
 t0 = performance.now();
-const ts = new Float64Array(count);
-const state = new Uint8Array(count);
-const dep = new Uint16Array(count);
-const depIds = [];
-const depIndex = new Map();
+const columns = emptyColumns(count);
 let at = 0;
 for (const chunk of roomTextChunks(count)) {
-  for (const room of JSON.parse(`[${chunk.join(',')}]`)) {
-    ts[at] = Date.parse(room.ts);
-    state[at] = room.t !== 'l' || room.departmentId === undefined ? 0 : room.open === true ? 1 : room.open === undefined ? 2 : 0;
-    let d = depIndex.get(room.departmentId);
-    if (d === undefined) {
-      d = depIds.length;
-      depIds.push(room.departmentId);
-      depIndex.set(room.departmentId, d);
-    }
-    dep[at++] = d;
-  }
+  for (const room of JSON.parse(`[${chunk.join(',')}]`)) putRoom(columns, at++, room);
 }
-const columns = { ts, state, dep, depIds, depIndex };
 out.typedArrays = { extractMs: performance.now() - t0 };
 console.error(`# columns extracted page by page: ${(out.typedArrays.extractMs / 1000).toFixed(1)} s`);
 

@@ -204,11 +204,10 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
   // `fastPaging`; every change sorts again. `mock-rocketchat.test.mjs`
   // holds these answers equal to mingo's.
   const sorted = new Map();
-  function roomsSorted(url, user) {
+  function roomsSorted(url, user, fields) {
     if (!fastPaging || user.departments || [...url.searchParams.keys()].some((key) => !PAGING_KEYS.has(key))) return null;
     const order = Object.entries(jsonParam(url, 'sort') ?? {});
     if (!order.length || order.some(([key, way]) => !SORT_KEYS.has(key) || (way !== 1 && way !== -1))) return null;
-    const fields = jsonParam(url, 'fields');
     if (fields && Object.entries(fields).some(([key, value]) => value !== 1 || key.includes('.'))) return null;
     const createdAt = jsonParam(url, 'createdAt') ?? {};
     const [count, offset] = [countOf(url), offsetOf(url)];
@@ -237,7 +236,7 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
     }
     if (!rooms.typed) return null;
     let low = 0;
-    for (let high = rooms.length; low < high && start > -Infinity;) {
+    for (let high = rooms.length; low < high;) {
       const middle = (low + high) >>> 1;
       if (rooms[middle].ts.getTime() < start) low = middle + 1;
       else high = middle;
@@ -251,7 +250,7 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
     const sort = jsonParam(url, 'sort') ?? { ts: -1 };
     // MongoDB includes `_id` unless the projection excludes it.
     const projection = fields && fields._id === undefined ? { _id: 1, ...fields } : fields;
-    const fast = roomsSorted(url, user);
+    const fast = roomsSorted(url, user, fields);
     if (fast) {
       stats.fast = (stats.fast ?? 0) + 1;
       const page = fast.rooms.map((room) => asJson(projection ? pick(room, projection) : room));
