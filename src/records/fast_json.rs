@@ -18,6 +18,7 @@
 
 use crate::records::department::{body_key, Name};
 use crate::records::room::{classify, DepartmentView, OpenField, RoomSink, RoomView};
+use crate::records::scan::string_stop;
 use crate::server::date_parse::{canonical_iso, clip_ms, date_parse};
 use crate::server::zone::LocalZone;
 
@@ -536,29 +537,6 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Index of the first `"`, `\\` or control character: where a string's
-/// plain run ends. Eight bytes at a time (SWAR): most of a room's bytes are
-/// inside strings the chart skips.
-#[inline(always)]
-fn string_stop(rest: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // High bit set in each byte of `v` that is zero; exact up to the first.
-    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let mut k = 0;
-    while let Some(word) = rest.get(k..k + 8) {
-        let w = u64::from_le_bytes(word.try_into().ok()?);
-        let hits = zero_bytes(w ^ (ONES * u64::from(b'"')))
-            | zero_bytes(w ^ (ONES * u64::from(b'\\')))
-            | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS);
-        if hits != 0 {
-            return Some(k + (hits.trailing_zeros() / 8) as usize);
-        }
-        k += 8;
-    }
-    rest[k..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).map(|p| k + p)
-}
-
 /// `Date.parse` of a timestamp's text; the canonical ISO form goes
 /// straight to its shortcut, without a UTF-8 check.
 #[inline]
@@ -581,24 +559,6 @@ mod tests {
     fn full(json: &str) -> Result<Vec<crate::records::room::Room>, DataError> {
         let mut batch = RoomBatch::default();
         read_rooms_fully(json.as_bytes(), &Utc, &mut batch).map(|_| batch.rooms)
-    }
-
-    #[test]
-    fn string_stop_finds_the_first_stop_byte() {
-        let slow = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20);
-        let mut x: u64 = 88172645463325252;
-        for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let len = (x % 40) as usize;
-            let bytes: Vec<u8> =
-                (0..len).map(|i| [b'a', b'"', b'\\', 0x1F, 0x20, 0x7F, 0xC3, 0x21, 0x00][((x >> (i % 50)) % 9) as usize]).collect();
-            let plain: Vec<u8> = bytes.iter().map(|&b| if (x >> 7).is_multiple_of(3) { b } else { b.clamp(0x20, 0x21) }).collect();
-            for b in [&bytes, &plain] {
-                assert_eq!(string_stop(b), slow(b), "{b:?}");
-            }
-        }
     }
 
     #[test]

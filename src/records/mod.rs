@@ -7,4 +7,5 @@ pub mod fast_json;
 pub mod field;
 pub mod json_input;
 pub mod room;
+pub mod scan;
 pub mod stream;
