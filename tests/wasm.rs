@@ -56,6 +56,20 @@ fn prototype_names_are_own_data_properties() {
     assert_eq!(stringify(&body), r#"{"__proto__":{"open":0,"closed":1},"success":true}"#);
 }
 
+/// Number params are coerced to text by the host's own `Number#toString`
+/// in wasm (the native builds format the digits themselves): `2020` is a
+/// date, `1e21` ("1e+21") and `1e-7` ("1e-7") are not.
+#[wasm_bindgen_test]
+fn number_params_coerced_as_javascript_writes_them() {
+    use chats_per_department::server::js_number::to_js_string;
+    for (x, text) in [(2020.0, "2020"), (1e21, "1e+21"), (1e-7, "1e-7"), (-0.0, "0"), (f64::NAN, "NaN"), (0.1 + 0.2, "0.30000000000000004")]
+    {
+        assert_eq!(to_js_string(x), text);
+    }
+    let text = chats_per_department_json(js("[]"), JsValue::NULL, js(r#"{"start":2020,"end":1e21}"#), U).unwrap();
+    assert_eq!(text, r#"{"success":false,"error":"The \"end\" query parameter must be a valid date."}"#);
+}
+
 #[wasm_bindgen_test]
 fn server_error_bodies() {
     let text = chats_per_department_json(js("[]"), JsValue::NULL, js(r#"{"end":"2020"}"#), U).unwrap();

@@ -18,6 +18,24 @@
 /// assert_eq!(to_js_string(1e-7), "1e-7");
 /// assert_eq!(to_js_string(-0.0), "0");
 /// ```
+#[cfg(target_arch = "wasm32")]
+pub fn to_js_string(x: f64) -> String {
+    // Radix 10 never throws.
+    js_sys::Number::from(x).to_string_with_radix(10).map(String::from).unwrap_or_default()
+}
+
+/// Formats `x` exactly as JavaScript's `String(x)` does.
+///
+/// # Example
+/// ```
+/// use chats_per_department::server::js_number::to_js_string;
+/// assert_eq!(to_js_string(2020.0), "2020");
+/// assert_eq!(to_js_string(1e21), "1e+21");
+/// assert_eq!(to_js_string(0.000001), "0.000001");
+/// assert_eq!(to_js_string(1e-7), "1e-7");
+/// assert_eq!(to_js_string(-0.0), "0");
+/// ```
+#[cfg(not(target_arch = "wasm32"))]
 pub fn to_js_string(x: f64) -> String {
     if x.is_nan() {
         return "NaN".into();
@@ -53,6 +71,7 @@ pub fn to_js_string(x: f64) -> String {
 
 /// The shortest round-trip digits of `x > 0` (no leading or trailing
 /// zeros) and `n`, the decimal point's position: `x = 0.digits × 10^n`.
+#[cfg(not(target_arch = "wasm32"))]
 fn shortest_digits(x: f64) -> (String, i64) {
     let mut buffer = zmij::Buffer::new();
     let text = buffer.format(x);
