@@ -31,6 +31,21 @@ export function guardFreed(ChatIndex) {
       configurable: true,
     });
   }
+  // merge(other) consumes `other`: wasm-bindgen would detach it before
+  // looking at `this`, so the cases it cannot report are caught here.
+  const merge = proto.merge;
+  if (typeof merge !== 'function') throw new Error('guardFreed: ChatIndex.merge is missing');
+  Object.defineProperty(proto, 'merge', {
+    value: function guarded(other) {
+      if (!this.__wbg_ptr) throw freed();
+      if (!(other instanceof ChatIndex)) throw new TypeError('merge(other): other must be a ChatIndex');
+      if (other === this) throw new TypeError('merge(other): an index cannot be merged into itself');
+      if (!other.__wbg_ptr) throw new Error('merge(other): other was freed (an index can be merged once)');
+      return merge.call(this, other);
+    },
+    writable: true,
+    configurable: true,
+  });
   // free() twice, or after a failed constructor, does nothing.
   const free = proto.free;
   proto.free = function () {

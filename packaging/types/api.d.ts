@@ -186,6 +186,20 @@ export class ChatIndex {
   departments(): Array<{ _id: string; name: string }>;
   /** Rooms held that some query can count (`size - countable` never are: other types, no `departmentId`, no date, `open` neither true nor absent). */
   readonly countable: number;
+  /**
+   * Adds every room of `other`, as if they had been added after this
+   * index's own (a newer or equal `_updatedAt` replaces a room held, an
+   * older one is ignored), and frees `other`; returns how many rooms
+   * `other` held. For shards read in parallel: each worker reads some
+   * pages into its own index and sends `toBytes()`; one index opens each
+   * with `ChatIndex.fromBytes` and merges them in page order. This index
+   * keeps its departments list; both must read dates in the same zone.
+   *
+   * @example
+   * const shard = ChatIndex.fromBytes(bytesFromWorker, { timeZone: "UTC" });
+   * index.merge(shard); // shard is freed
+   */
+  merge(other: ChatIndex): number;
   /** Merges pending changes now rather than when a query needs it. */
   settle(): void;
   /**

@@ -203,6 +203,13 @@ impl ChatIndexHandle {
         Ok(index.departments_unordered().map(|(id, name)| convert::department_record(id, name)).collect())
     }
 
+    /// `index.merge(other)`: `other`'s rooms added to this index (the core's
+    /// `merge`); `other` is consumed (freed) by the call.
+    pub fn merge(&self, other: ChatIndexHandle) -> Result<f64, JsValue> {
+        let other = std::mem::take(&mut *other.index_mut()?);
+        Ok(self.index_mut()?.merge(other) as f64)
+    }
+
     /// `index.settle()`.
     pub fn settle(&self) -> Result<(), JsValue> {
         self.index_mut()?.settle();

@@ -285,18 +285,7 @@ impl Column {
     /// entries before were created before `time`, none after.
     #[inline]
     pub(crate) fn rank(&self, time: i64) -> usize {
-        let (from, to) = match self.fences.first() {
-            Some(&first) if time >= first => {
-                let k = ((time as u64).wrapping_sub(first as u64) >> self.shift) as usize;
-                match (self.directory.get(k), self.directory.get(k + 1)) {
-                    (Some(&from), Some(&to)) => (from as usize, to as usize),
-                    // Only a column of over 2^32 entries has none.
-                    _ if self.directory.is_empty() => (0, self.len),
-                    _ => return self.len,
-                }
-            }
-            _ => return 0,
-        };
+        let (from, to) = self.bracket(time);
         // A lower bound that halves `size` each step, without a branch on
         // the comparison.
         let (mut at, mut size) = (from, to - from);
@@ -311,6 +300,25 @@ impl Column {
             size -= half;
         }
         at + usize::from(self.time_at(at) < time)
+    }
+
+    /// The packed entries between which `time`'s rank lies: all entries
+    /// created in `time`'s step of the directory (all before were created
+    /// before `time`, none after).
+    #[inline]
+    pub(crate) fn bracket(&self, time: i64) -> (usize, usize) {
+        match self.fences.first() {
+            Some(&first) if time >= first => {
+                let k = ((time as u64).wrapping_sub(first as u64) >> self.shift) as usize;
+                match (self.directory.get(k), self.directory.get(k + 1)) {
+                    (Some(&from), Some(&to)) => (from as usize, to as usize),
+                    // Only a column of over 2^32 entries has none.
+                    _ if self.directory.is_empty() => (0, self.len),
+                    _ => (self.len, self.len),
+                }
+            }
+            _ => (0, 0),
+        }
     }
 
     /// Open rooms among the first `position` packed entries.

@@ -34,6 +34,8 @@ use crate::server::zone::LocalZone;
 use std::collections::BTreeMap;
 use std::mem::size_of;
 
+#[path = "merge.rs"]
+mod merge;
 #[path = "snapshot.rs"]
 pub mod snapshot;
 

@@ -128,11 +128,20 @@ impl RoomIds {
     /// assert_eq!(ids.offer("a", v(2)), Offer::Replaced(v(2)));
     /// ```
     pub fn offer(&mut self, id: &str, held: Held) -> Offer {
-        match self.find(id) {
+        match pack(id) {
+            Some(key) => self.offer_key(key, None, held),
+            None => self.offer_key(TAG_TEXT << TAG_SHIFT, Some(id), held),
+        }
+    }
+
+    /// [`RoomIds::offer`] for a packed key (with its text for a text id),
+    /// as [`RoomIds::for_each_in_table`] gives them.
+    pub(crate) fn offer_key(&mut self, key: Key, text: Option<&str>, held: Held) -> Offer {
+        match self.find_key(key, text) {
             Some((_, number)) if held.updated_at < self.records[number as usize].updated_at => Offer::Stale,
             Some((_, number)) => Offer::Replaced(self.overwrite(number, held)),
             None => {
-                self.append(id, held);
+                self.append_key(key, text, held);
                 Offer::Added
             }
         }

@@ -209,6 +209,36 @@ export async function run({ chatsPerDepartment, chatsPerDepartmentJson, ChatInde
   streaming.free(); // twice: nothing happens
   checked.push('addStream errors, cancellation, free() during a stream, use after free');
 
+  // 6b. merge(other): a shard reopened from its bytes joins (a newer
+  // version of a room replaces the one held), and is freed; what
+  // wasm-bindgen would report as a null pointer is a clear error.
+  const whole = new ChatIndex(DEPARTMENTS, { timeZone: 'UTC' });
+  whole.add([GOOD[0]]);
+  const shard = new ChatIndex(DEPARTMENTS, { timeZone: 'UTC' });
+  const closedA = { ...GOOD[0], _updatedAt: 5 };
+  delete closedA.open;
+  shard.add([GOOD[1], closedA]);
+  const reopenedShard = ChatIndex.fromBytes(shard.toBytes(), { timeZone: 'UTC' });
+  check(whole.merge(reopenedShard) === 2 && whole.size === 2, 'merge returns the shard\'s rooms');
+  check(whole.queryJson(P) === '{"Sales":{"open":0,"closed":2},"success":true}', `merged: ${whole.queryJson(P)}`);
+  for (const [what, other, type, text] of [
+    ['twice', reopenedShard, Error, 'merge(other): other was freed (an index can be merged once)'],
+    ['itself', whole, TypeError, 'merge(other): an index cannot be merged into itself'],
+    ['not an index', {}, TypeError, 'merge(other): other must be a ChatIndex'],
+  ]) {
+    let said;
+    try {
+      whole.merge(other);
+    } catch (e) {
+      said = e;
+    }
+    check(said instanceof type && said.message === text, `merge ${what}: ${said}`);
+  }
+  check(whole.size === 2 && shard.size === 2, 'a refused merge changes nothing');
+  whole.free();
+  shard.free();
+  checked.push('merge: a reopened shard joins and is freed; merging twice, into itself or a non-index is refused');
+
   // 7. Too large for one call: a clear error before any copy into wasm; a Proxy whose prototype trap throws.
   const huge = new Uint8Array(2 ** 30 + 1);
   const big = chatsPerDepartment(huge, DEPARTMENTS, P);

@@ -59,6 +59,10 @@ const reopened: ChatIndex = ChatIndex.fromBytes(saved.buffer as ArrayBuffer, { t
 console.log(reopened.query({ start: 'a', end: 'b' }), ChatIndex.fromBytes(saved).size);
 // @ts-expect-error: a snapshot is bytes, not text
 ChatIndex.fromBytes('CPDINDEX');
+const merged: number = index.merge(ChatIndex.fromBytes(saved));
+// @ts-expect-error: only a ChatIndex merges
+index.merge(saved);
+console.log(merged);
 const removed: number = index.remove(['r1', 'r2']);
 const forgotten: number = index.retain(['r3']);
 index.setDepartments([{ _id: 'd1', name: 'Renamed' }]);

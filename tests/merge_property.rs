@@ -1,0 +1,108 @@
+//! Merging: pages of rooms read into several indexes (shards, as workers
+//! would read them) and merged in order answer every query exactly as one
+//! index that read every page, whatever the pages hold: repeated `_id`s
+//! with newer, equal and older `_updatedAt` across shards, rooms without
+//! `_id`, rooms no query counts, equal creation times, embedded names, a
+//! departments list or a bad one.
+
+use chats_per_department::chart::index::ChatIndex;
+use chats_per_department::records::json_input::read_departments;
+use chats_per_department::server::params::Params;
+use chats_per_department::server::zone::Utc;
+
+mod common;
+use common::{iso, Rng};
+
+const T0: i64 = 1_600_000_000_000;
+
+fn room(r: &mut Rng) -> String {
+    let id = match r.below(8) {
+        0 => String::new(),
+        1 => format!(r#""_id":"odd id {}","#, r.below(30)),
+        2 => format!(r#""_id":"{:024x}","#, r.below(40)),
+        _ => format!(r#""_id":"r{}","#, r.below(60)),
+    };
+    let open = ["", r#","open":true"#, r#","open":false"#][r.below(3) as usize];
+    let department = match r.below(6) {
+        0 => String::new(),
+        1 => r#","departmentId":null"#.to_owned(),
+        k => format!(r#","departmentId":"d{k}","department":{{"_id":"d{k}","name":"E{k}{}"}}"#, r.below(2)),
+    };
+    let t = ["l", "l", "l", "c"][r.below(4) as usize];
+    let ts = if r.below(4) == 0 { T0 + r.below(3) as i64 } else { T0 + r.below(40 * 86_400_000) as i64 };
+    let updated = if r.below(6) == 0 { String::new() } else { format!(r#""_updatedAt":{},"#, r.below(4)) };
+    format!(r#"{{{id}{updated}"t":"{t}"{open}{department},"ts":{ts}}}"#)
+}
+
+fn empty_index(kind: u64) -> ChatIndex {
+    match kind {
+        0 => ChatIndex::new(Some(read_departments(br#"[{"_id":"d2","name":"Sales"},{"_id":"d3","name":"Sales"},{"_id":"d4"}]"#).unwrap())),
+        1 => ChatIndex::with_departments_error(chats_per_department::records::field::DataError::new("departments[0]._id is missing")),
+        _ => ChatIndex::new(None),
+    }
+}
+
+fn queries(r: &mut Rng) -> Vec<Params> {
+    (0..12)
+        .map(|_| {
+            let start = T0 + r.below(40 * 86_400_000) as i64 - 86_400_000;
+            let end = start + r.below(30 * 86_400_000) as i64;
+            let department = ["", "d2", "d3", "gone"][r.below(4) as usize];
+            let mut pairs = vec![("start", iso(start)), ("end", iso(end))];
+            if !department.is_empty() {
+                pairs.push(("departmentId", department.to_owned()));
+            }
+            Params::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+        })
+        .collect()
+}
+
+#[test]
+fn merged_shards_answer_as_one_index() {
+    let mut r = Rng(23);
+    for case in 0..400 {
+        let kind = r.below(4);
+        let pages: Vec<String> =
+            (0..1 + r.below(8)).map(|_| format!("[{}]", (0..r.below(50)).map(|_| room(&mut r)).collect::<Vec<_>>().join(","))).collect();
+        let mut whole = empty_index(kind);
+        for page in &pages {
+            whole.add_json(page.as_bytes(), &Utc).unwrap();
+        }
+        // Cut the pages into 1 to 4 shards of consecutive pages.
+        let mut shards: Vec<ChatIndex> = Vec::new();
+        for (i, page) in pages.iter().enumerate() {
+            if i == 0 || r.below(2) == 0 {
+                shards.push(empty_index(kind));
+            }
+            shards.last_mut().unwrap().add_json(page.as_bytes(), &Utc).unwrap();
+        }
+        let sizes: u64 = shards.iter().map(ChatIndex::size).sum();
+        let mut shards = shards.into_iter();
+        let mut merged = shards.next().unwrap();
+        let mut offered = merged.size();
+        for shard in shards {
+            offered += merged.merge(shard);
+        }
+        assert_eq!(offered, sizes, "case {case}: merge returns each shard's size");
+        assert_eq!(merged.size(), whole.size(), "case {case}");
+        assert_eq!(merged.countable(), whole.countable(), "case {case}");
+        assert_eq!(merged.departments(), whole.departments(), "case {case}");
+        for params in queries(&mut r) {
+            assert_eq!(merged.query(&params, &Utc), whole.query(&params, &Utc), "case {case}");
+        }
+        // And it goes on as an index: the same later page, then a removal.
+        let page = format!("[{}]", (0..20).map(|_| room(&mut r)).collect::<Vec<_>>().join(","));
+        merged.add_json(page.as_bytes(), &Utc).unwrap();
+        whole.add_json(page.as_bytes(), &Utc).unwrap();
+        let gone: Vec<String> = (0..r.below(10)).map(|_| format!("r{}", r.below(60))).collect();
+        assert_eq!(merged.remove(gone.iter().map(String::as_str)), whole.remove(gone.iter().map(String::as_str)), "case {case}");
+        for params in queries(&mut r) {
+            assert_eq!(merged.query(&params, &Utc), whole.query(&params, &Utc), "case {case}, after a page and a removal");
+        }
+        // Through a snapshot, as a worker hands its index over.
+        let mut again = ChatIndex::from_bytes(&merged.to_bytes()).unwrap();
+        for params in queries(&mut r) {
+            assert_eq!(again.query(&params, &Utc), whole.query(&params, &Utc), "case {case}, reopened");
+        }
+    }
+}
