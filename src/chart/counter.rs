@@ -17,7 +17,8 @@
 //! Departments come out sorted by name (Unicode code point order).
 
 use crate::chart::body::DepartmentCount;
-use crate::records::department::{DepartmentNumbers, Departments, IdMap, UNDEFINED_KEY};
+use crate::chart::room_ids::{Held, RoomIds};
+use crate::records::department::{DepartmentNumbers, Departments, UNDEFINED_KEY};
 use crate::records::field::{DepartmentRef, DepartmentView};
 use crate::records::room::{RoomSink, RoomView, State};
 use crate::server::params::Query;
@@ -77,19 +78,12 @@ pub struct Counter<'q> {
     /// `[open, closed]` per slot.
     counts: Vec<[u64; 2]>,
     embedded: Departments,
-    /// Each identified room's number in `kept` (an `IdMap<u32>`, the
-    /// same map type as `slot_of`: one instantiation less in the module).
-    identified: IdMap<u32>,
-    /// The version of each identified room that counts.
-    kept: Vec<Kept>,
-}
-
-/// An identified room's newest version: its `_updatedAt`, and where it
-/// counts (slot and open/closed), if anywhere.
-#[derive(Debug, Clone, Copy)]
-struct Kept {
-    updated_at: Option<i64>,
-    counted: Option<(u32, bool)>,
+    /// The version of each identified room that counts: its `_updatedAt`
+    /// (`i64::MIN` for none, older than any date) and, if it matches, its
+    /// slot and state as the entry `(slot, 1 if open else 0)`. The index's
+    /// own id table: ids packed, no string allocated per room (1M REST
+    /// rooms, native: 726-795 ms, against 983 with a `HashMap<String, u32>`).
+    identified: RoomIds,
 }
 
 impl<'q> Counter<'q> {
@@ -100,17 +94,16 @@ impl<'q> Counter<'q> {
             slots: DepartmentNumbers::default(),
             counts: Vec::new(),
             embedded: Departments::default(),
-            identified: IdMap::default(),
-            kept: Vec::new(),
+            identified: RoomIds::default(),
         }
     }
 
     /// The counts by name, with names from `listed` or, without a list,
     /// from the rooms' embedded departments.
     pub fn finish(mut self, listed: Option<&Departments>) -> Vec<DepartmentCount> {
-        for kept in std::mem::take(&mut self.kept) {
-            if let Some((slot, open)) = kept.counted {
-                self.counts[slot as usize][usize::from(!open)] += 1;
+        for held in self.identified.values() {
+            if let Some((slot, open)) = held.entry {
+                self.counts[slot as usize][usize::from(open == 0)] += 1;
             }
         }
         let departments = listed.unwrap_or(&self.embedded);
@@ -145,20 +138,9 @@ impl RoomSink for Counter<'_> {
             }
             return;
         };
-        let incoming = Kept { updated_at: room.updated_at, counted };
-        match self.identified.get(id) {
-            // Newer or equal replaces (a tie: the later record wins).
-            Some(&at) => {
-                let kept = &mut self.kept[at as usize];
-                if incoming.updated_at >= kept.updated_at {
-                    *kept = incoming;
-                }
-            }
-            None => {
-                self.identified.insert(id.to_owned(), self.kept.len() as u32);
-                self.kept.push(incoming);
-            }
-        }
+        // Newer or equal replaces (a tie: the later record wins).
+        let entry = counted.map(|(slot, open)| (slot, i64::from(open)));
+        self.identified.offer(id, Held { updated_at: room.updated_at.unwrap_or(i64::MIN), entry });
     }
 
     fn embedded(&mut self, id: &str, key: &str) {
