@@ -197,7 +197,8 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
   };
 
   // Pages as a dashboard reads them (by creation: `sort={"ts":1,"_id":1}`
-  // with `createdAt={"start"}`; by last update: `sort={"_updatedAt":-1,…}`)
+  // with `createdAt={"start"}` or `{"start","end"}`; by last update:
+  // `sort={"_updatedAt":-1,…}`)
   // answered from the livechat rooms sorted once per sort, as MongoDB
   // answers them from an index; mingo scans and sorts every room for each
   // page, which a benchmark of a million rooms cannot wait for. Only with
@@ -211,13 +212,15 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
     if (fields && Object.entries(fields).some(([key, value]) => value !== 1 || key.includes('.'))) return null;
     const createdAt = jsonParam(url, 'createdAt') ?? {};
     const [count, offset] = [countOf(url), offsetOf(url)];
-    // Only a plain start, on rooms sorted by creation (`{ts: {}}`, what an
-    // empty one builds, is left to mingo).
+    // Only a plain start, and an end with it, on rooms sorted by creation
+    // (`{ts: {}}`, what an empty one builds, is left to mingo).
     const keys = Object.keys(createdAt);
-    if (keys.length && (keys.length > 1 || !createdAt.start || order[0][0] !== 'ts' || order[0][1] !== 1)) return null;
+    const range = keys.length === 1 || (keys.length === 2 && createdAt.end);
+    if (keys.length && (!range || !createdAt.start || order[0][0] !== 'ts' || order[0][1] !== 1)) return null;
     if (!(count >= 0 && Number.isInteger(offset) && offset >= 0)) return null;
     const start = createdAt.start ? new Date(createdAt.start).getTime() : -Infinity;
-    if (Number.isNaN(start)) return null;
+    const end = createdAt.end ? new Date(createdAt.end).getTime() : Infinity;
+    if (Number.isNaN(start) || Number.isNaN(end)) return null;
     const key = JSON.stringify(order);
     let rooms = sorted.get(key);
     if (rooms?.version !== version) {
@@ -235,13 +238,20 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
       sorted.set(key, rooms);
     }
     if (!rooms.typed) return null;
-    let low = 0;
-    for (let high = rooms.length; low < high;) {
-      const middle = (low + high) >>> 1;
-      if (rooms[middle].ts.getTime() < start) low = middle + 1;
-      else high = middle;
-    }
-    return { rooms: rooms.slice(low + offset, low + offset + count), total: rooms.length - low };
+    // The first room created at `start` or later, and the first after `end`.
+    const firstNotBefore = (time, after) => {
+      let low = 0;
+      for (let high = rooms.length; low < high;) {
+        const middle = (low + high) >>> 1;
+        const ts = rooms[middle].ts.getTime();
+        if (ts < time || (after && ts === time)) low = middle + 1;
+        else high = middle;
+      }
+      return low;
+    };
+    const low = firstNotBefore(start, false);
+    const high = Math.max(low, end === Infinity ? rooms.length : firstNotBefore(end, true));
+    return { rooms: rooms.slice(Math.min(low + offset, high), Math.min(low + offset + count, high)), total: high - low };
   }
 
   function rooms(url, user) {

@@ -37,7 +37,11 @@ test('fast paging answers as mingo does', async () => {
         const sort = SORTS[Math.floor(random() * SORTS.length)];
         const query = { count: String([1, 5, 25, 100, 500][i % 5]), offset: String(Math.floor(random() * 60)), sort };
         const start = starts[Math.floor(random() * starts.length)];
-        if (start !== undefined && (sort.startsWith('{"ts":1') || random() < 0.1)) query.createdAt = JSON.stringify({ start });
+        if (start !== undefined && (sort.startsWith('{"ts":1') || random() < 0.1)) {
+          // An end too, half the time: before, at or after the start, or not a date.
+          const end = random() < 0.5 ? undefined : [...times.slice(0, 30), '2026-01-01T00:00:00.000Z', 'soon'][Math.floor(random() * 32)];
+          query.createdAt = JSON.stringify(end === undefined ? { start } : { start, end });
+        }
         const fields = projections[i % projections.length];
         if (fields) query.fields = JSON.stringify(fields);
         const [expected, actual] = [await body(slow, query), await body(fast, query)];

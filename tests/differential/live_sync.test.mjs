@@ -78,6 +78,31 @@ test(`live sync: ${HISTORIES} histories with changes during the load and between
   assert.ok(checked >= HISTORIES * 240);
 });
 
+test('live sync: a full load reads its creation ranges at once, and rooms at the ranges\' very edges once each', async () => {
+  // Eight distinct creation times, a millisecond apart, many rooms at each:
+  // the four ranges are cut on them (ends at cut - 1 ms, starts at cut),
+  // and pages of 7 end inside runs of equal times.
+  for (const fastPaging of [false, true]) {
+    const data = mockData(400, seeded(77));
+    const t0 = Date.UTC(2026, 0, 5);
+    data.rooms.forEach((room, i) => {
+      room.ts = new Date(t0 + (i % 8));
+      room._updatedAt = new Date(t0 + 1000 + i);
+    });
+    const mock = await startMock({ data, fastPaging });
+    mocks.push(mock);
+    const sync = new ServerSync({ server: manager(mock.url), ChatIndex, timeZone: 'UTC', pageSize: 7, parallel: 4 });
+    const { rooms } = await sync.load();
+    const livechat = data.rooms.filter((room) => room.t === 'l').length;
+    assert.equal(sync.index.size, livechat, `fastPaging ${fastPaging}: every room once`);
+    assert.equal(rooms, livechat, `fastPaging ${fastPaging}: no room read twice`);
+    const ranges = mock.stats.requests['/api/v1/livechat/rooms'];
+    assert.ok(ranges > livechat / 7, `${ranges} pages`);
+    assert.deepEqual(disagreements(sync.index, mock, seeded(5), 20), []);
+    sync.index.free();
+  }
+});
+
 test('live sync: a refresh reads a small fraction of a full load, and fields= cuts the bytes per room', async () => {
   const mock = await startMock({ data: mockData(5000, seeded(3)) });
   mocks.push(mock);

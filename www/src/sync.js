@@ -9,7 +9,10 @@
 //   by key, not offset: `sort={"ts":1,"_id":1}` with `createdAt={"start":
 //   <last ts seen>}` and an offset counting only the rooms already seen at
 //   that exact ts. New rooms (ts = now) land after everything read, and a
-//   deleted room cannot make another one skip a page.
+//   deleted room cannot make another one skip a page. The creation times
+//   are cut into `parallel` ranges (`createdAt={"start","end"}`), each
+//   paged this way at the same time: a first visit waits for the slowest
+//   range, not for every page in turn.
 // - Rooms change after creation (closed, transferred, put on hold) and
 //   every change bumps `_updatedAt`. A refresh reads
 //   `sort={"_updatedAt":-1}` until it reaches rooms older than the last
@@ -85,10 +88,10 @@ const sameDepartments = (a, b) => a.length === b.length && a.every((d, i) => d._
  */
 export class ServerSync {
   constructor({
-    server, ChatIndex, timeZone, fields = true, pageSize = 100, overlapMs = 10_000, reconcileEveryMs = 600_000,
+    server, ChatIndex, timeZone, fields = true, pageSize = 100, parallel = 4, overlapMs = 10_000, reconcileEveryMs = 600_000,
     timeoutMs = 30_000, retries = 3, retryDelayMs = 500, fetch = globalThis.fetch, onProgress = () => {}, onRetry = () => {},
   }) {
-    Object.assign(this, { server, ChatIndex, timeZone, fields, pageSize, overlapMs, reconcileEveryMs, timeoutMs, retries, retryDelayMs, fetch, onProgress, onRetry });
+    Object.assign(this, { server, ChatIndex, timeZone, fields, pageSize, parallel, overlapMs, reconcileEveryMs, timeoutMs, retries, retryDelayMs, fetch, onProgress, onRetry });
     this.index = null;
     this.departments = [];
     /** Newest `_updatedAt` (ms) read, when it appeared (local ms), and whether its overlap was read late enough. */
@@ -183,13 +186,13 @@ export class ServerSync {
    * Pages through every room oldest first, by key (see the header):
    * yields each page. `fields` is the projection.
    */
-  async *byCreation(fields) {
-    let after = null;
+  async *byCreation(fields, range = {}) {
+    let after = range.start ?? null;
     let tied = 0;
     let longest = 0;
     for (;;) {
       const query = { count: this.pageSize, offset: tied, sort: { ts: 1, _id: 1 }, fields };
-      if (after !== null) query.createdAt = { start: after };
+      if (after !== null) query.createdAt = range.end ? { start: after, end: range.end } : { start: after };
       const page = await this.roomsPage(query);
       yield page;
       const { rooms } = page;
@@ -211,6 +214,33 @@ export class ServerSync {
     }
   }
 
+  /**
+   * Creation-time ranges that together hold every room, each read by key
+   * on its own (`byCreation`), so that a full load has `parallel` pages in
+   * flight instead of one: `[{ start, end }]`, ISO, both inclusive, cut
+   * evenly between the oldest room's `ts` and the newest's, the last one
+   * open-ended. One range (`[{}]`, no filter) when there is nothing to cut,
+   * or when the oldest room has no `ts` (only an unfiltered query lists
+   * it). Also `total`, the server's count of rooms now.
+   */
+  async creationRanges() {
+    const oldest = await this.roomsPage({ count: 1, sort: { ts: 1, _id: 1 }, fields: { ts: 1 } });
+    const whole = { ranges: [{}], total: oldest.total };
+    const first = Date.parse(oldest.rooms[0]?.ts);
+    if (this.parallel <= 1 || typeof oldest.rooms[0]?.ts !== 'string' || !Number.isFinite(first)) return whole;
+    const newest = await this.roomsPage({ count: 1, sort: { ts: -1, _id: 1 }, fields: { ts: 1 } });
+    const last = Date.parse(newest.rooms[0]?.ts);
+    const k = this.parallel;
+    if (!Number.isFinite(last) || last - first < k) return whole;
+    // Range i holds the rooms created from cut(i) to cut(i + 1) - 1 ms.
+    const cut = (i) => new Date(first + Math.floor(((last - first) * i) / k));
+    const ranges = Array.from({ length: k }, (_, i) => ({
+      start: cut(i).toISOString(),
+      ...(i < k - 1 ? { end: new Date(cut(i + 1).getTime() - 1).toISOString() } : {}),
+    }));
+    return { ranges, total: oldest.total };
+  }
+
   /** The newest `_updatedAt` on the server now (ms), or -Infinity. */
   async newestUpdate() {
     const page = await this.roomsPage({ count: 1, sort: { _updatedAt: -1 }, fields: { _updatedAt: 1 } });
@@ -226,16 +256,26 @@ export class ServerSync {
     const watermark = await this.newestUpdate();
     const index = new this.ChatIndex(departments, { timeZone: this.timeZone });
     let rooms = 0;
-    let total = null;
+    let failed = false;
     try {
-      for await (const page of this.byCreation(this.fields ? ROOM_FIELDS : undefined)) {
-        total ??= page.total;
-        index.add(page);
-        rooms += page.rooms.length;
-        this.onProgress({ phase: 'Rooms', done: rooms, total: Math.max(total, rooms) });
-      }
+      const { ranges, total } = await this.creationRanges();
+      // Each range by key, all at once; a room has one `ts`, so no room is
+      // in two ranges, and the index takes pages in any order.
+      const read = async (range) => {
+        for await (const page of this.byCreation(this.fields ? ROOM_FIELDS : undefined, range)) {
+          if (failed) return;
+          index.add(page);
+          rooms += page.rooms.length;
+          this.onProgress({ phase: 'Rooms', done: rooms, total: Math.max(total ?? 0, rooms) });
+        }
+      };
+      await Promise.all(ranges.map((range) => read(range).catch((error) => {
+        failed = true;
+        throw error;
+      })));
       index.settle();
     } catch (error) {
+      failed = true;
       index.free();
       throw error;
     }
