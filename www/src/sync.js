@@ -323,8 +323,14 @@ export class ServerSync {
 
   /** Drops rooms the server no longer lists; refetches the departments. Returns how many rooms went. */
   async reconcile() {
-    const ids = [];
-    for await (const page of this.byCreation(ID_FIELDS)) for (const room of page.rooms) ids.push(room._id);
+    // The ids by creation range, the ranges at once (as `load` reads rooms).
+    const { ranges } = await this.creationRanges();
+    const lists = await Promise.all(ranges.map(async (range) => {
+      const ids = [];
+      for await (const page of this.byCreation(ID_FIELDS, range)) for (const room of page.rooms) ids.push(room._id);
+      return ids;
+    }));
+    const ids = lists.flat();
     await this.updateDepartments();
     this.lastReconcile = Date.now();
     return this.index.retain(ids);
