@@ -6,12 +6,16 @@
 //! departments list or a bad one.
 
 use chats_per_department::chart::index::ChatIndex;
-use chats_per_department::records::json_input::read_departments;
-use chats_per_department::server::params::Params;
 use chats_per_department::server::zone::Utc;
 
 mod common;
-use common::{iso, Rng};
+use common::{empty_index, Rng};
+
+/// The queries asked of each case: from a day before the rooms' first,
+/// up to 30 days long.
+fn queries(r: &mut Rng) -> Vec<chats_per_department::server::params::Params> {
+    common::chart_queries(r, T0 - 86_400_000, 40, 30)
+}
 
 const T0: i64 = 1_600_000_000_000;
 
@@ -32,29 +36,6 @@ fn room(r: &mut Rng) -> String {
     let ts = if r.below(4) == 0 { T0 + r.below(3) as i64 } else { T0 + r.below(40 * 86_400_000) as i64 };
     let updated = if r.below(6) == 0 { String::new() } else { format!(r#""_updatedAt":{},"#, r.below(4)) };
     format!(r#"{{{id}{updated}"t":"{t}"{open}{department},"ts":{ts}}}"#)
-}
-
-fn empty_index(kind: u64) -> ChatIndex {
-    match kind {
-        0 => ChatIndex::new(Some(read_departments(br#"[{"_id":"d2","name":"Sales"},{"_id":"d3","name":"Sales"},{"_id":"d4"}]"#).unwrap())),
-        1 => ChatIndex::with_departments_error(chats_per_department::records::field::DataError::new("departments[0]._id is missing")),
-        _ => ChatIndex::new(None),
-    }
-}
-
-fn queries(r: &mut Rng) -> Vec<Params> {
-    (0..12)
-        .map(|_| {
-            let start = T0 + r.below(40 * 86_400_000) as i64 - 86_400_000;
-            let end = start + r.below(30 * 86_400_000) as i64;
-            let department = ["", "d2", "d3", "gone"][r.below(4) as usize];
-            let mut pairs = vec![("start", iso(start)), ("end", iso(end))];
-            if !department.is_empty() {
-                pairs.push(("departmentId", department.to_owned()));
-            }
-            Params::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
-        })
-        .collect()
 }
 
 #[test]

@@ -7,12 +7,11 @@
 
 use chats_per_department::chart::index::snapshot::checksum;
 use chats_per_department::chart::index::ChatIndex;
-use chats_per_department::records::json_input::read_departments;
 use chats_per_department::server::params::Params;
 use chats_per_department::server::zone::Utc;
 
 mod common;
-use common::{iso, Rng};
+use common::{empty_index, Rng};
 
 const T0: i64 = 1_600_000_000_000;
 
@@ -37,11 +36,7 @@ fn room(r: &mut Rng) -> String {
 }
 
 fn random_index(r: &mut Rng) -> ChatIndex {
-    let mut index = match r.below(4) {
-        0 => ChatIndex::new(Some(read_departments(br#"[{"_id":"d2","name":"Sales"},{"_id":"d3","name":"Sales"},{"_id":"d4"}]"#).unwrap())),
-        1 => ChatIndex::with_departments_error(chats_per_department::records::field::DataError::new("departments[0]._id is missing")),
-        _ => ChatIndex::new(None),
-    };
+    let mut index = empty_index(r.below(4));
     for _ in 0..r.below(6) {
         let page = format!("[{}]", (0..r.below(60)).map(|_| room(r)).collect::<Vec<_>>().join(","));
         let _ = index.add_json(page.as_bytes(), &Utc);
@@ -54,18 +49,7 @@ fn random_index(r: &mut Rng) -> ChatIndex {
 }
 
 fn queries(r: &mut Rng) -> Vec<Params> {
-    (0..12)
-        .map(|_| {
-            let start = T0 + r.below(40 * 86_400_000) as i64;
-            let end = start + r.below(20 * 86_400_000) as i64;
-            let department = ["", "d2", "d3", "gone"][r.below(4) as usize];
-            let mut pairs = vec![("start", iso(start)), ("end", iso(end))];
-            if !department.is_empty() {
-                pairs.push(("departmentId", department.to_owned()));
-            }
-            Params::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
-        })
-        .collect()
+    common::chart_queries(r, T0, 40, 20)
 }
 
 #[test]

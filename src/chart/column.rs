@@ -534,6 +534,5 @@ mod tests {
         assert!(per_room <= 4.0, "{per_room} B/room");
         // The directory is part of it (queries of such a column use it).
         assert!(column.directory.len() > 50_000 / 16, "{} steps", column.directory.len());
-        eprintln!("{per_room}");
     }
 }

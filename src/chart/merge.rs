@@ -55,7 +55,7 @@ impl ChatIndex {
                 identified[slot as usize].push(value);
                 (slot_of[slot as usize], value)
             });
-            match ids.offer_key(key, text, Held { updated_at: held.updated_at, entry }) {
+            match ids.offer_key(key, text, Held { entry, ..held }) {
                 Offer::Stale => return,
                 Offer::Replaced(Held { entry: Some((slot, value)), .. }) => slots[slot as usize].rooms.remove(value),
                 Offer::Replaced(_) | Offer::Added => {}

@@ -241,6 +241,28 @@ export class ServerSync {
     return { ranges, total: oldest.total };
   }
 
+  /**
+   * Every page of the creation ranges (`creationRanges`), the ranges read
+   * at once, each page handed to `onPage(page, total)` as it comes. The
+   * first failure (a request, or `onPage` throwing) stops every range
+   * before its next page and is thrown.
+   */
+  async byCreationRanges(fields, onPage) {
+    const { ranges, total } = await this.creationRanges();
+    let failed = false;
+    await Promise.all(ranges.map(async (range) => {
+      try {
+        for await (const page of this.byCreation(fields, range)) {
+          if (failed) return;
+          onPage(page, total);
+        }
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }));
+  }
+
   /** The newest `_updatedAt` on the server now (ms), or -Infinity. */
   async newestUpdate() {
     const page = await this.roomsPage({ count: 1, sort: { _updatedAt: -1 }, fields: { _updatedAt: 1 } });
@@ -256,26 +278,16 @@ export class ServerSync {
     const watermark = await this.newestUpdate();
     const index = new this.ChatIndex(departments, { timeZone: this.timeZone });
     let rooms = 0;
-    let failed = false;
     try {
-      const { ranges, total } = await this.creationRanges();
-      // Each range by key, all at once; a room has one `ts`, so no room is
-      // in two ranges, and the index takes pages in any order.
-      const read = async (range) => {
-        for await (const page of this.byCreation(this.fields ? ROOM_FIELDS : undefined, range)) {
-          if (failed) return;
-          index.add(page);
-          rooms += page.rooms.length;
-          this.onProgress({ phase: 'Rooms', done: rooms, total: Math.max(total ?? 0, rooms) });
-        }
-      };
-      await Promise.all(ranges.map((range) => read(range).catch((error) => {
-        failed = true;
-        throw error;
-      })));
+      // A room has one `ts`, so no room is in two ranges, and the index
+      // takes pages in any order.
+      await this.byCreationRanges(this.fields ? ROOM_FIELDS : undefined, (page, total) => {
+        index.add(page);
+        rooms += page.rooms.length;
+        this.onProgress({ phase: 'Rooms', done: rooms, total: Math.max(total ?? 0, rooms) });
+      });
       index.settle();
     } catch (error) {
-      failed = true;
       index.free();
       throw error;
     }
@@ -323,14 +335,10 @@ export class ServerSync {
 
   /** Drops rooms the server no longer lists; refetches the departments. Returns how many rooms went. */
   async reconcile() {
-    // The ids by creation range, the ranges at once (as `load` reads rooms).
-    const { ranges } = await this.creationRanges();
-    const lists = await Promise.all(ranges.map(async (range) => {
-      const ids = [];
-      for await (const page of this.byCreation(ID_FIELDS, range)) for (const room of page.rooms) ids.push(room._id);
-      return ids;
-    }));
-    const ids = lists.flat();
+    const ids = [];
+    await this.byCreationRanges(ID_FIELDS, (page) => {
+      for (const room of page.rooms) ids.push(room._id);
+    });
     await this.updateDepartments();
     this.lastReconcile = Date.now();
     return this.index.retain(ids);
