@@ -1,19 +1,17 @@
 // A clear error for a ChatIndex used after free() (wasm-bindgen's own is
 // "null pointer passed to rust"), checked in JavaScript before any call
-// reaches wasm. Shared by the web entry and, converted to CommonJS by
+// reaches wasm; and `addStream`, which reads the stream here and hands its
+// chunks to wasm. Shared by the web entry and, converted to CommonJS by
 // scripts/node-build.mjs, the Node entry.
 export function guardFreed(ChatIndex) {
   const freed = () => new Error('this ChatIndex was freed; create a new one');
   const proto = ChatIndex.prototype;
-  for (const name of ['add', 'addStream', 'remove', 'retain', 'setDepartments', 'query', 'queryJson', 'series', 'timeRange', 'departments', 'toBytes', 'settle']) {
+  for (const name of ['add', 'remove', 'retain', 'setDepartments', 'query', 'queryJson', 'series', 'timeRange', 'departments', 'toBytes', 'settle']) {
     const method = proto[name];
     if (typeof method !== 'function') throw new Error(`guardFreed: ChatIndex.${name} is missing`);
     Object.defineProperty(proto, name, {
       value: function guarded(...args) {
-        if (!this.__wbg_ptr) {
-          if (name === 'addStream') return Promise.reject(freed());
-          throw freed();
-        }
+        if (!this.__wbg_ptr) throw freed();
         return method.apply(this, args);
       },
       writable: true,
@@ -46,10 +44,126 @@ export function guardFreed(ChatIndex) {
     writable: true,
     configurable: true,
   });
+  Object.defineProperty(proto, 'addStream', { value: addStream, writable: true, configurable: true });
   // free() twice, or after a failed constructor, does nothing.
   const free = proto.free;
   proto.free = function () {
     if (this.__wbg_ptr) free.call(this);
   };
   return ChatIndex;
+}
+
+// Chunks go to wasm in pieces of at most this many bytes, so a huge chunk
+// never needs a huge copy in wasm memory (which never shrinks).
+const PIECE = 1 << 20;
+
+/**
+ * `index.addStream(stream)`: every outcome settles the promise. A bad
+ * stream or chunk rejects with a `TypeError` saying what it was, a failed
+ * stream with an `Error` giving its reason, bad data with the `Error`
+ * carrying the 400 body; the reader is cancelled whenever reading stops
+ * early. Freeing the index meanwhile rejects too. The rooms are staged in
+ * wasm until the stream ends, so a failed stream adds nothing.
+ */
+async function addStream(stream) {
+  if (!this.__wbg_ptr) throw new Error('this ChatIndex was freed; create a new one');
+  const opened = streamReader(stream);
+  if (opened.notStream !== undefined) {
+    throw new TypeError(`addStream(stream): stream must be a ReadableStream of Uint8Array chunks (e.g. response.body), not ${opened.notStream}`);
+  }
+  if (opened.failed !== undefined) throw new Error(`addStream(stream): the stream could not be read: ${opened.failed}`);
+  const reader = opened.reader;
+  const pending = this.__streamBegin();
+  try {
+    for (let chunk = 0; ; chunk++) {
+      const next = await nextChunk(reader);
+      if (!this.__wbg_ptr) {
+        cancelReader(reader, 'ChatIndex freed');
+        throw new Error("this ChatIndex was freed during addStream; the stream's rooms were not added");
+      }
+      if (next.done) break;
+      if (next.notBytes !== undefined) {
+        cancelReader(reader, 'not a Uint8Array');
+        throw new TypeError(`addStream: chunk ${chunk} is ${next.notBytes}, not a Uint8Array`);
+      }
+      if (next.failed !== undefined) throw new Error(`addStream: the stream failed: ${next.failed}`);
+      const bytes = next.bytes;
+      for (let at = 0; at < bytes.length; at += PIECE) {
+        try {
+          this.__streamPush(pending, bytes.subarray(at, at + PIECE));
+        } catch (error) {
+          cancelReader(reader, 'bad data');
+          throw error;
+        }
+      }
+    }
+    return this.__streamFinish(pending);
+  } finally {
+    // Consumed by __streamFinish; freed here on every other way out.
+    if (pending.__wbg_ptr) pending.free();
+  }
+}
+
+// Reading a caller's stream runs the caller's code: these helpers never
+// throw and never reject, so the loop above sees plain answers.
+
+const typedArrayName = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get;
+
+/** What a value is, for messages ("a string", "an ArrayBuffer", "null"). */
+function describeValue(value) {
+  try {
+    if (value === null || value === undefined) return String(value);
+    if (typeof value !== 'object') return `a ${typeof value}`;
+    const name = Object.prototype.toString.call(value).slice(8, -1);
+    return `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name}`;
+  } catch {
+    return 'an unreadable value';
+  }
+}
+
+function message(error) {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return 'an exception';
+  }
+}
+
+/** `{ reader }` for a ReadableStream, else `{ notStream: describeValue(stream) }` or `{ failed }`. */
+function streamReader(stream) {
+  try {
+    if (typeof stream !== 'object' || stream === null || typeof stream.getReader !== 'function') return { notStream: describeValue(stream) };
+    return { reader: stream.getReader() };
+  } catch (error) {
+    return { failed: message(error) };
+  }
+}
+
+/** A promise of the next chunk: `{ done: true }`, `{ bytes }`, `{ notBytes }` or `{ failed }`; never rejects. */
+function nextChunk(reader) {
+  const step = (result) => {
+    try {
+      if (result.done) return { done: true };
+      const value = result.value;
+      // A brand check, not `instanceof`: a Uint8Array from another realm is one too.
+      return typedArrayName.call(value) === 'Uint8Array' ? { bytes: value } : { notBytes: describeValue(value) };
+    } catch (error) {
+      return { failed: message(error) };
+    }
+  };
+  try {
+    return Promise.resolve(reader.read()).then(step, (reason) => ({ failed: message(reason) }));
+  } catch (error) {
+    return Promise.resolve({ failed: message(error) });
+  }
+}
+
+/** Cancels a reader (the stream is not read further) and releases it; never throws. */
+function cancelReader(reader, reason) {
+  try {
+    Promise.resolve(reader.cancel(reason)).catch(() => {});
+    reader.releaseLock();
+  } catch {
+    // Already released or errored: nothing left to give back.
+  }
 }

@@ -1,41 +1,31 @@
 //! The `ChatIndex` class: each method decodes its arguments, calls the
 //! core's [`ChatIndex`], and encodes the answer.
 
-use crate::bindings::convert::{self, chart_body, Chunk};
+use crate::bindings::convert::{self, chart_body};
 use crate::bindings::errors::rooms_error;
 use crate::bindings::options;
-use crate::chart::index::ChatIndex;
+use crate::chart::index::{ChatIndex, StreamLoad};
 use crate::server::zone::LocalZone;
-use js_sys::{Array, Promise, JSON};
-use std::cell::{Cell, RefCell};
+use js_sys::{Array, JSON};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
-/// `ChatIndex` (declared in `types.d.ts`). Shared (`Rc`) so that
-/// `addStream` can keep loading across awaits.
+/// `ChatIndex` (declared in `types.d.ts`).
 #[wasm_bindgen(js_name = ChatIndex, skip_typescript)]
 pub struct ChatIndexHandle {
-    index: Rc<RefCell<ChatIndex>>,
+    index: RefCell<ChatIndex>,
     zone: Rc<dyn LocalZone>,
     /// The department names as a JavaScript array, for one grouping
     /// generation: converted once, not on every query.
     names: RefCell<Option<(u64, Array)>>,
-    /// Cleared when the handle is freed, so that a pending `addStream`
-    /// (which holds the index, not the handle) rejects instead of adding
-    /// rooms nobody can query.
-    alive: Rc<Cell<bool>>,
 }
 
-impl Drop for ChatIndexHandle {
-    fn drop(&mut self) {
-        self.alive.set(false);
-    }
+/// A stream being read by `addStream`: its rooms, staged.
+#[wasm_bindgen(skip_typescript)]
+pub struct PendingStream {
+    load: StreamLoad,
 }
-
-/// Chunks of a stream are copied into wasm memory this much at a time, so a
-/// huge chunk never needs a huge buffer.
-const STREAM_SLICE: u32 = 1 << 20;
 
 #[wasm_bindgen(js_class = ChatIndex)]
 impl ChatIndexHandle {
@@ -97,54 +87,29 @@ impl ChatIndexHandle {
         Ok(())
     }
 
-    /// `index.addStream(stream)`. Every outcome settles the promise: a bad
-    /// stream or chunk rejects with a `TypeError` saying what it was, a
-    /// failed stream with an `Error` giving its reason, bad data with the
-    /// `Error` carrying the 400 body; the reader is cancelled whenever this
-    /// side stops reading. Freeing the index meanwhile rejects too.
-    #[wasm_bindgen(js_name = addStream)]
-    pub fn add_stream(&self, stream: JsValue) -> Promise {
-        let index = Rc::clone(&self.index);
-        let zone = Rc::clone(&self.zone);
-        let alive = Rc::clone(&self.alive);
-        future_to_promise(async move {
-            let reader = convert::reader_of(&stream)?;
-            let freed = || js_sys::Error::new("this ChatIndex was freed during addStream; the stream's rooms were not added").into();
-            let mut load = ChatIndex::begin_stream();
-            let mut buffer = Vec::new();
-            let mut chunks = 0u64;
-            loop {
-                let chunk = convert::chunk(&reader).await;
-                if !alive.get() {
-                    convert::cancel_reader(&reader, "ChatIndex freed");
-                    return Err(freed());
-                }
-                let chunk = match chunk {
-                    Chunk::Done => break,
-                    Chunk::Bytes(chunk) => chunk,
-                    Chunk::NotBytes(what) => {
-                        convert::cancel_reader(&reader, "not a Uint8Array");
-                        return Err(js_sys::TypeError::new(&format!("addStream: chunk {chunks} is {what}, not a Uint8Array")).into());
-                    }
-                    Chunk::Failed(reason) => return Err(js_sys::Error::new(&format!("addStream: the stream failed: {reason}")).into()),
-                };
-                chunks += 1;
-                let mut at = 0;
-                while at < chunk.length() {
-                    let end = (at + STREAM_SLICE).min(chunk.length());
-                    buffer.resize((end - at) as usize, 0);
-                    chunk.subarray(at, end).copy_to(&mut buffer);
-                    if let Err(error) = load.push(&buffer, &*zone) {
-                        convert::cancel_reader(&reader, "bad data");
-                        return Err(rooms_error(error));
-                    }
-                    at = end;
-                }
-            }
-            let mut index = index.try_borrow_mut().map_err(|_| busy())?;
-            let added = index.finish_stream(load, &*zone).map_err(rooms_error)?;
-            Ok(JsValue::from(added as f64))
-        })
+    /// `index.addStream(stream)` is driven from JavaScript
+    /// (`packaging/freed.js`), which reads the stream and hands each chunk
+    /// to [`ChatIndexHandle::stream_push`]: a loop of awaits in Rust took
+    /// the futures runtime into the module (9 KB), and JavaScript reads a
+    /// stream natively. The rooms stay staged until
+    /// [`ChatIndexHandle::stream_finish`], so a failed stream adds nothing.
+    #[wasm_bindgen(js_name = __streamBegin)]
+    pub fn stream_begin(&self) -> PendingStream {
+        PendingStream { load: ChatIndex::begin_stream() }
+    }
+
+    /// Reads one piece of a stream (JavaScript cuts chunks into pieces of
+    /// at most 1 MiB, so a huge chunk never needs a huge copy).
+    #[wasm_bindgen(js_name = __streamPush)]
+    pub fn stream_push(&self, stream: &mut PendingStream, piece: &[u8]) -> Result<(), JsValue> {
+        stream.load.push(piece, &*self.zone).map_err(rooms_error)
+    }
+
+    /// Ends a stream: its rooms added, all or nothing; the count of records.
+    #[wasm_bindgen(js_name = __streamFinish)]
+    pub fn stream_finish(&self, stream: PendingStream) -> Result<f64, JsValue> {
+        let added = self.index_mut()?.finish_stream(stream.load, &*self.zone).map_err(rooms_error)?;
+        Ok(added as f64)
     }
 
     /// `index.query(params)`.
@@ -232,7 +197,7 @@ impl ChatIndexHandle {
 /// A handle around a new index.
 #[inline(never)]
 fn handle(index: ChatIndex, zone: Rc<dyn LocalZone>) -> ChatIndexHandle {
-    ChatIndexHandle { index: Rc::new(RefCell::new(index)), zone, names: RefCell::new(None), alive: Rc::new(Cell::new(true)) }
+    ChatIndexHandle { index: RefCell::new(index), zone, names: RefCell::new(None) }
 }
 
 /// A 400 body as a JavaScript object (the error path: one copy for all).

@@ -34,12 +34,6 @@ extern "C" {
     fn read_ids(value: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = snapshotBytes)]
     fn snapshot_bytes(value: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = streamReader)]
-    fn stream_reader(stream: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = nextChunk)]
-    fn next_chunk(reader: &JsValue) -> js_sys::Promise;
-    #[wasm_bindgen(js_name = cancelReader)]
-    pub(crate) fn cancel_reader(reader: &JsValue, reason: &str);
     #[wasm_bindgen(js_name = chartBody)]
     pub(crate) fn chart_body(names: &Array, counts: &[f64]) -> JsValue;
     #[wasm_bindgen(js_name = seriesBody)]
@@ -154,15 +148,6 @@ pub(crate) fn ids(value: &JsValue, method: &str) -> Result<Vec<String>, JsValue>
     Ok(Array::from(&get(&answer, "ids")).iter().filter_map(|id| id.as_string()).collect())
 }
 
-/// A step of reading a caller's stream.
-pub(crate) enum Chunk {
-    Bytes(Uint8Array),
-    Done,
-    /// Not a `Uint8Array`: what it was ("a string").
-    NotBytes(String),
-    /// The stream failed (or `read` threw): the reason, as text.
-    Failed(String),
-}
 
 /// A snapshot's bytes, copied into wasm memory once, or a `TypeError`
 /// saying what `value` was.
@@ -175,39 +160,6 @@ pub(crate) fn snapshot(value: &JsValue) -> Result<Vec<u8>, JsValue> {
         .into()),
         None => Ok(bytes.unchecked_into::<Uint8Array>().to_vec()),
     }
-}
-
-/// The reader of `stream`, or a `TypeError` saying what `stream` was.
-pub(crate) fn reader_of(stream: &JsValue) -> Result<JsValue, JsValue> {
-    let answer = stream_reader(stream);
-    if let Some(what) = get(&answer, "notStream").as_string() {
-        let text = format!("addStream(stream): stream must be a ReadableStream of Uint8Array chunks (e.g. response.body), not {what}");
-        return Err(js_sys::TypeError::new(&text).into());
-    }
-    if let Some(reason) = get(&answer, "failed").as_string() {
-        return Err(js_sys::Error::new(&format!("addStream(stream): the stream could not be read: {reason}")).into());
-    }
-    Ok(get(&answer, "reader"))
-}
-
-/// The next chunk of `reader` (the promise behind it never rejects).
-pub(crate) async fn chunk(reader: &JsValue) -> Chunk {
-    let Ok(answer) = wasm_bindgen_futures::JsFuture::from(next_chunk(reader)).await else {
-        return Chunk::Failed("the stream's read() failed".to_owned());
-    };
-    // rooms.js has checked the brand (realm-independent); `instanceof`
-    // here would refuse a Uint8Array made in another realm.
-    let bytes = get(&answer, "bytes");
-    if !bytes.is_undefined() {
-        return Chunk::Bytes(bytes.unchecked_into());
-    }
-    if let Some(what) = get(&answer, "notBytes").as_string() {
-        return Chunk::NotBytes(what);
-    }
-    if let Some(reason) = get(&answer, "failed").as_string() {
-        return Chunk::Failed(reason);
-    }
-    Chunk::Done
 }
 
 /// The most JSON one call copies into wasm memory (which never shrinks,

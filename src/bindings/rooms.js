@@ -458,10 +458,6 @@ export function departmentEntries(body) {
   return entries;
 }
 
-// Streams for `addStream`. Reading a caller's stream runs the caller's
-// code; these helpers never throw and never reject, so wasm only ever sees
-// plain answers.
-
 /** What a value is, for messages ("a string", "an ArrayBuffer", "null"). */
 export function describe(value) {
   try {
@@ -474,15 +470,6 @@ export function describe(value) {
   }
 }
 
-function message(error) {
-  try {
-    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  } catch {
-    return 'an exception';
-  }
-}
-
-/** `{ reader }` for a ReadableStream, else `{ notStream: describe(stream) }` or `{ failed }`. */
 /** A snapshot's bytes: the Uint8Array itself (any realm), a view of an ArrayBuffer, or what `value` was (a string). */
 export function snapshotBytes(value) {
   if (isUint8Array(value)) return value;
@@ -492,42 +479,5 @@ export function snapshotBytes(value) {
     return new Uint8Array(value);
   } catch {
     return describe(value);
-  }
-}
-
-export function streamReader(stream) {
-  try {
-    if (typeof stream !== 'object' || stream === null || typeof stream.getReader !== 'function') return { notStream: describe(stream) };
-    return { reader: stream.getReader() };
-  } catch (error) {
-    return { failed: message(error) };
-  }
-}
-
-/** A promise of the next chunk: `{ done: true }`, `{ bytes }`, `{ notBytes: describe(value) }` or `{ failed }`; never rejects. */
-export function nextChunk(reader) {
-  const step = (result) => {
-    try {
-      if (result.done) return { done: true };
-      const value = result.value;
-      return isUint8Array(value) ? { bytes: value } : { notBytes: describe(value) };
-    } catch (error) {
-      return { failed: message(error) };
-    }
-  };
-  try {
-    return Promise.resolve(reader.read()).then(step, (reason) => ({ failed: message(reason) }));
-  } catch (error) {
-    return Promise.resolve({ failed: message(error) });
-  }
-}
-
-/** Cancels a reader (the stream is not read further) and releases it; never throws. */
-export function cancelReader(reader, reason) {
-  try {
-    Promise.resolve(reader.cancel(reason)).catch(() => {});
-    reader.releaseLock();
-  } catch {
-    // Already released or errored: nothing left to give back.
   }
 }

@@ -197,6 +197,7 @@ impl ChatIndex {
                 }
             }
         }
+        self.ids.tidy();
         removed
     }
 
@@ -223,6 +224,7 @@ impl ChatIndex {
                 self.slots[slot as usize].rooms.remove(value);
             }
         }
+        self.ids.tidy();
         forgotten.len() as u64
     }
 
@@ -481,6 +483,7 @@ impl ChatIndex {
                 self.slots[slot as usize].rooms.add(value);
             }
         }
+        self.ids.tidy();
         records
     }
 

@@ -50,7 +50,7 @@ impl ChatIndex {
             self.ids.reserve(other.ids.len());
         }
         let (ids, slots) = (&mut self.ids, &mut self.slots);
-        other.ids.for_each_in_table(|key, text, held| {
+        other.ids.for_each_in_order(|key, text, held| {
             let entry = held.entry.map(|(slot, value)| {
                 identified[slot as usize].push(value);
                 (slot_of[slot as usize], value)
@@ -74,6 +74,7 @@ impl ChatIndex {
             }
         }
         self.anonymous += other.anonymous;
+        self.ids.tidy();
         merged
     }
 }

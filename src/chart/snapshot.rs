@@ -111,7 +111,7 @@ impl ChatIndex {
         // position are taken, per department.
         let mut taken: Vec<Vec<u32>> = columns.iter().map(|column| vec![0; column.len()]).collect();
         let slots = &self.slots;
-        self.ids.for_each_in_table(|key, text, held| {
+        self.ids.for_each_in_order(|key, text, held| {
             put(&mut body, &key.to_le_bytes());
             if let Some(text) = text {
                 put_text(&mut body, text);
@@ -240,6 +240,7 @@ fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
     if r.at != r.end() {
         return Err(r.error("bytes after the last room", ""));
     }
+    index.ids.tidy();
     let entries: u64 = index.slots.iter().map(|slot| slot.rooms.len()).sum();
     if entries - identified > index.anonymous {
         return Err(DataError::new("snapshot: the columns hold more rooms than the rooms listed and the rooms without _id"));

@@ -1,0 +1,621 @@
+//! Room identities: which rooms a [`ChatIndex`](crate::chart::index::ChatIndex)
+//! holds, by `_id`, with the version held and where it is counted.
+//!
+//! Why not a `HashMap<String, _>`: at a million rooms it costs about 90
+//! bytes per room. Rocket.Chat's ids have two shapes, Meteor's 17
+//! characters (`Random.id()`, alphanumerics) and MongoDB ObjectIds (24 hex
+//! digits); both pack losslessly into 114 bits ([`pack`]). Any other id
+//! is kept as text. Two different ids never share a key: packing is
+//! injective, and text ids are compared as text, so exactness never rests
+//! on a hash.
+//!
+//! The store has two parts. Most rooms are *sealed* ([`sealed`]): sorted,
+//! bit-packed, about 18 bytes a room. Rooms added since are *recent*
+//! ([`table`]): a hash table of 40-byte records, quick to change. A room is
+//! in exactly one part. [`RoomIds::tidy`] seals the recent rooms once they
+//! are an eighth of the store, so a million rooms take about 18 bytes each
+//! and a live update still costs a table insert.
+
+mod sealed;
+mod table;
+
+use sealed::{scramble, unscramble, Room, Sealed, KEY_BITS};
+use table::Table;
+
+/// A packed `_id`: bits 126–127 say how the rest is to be read.
+type Key = u128;
+
+const TAG_SHIFT: u32 = 126;
+/// Up to 18 characters of `[0-9A-Za-z_-]`, 6 bits each, length in bits 0–4.
+const TAG_WORD: u128 = 0;
+/// Exactly 24 lowercase hex digits, 4 bits each.
+const TAG_HEX: u128 = 1;
+/// Any other text: bits 0–31 index the table's texts.
+const TAG_TEXT: u128 = 2;
+/// A word or hex key's bits below the tag: 113 (18 × 6 + 5).
+const PAYLOAD: u128 = (1 << (KEY_BITS - 1)) - 1;
+
+/// Sealing waits for at least this many recent rooms (and an eighth of
+/// the store), so small indexes seal too, and the tests see both parts.
+const SEAL_AT: usize = 64;
+
+/// What [`RoomIds::offer`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    /// The id was not held; now it is.
+    Added,
+    /// The version held was replaced; here it is.
+    Replaced(Held),
+    /// The version held is newer: nothing changed.
+    Stale,
+}
+
+/// A held room: its `_updatedAt` (`i64::MIN`: none) and, if some query can
+/// count it, its department slot and column entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Held {
+    /// `_updatedAt` in ms, `i64::MIN` when the room had none.
+    pub updated_at: i64,
+    /// `(slot, ts * 2 + open)` of the column entry, if countable.
+    pub entry: Option<(u32, i64)>,
+}
+
+/// The identified rooms of an index.
+///
+/// # Example
+/// ```
+/// use chats_per_department::chart::room_ids::{Held, RoomIds};
+/// let mut ids = RoomIds::default();
+/// let held = Held { updated_at: 5, entry: Some((0, 42)) };
+/// assert_eq!(ids.insert("6Hq2vQmXyZ3kLp9Ab", held), None);
+/// assert_eq!(ids.get("6Hq2vQmXyZ3kLp9Ab"), Some(held));
+/// assert_eq!(ids.remove("6Hq2vQmXyZ3kLp9Ab"), Some(held));
+/// assert_eq!(ids.len(), 0);
+/// ```
+#[derive(Debug, Default)]
+pub struct RoomIds {
+    recent: Table,
+    sealed: Sealed,
+    /// Recent rooms that could not be sealed when the store was last sealed
+    /// (text ids, rooms never counted).
+    unsealable: usize,
+    /// While a snapshot is read: rooms that came in the sealed order, to be
+    /// sealed by [`RoomIds::tidy`] without sorting.
+    arriving: Vec<Room>,
+}
+
+impl RoomIds {
+    /// How many rooms are held.
+    pub fn len(&self) -> usize {
+        self.recent.len() + self.sealed.live() + self.arriving.len()
+    }
+
+    /// `true` when no room is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The version held for `id`.
+    pub fn get(&self, id: &str) -> Option<Held> {
+        match self.recent.find(id) {
+            Some((_, number)) => Some(self.recent.held(number)),
+            None => self.sealed_record(pack(id)?).map(|i| self.sealed.held(i)),
+        }
+    }
+
+    /// Holds `held` for `id`; returns the version it replaced.
+    pub fn insert(&mut self, id: &str, held: Held) -> Option<Held> {
+        let (key, text) = keyed(id);
+        match self.find(key, text) {
+            Some(Place::Recent(number)) => Some(self.recent.overwrite(number, held)),
+            Some(Place::Sealed(i)) => Some(self.replace_sealed(i, key, held)),
+            None => {
+                self.recent.append_key(key, text, held);
+                None
+            }
+        }
+    }
+
+    /// Holds `held` for `id` unless the version held is newer (the index's
+    /// rule: newer or equal replaces, older is ignored), with one lookup.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::chart::room_ids::{Held, Offer, RoomIds};
+    /// let mut ids = RoomIds::default();
+    /// let v = |updated_at| Held { updated_at, entry: None };
+    /// assert_eq!(ids.offer("a", v(2)), Offer::Added);
+    /// assert_eq!(ids.offer("a", v(1)), Offer::Stale);
+    /// assert_eq!(ids.offer("a", v(2)), Offer::Replaced(v(2)));
+    /// ```
+    pub fn offer(&mut self, id: &str, held: Held) -> Offer {
+        let (key, text) = keyed(id);
+        self.offer_key(key, text, held)
+    }
+
+    /// [`RoomIds::offer`] for a packed key (with its text for a text id),
+    /// as [`RoomIds::for_each_in_order`] gives them.
+    pub(crate) fn offer_key(&mut self, key: Key, text: Option<&str>, held: Held) -> Offer {
+        match self.find(key, text) {
+            Some(Place::Recent(number)) if held.updated_at < self.recent.held(number).updated_at => Offer::Stale,
+            Some(Place::Recent(number)) => Offer::Replaced(self.recent.overwrite(number, held)),
+            Some(Place::Sealed(i)) if held.updated_at < self.sealed.held(i).updated_at => Offer::Stale,
+            Some(Place::Sealed(i)) => Offer::Replaced(self.replace_sealed(i, key, held)),
+            None => {
+                self.recent.append_key(key, text, held);
+                Offer::Added
+            }
+        }
+    }
+
+    /// Forgets `id`; returns the version that was held.
+    pub fn remove(&mut self, id: &str) -> Option<Held> {
+        let (key, text) = keyed(id);
+        match self.find(key, text)? {
+            Place::Recent(number) => {
+                let (at, _) = self.recent.find_key(key, text)?;
+                Some(self.recent.forget(at, number))
+            }
+            Place::Sealed(i) => {
+                let held = self.sealed.held(i);
+                self.sealed.kill(i);
+                Some(held)
+            }
+        }
+    }
+
+    /// Forgets every id that `keep` does not hold; returns the versions
+    /// forgotten. For reconciling with a server's list of the ids it still
+    /// has: whatever is held but no longer listed was deleted there.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::chart::room_ids::{Held, RoomIds};
+    /// let v = Held { updated_at: 1, entry: None };
+    /// let (mut held, mut listed) = (RoomIds::default(), RoomIds::default());
+    /// for id in ["a", "b", "odd id"] { held.insert(id, v); }
+    /// for id in ["b", "odd id", "c"] { listed.insert(id, v); }
+    /// assert_eq!(held.retain(&listed).len(), 1); // "a"
+    /// assert_eq!((held.len(), held.get("a")), (2, None));
+    /// ```
+    pub fn retain(&mut self, keep: &RoomIds) -> Vec<Held> {
+        let mut forgotten = Vec::new();
+        self.recent.retain(|key, text| keep.find(key, text).is_some(), &mut forgotten);
+        self.sealed.retain(|scrambled| keep.find(unsqueeze(unscramble(scrambled)), None).is_some(), &mut forgotten);
+        forgotten
+    }
+
+    /// Seals the recent rooms once they are an eighth of the store (or the
+    /// sealed part's dead records a quarter of it): about 18 bytes a room
+    /// instead of 48. The index calls it after each change; each call costs
+    /// nothing until then, and sealing costs a pass over the store, so its
+    /// cost per room added stays a few passes' worth.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::chart::room_ids::{Held, RoomIds};
+    /// let mut ids = RoomIds::default();
+    /// for n in 0..1000 {
+    ///     ids.insert(&format!("room{n}"), Held { updated_at: 5, entry: Some((0, n * 2)) });
+    /// }
+    /// let before = ids.bytes();
+    /// ids.tidy();
+    /// assert!(ids.bytes() * 2 < before);
+    /// assert_eq!(ids.get("room7"), Some(Held { updated_at: 5, entry: Some((0, 14)) }));
+    /// ```
+    pub fn tidy(&mut self) {
+        let fresh = self.recent.len().saturating_sub(self.unsealable);
+        let grown = fresh >= SEAL_AT.max(self.len() / 8);
+        let decayed = self.sealed.dead() >= SEAL_AT.max(self.sealed.len() / 4);
+        if grown || decayed || !self.arriving.is_empty() {
+            self.seal();
+        }
+    }
+
+    /// Bytes held (capacities).
+    pub fn bytes(&self) -> usize {
+        self.recent.bytes() + self.sealed.bytes() + self.arriving.capacity() * std::mem::size_of::<Room>()
+    }
+
+    /// Makes room for `additional` ids in an empty store at once (a first
+    /// page): exact capacity and no table rebuilt on the way. Does nothing
+    /// once ids are held: later pages are mostly replacements.
+    pub fn reserve(&mut self, additional: usize) {
+        if self.is_empty() {
+            self.recent.reserve(additional);
+        }
+    }
+
+    /// Every held version (in no particular order).
+    pub fn values(&self) -> impl Iterator<Item = Held> + '_ {
+        self.recent.values().chain(self.sealed.rooms().map(|room| room.held())).chain(self.arriving.iter().map(Room::held))
+    }
+
+    /// Where `key` (with `text` for a text id) is held.
+    fn find(&self, key: Key, text: Option<&str>) -> Option<Place> {
+        if let Some((_, number)) = self.recent.find_key(key, text) {
+            return Some(Place::Recent(number));
+        }
+        text.is_none().then(|| self.sealed_record(key)).flatten().map(Place::Sealed)
+    }
+
+    /// The live sealed record of a packed key.
+    fn sealed_record(&self, key: Key) -> Option<usize> {
+        if self.sealed.live() == 0 {
+            return None;
+        }
+        self.sealed.find(scramble(squeeze(key)?))
+    }
+
+    /// Replaces sealed record `i` (of `key`) by `held`: in place if it
+    /// fits, else in the table. Returns what was held.
+    fn replace_sealed(&mut self, i: usize, key: Key, held: Held) -> Held {
+        let old = self.sealed.held(i);
+        if !self.sealed.set(i, held) {
+            self.sealed.kill(i);
+            self.recent.append_key(key, None, held);
+        }
+        old
+    }
+
+    /// Seals every recent room that can be (and those arriving from a
+    /// snapshot), with the sealed ones, in one pass.
+    fn seal(&mut self) {
+        let mut rooms = Vec::with_capacity(self.sealed.live() + self.arriving.len() + self.recent.len());
+        rooms.extend(self.sealed.rooms());
+        rooms.append(&mut self.arriving);
+        self.arriving = Vec::new();
+        let mut rest = Table::default();
+        self.recent.for_each(|key, text, held| match text.is_none().then(|| squeeze(key)).flatten() {
+            Some(squeezed) if held.entry.is_some() => rooms.extend(Room::new(scramble(squeezed), held)),
+            _ => rest.append_key(key, text, held),
+        });
+        // The old parts' memory goes before the new one is built.
+        (self.recent, self.sealed) = (rest, Sealed::default());
+        self.unsealable = self.recent.len();
+        self.sealed = Sealed::build(&mut rooms);
+    }
+}
+
+/// Where a room is held.
+enum Place {
+    /// Record number in the table.
+    Recent(u32),
+    /// Record in the sealed part.
+    Sealed(usize),
+}
+
+/// What snapshots need: the store's own order and size, and adding
+/// packed keys read back without unpacking them.
+impl RoomIds {
+    /// `true` when a packed key, as [`RoomIds::for_each_in_order`] gives
+    /// it, stands for a text id (whose text comes beside it).
+    pub(crate) fn is_text_key(key: u128) -> bool {
+        key >> TAG_SHIFT == TAG_TEXT
+    }
+
+    /// The size a snapshot records for the store: the hash table that
+    /// would hold every id (a power of two, or 0 when none is held), which
+    /// [`RoomIds::with_table`] checks.
+    pub(crate) fn table_size(&self) -> usize {
+        let count = self.len();
+        if count == 0 {
+            return 0;
+        }
+        let mut size = 16;
+        while count * 4 > size * 3 {
+            size *= 2;
+        }
+        size
+    }
+
+    /// Every id as `(key, text, version)`: the key packed (for a text id,
+    /// the bare text tag, and the text beside it). Sealed rooms come first,
+    /// in their order, so that a snapshot's reader can seal them as they
+    /// come, without sorting.
+    pub(crate) fn for_each_in_order(&self, mut f: impl FnMut(u128, Option<&str>, Held)) {
+        for room in self.sealed.rooms().chain(self.arriving.iter().copied()) {
+            f(unsqueeze(unscramble(room.key)), None, room.held());
+        }
+        self.recent.for_each(f);
+    }
+
+    /// An empty store for `count` ids of a snapshot whose table had `size`
+    /// slots, or `None` when no table could have had that size (not a
+    /// power of two, or too small for `count`).
+    pub(crate) fn with_table(count: usize, size: usize) -> Option<RoomIds> {
+        // `size` comes from the bytes: no arithmetic on it may overflow.
+        let fits = (size == 0 && count == 0) || (size.is_power_of_two() && size >= 16 && count <= size / 4 * 3);
+        // `count` is bounded by the bytes left (the caller checked it).
+        fits.then(|| RoomIds { arriving: Vec::with_capacity(count), ..RoomIds::default() })
+    }
+
+    /// Adds `key` (with `text` when its tag is text) as read from a
+    /// snapshot: `false` when the key is not one [`pack`] makes (so two
+    /// spellings of one id cannot both get in) or is held already. Call
+    /// [`RoomIds::tidy`] after the last.
+    pub(crate) fn add_packed(&mut self, key: u128, text: Option<&str>, held: Held) -> bool {
+        let canonical = match (key >> TAG_SHIFT, text) {
+            // Length ≤ 18, and no digit bits above the length.
+            (TAG_WORD, None) => (key & 31) <= 18 && (key >> 5) >> (6 * (key & 31) as u32) == 0,
+            (TAG_HEX, None) => (key & ((1u128 << TAG_SHIFT) - 1)) >> 96 == 0,
+            (TAG_TEXT, Some(text)) => key == TAG_TEXT << TAG_SHIFT && pack(text).is_none(),
+            _ => false,
+        };
+        if !canonical || self.recent.find_key(key, text).is_some() {
+            return false;
+        }
+        if let Some(scrambled) = squeeze(key).map(scramble) {
+            let in_order = self.arriving.last().is_none_or(|last| last.key < scrambled);
+            if !in_order && self.arriving.binary_search_by_key(&scrambled, |room| room.key).is_ok() {
+                return false;
+            }
+            if let Some(room) = Room::new(scrambled, held).filter(|_| in_order) {
+                self.arriving.push(room);
+                return true;
+            }
+        }
+        self.recent.append_key(key, text, held);
+        true
+    }
+}
+
+/// The packed key of `id` and, for a text id, its text.
+fn keyed(id: &str) -> (Key, Option<&str>) {
+    match pack(id) {
+        Some(key) => (key, None),
+        None => (TAG_TEXT << TAG_SHIFT, Some(id)),
+    }
+}
+
+/// A word or hex key in the sealed part's 114 bits: its tag in bit 113.
+fn squeeze(key: Key) -> Option<u128> {
+    match key >> TAG_SHIFT {
+        TAG_WORD | TAG_HEX => Some((key >> TAG_SHIFT) << (KEY_BITS - 1) | (key & PAYLOAD)),
+        _ => None,
+    }
+}
+
+fn unsqueeze(squeezed: u128) -> Key {
+    (squeezed >> (KEY_BITS - 1)) << TAG_SHIFT | (squeezed & PAYLOAD)
+}
+
+/// A packed key's hash: the two halves folded and mixed (SplitMix64's finaliser).
+fn mix(key: Key) -> u64 {
+    let mut hash = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+    hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^ (hash >> 31)
+}
+
+/// The 64 characters a word id packs, 6 bits each (`pack` computes the
+/// position arithmetically; `unpack` reads it here).
+#[cfg(test)]
+const WORD_DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
+
+/// The packed key of an id of a packable shape.
+fn pack(id: &str) -> Option<Key> {
+    let bytes = id.as_bytes();
+    if bytes.len() == 24 && bytes.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)) {
+        let mut key: u128 = 0;
+        for &b in bytes {
+            let nibble = if b.is_ascii_digit() { b - b'0' } else { b - b'a' + 10 };
+            key = (key << 4) | u128::from(nibble);
+        }
+        return Some((TAG_HEX << TAG_SHIFT) | key);
+    }
+    if bytes.len() > 18 {
+        return None;
+    }
+    let mut key: u128 = 0;
+    for &b in bytes {
+        // The position of `b` in `WORD_DIGITS`.
+        let digit = match b {
+            b'0'..=b'9' => b - b'0',
+            b'A'..=b'Z' => b - b'A' + 10,
+            b'a'..=b'z' => b - b'a' + 36,
+            b'_' => 62,
+            b'-' => 63,
+            _ => return None,
+        };
+        key = (key << 6) | u128::from(digit);
+    }
+    Some((TAG_WORD << TAG_SHIFT) | (key << 5) | bytes.len() as u128)
+}
+
+/// The id text of a packed key (not for `TAG_TEXT`).
+#[cfg(test)]
+fn unpack(key: Key) -> String {
+    if key >> TAG_SHIFT == TAG_HEX {
+        return (0..24).rev().map(|i| char::from(b"0123456789abcdef"[((key >> (i * 4)) & 15) as usize])).collect();
+    }
+    let len = (key & 31) as usize;
+    let digits = key >> 5;
+    (0..len).rev().map(|i| char::from(WORD_DIGITS[((digits >> (i * 6)) & 63) as usize])).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn packing_round_trips_and_never_merges_ids() {
+        for id in ["", "a", "6Hq2vQmXyZ3kLp9Ab", "507f1f77bcf86cd799439011", "0", "00", "-_", "zzzzzzzzzzzzzzzzzz"] {
+            let key = pack(id).unwrap();
+            assert_eq!(unpack(key), id);
+        }
+        // Same digits, other lengths or shapes: other keys.
+        assert_ne!(pack("0"), pack("00"));
+        assert_ne!(pack("507f1f77bcf86cd799439011"), pack("507F1F77BCF86CD799439011"));
+        for id in ["with space", "ünï", "1234567890123456789", "a.b"] {
+            assert_eq!(pack(id), None, "{id}");
+        }
+    }
+
+    #[test]
+    fn retain_forgets_exactly_the_unlisted_ids() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for round in 0..40 {
+            let shape = |n: u64| match n % 3 {
+                0 => format!("{:024x}", n % 500),
+                1 => format!("w{}", n % 500),
+                _ => format!("text id {}", n % 500),
+            };
+            let (mut ids, mut model) = (RoomIds::default(), HashMap::new());
+            for step in 0..(round * 37) {
+                let id = shape(next());
+                let held = Held { updated_at: step, entry: None };
+                ids.insert(&id, held);
+                model.insert(id, held);
+                if step % 50 == 49 {
+                    ids.tidy();
+                }
+            }
+            let listed: Vec<String> = (0..round * 20).map(|_| shape(next())).collect();
+            let mut keep = RoomIds::default();
+            for id in &listed {
+                keep.insert(id, Held { updated_at: 0, entry: None });
+            }
+            let mut forgotten = ids.retain(&keep);
+            let mut expected: Vec<Held> = model.iter().filter(|(id, _)| !listed.contains(id)).map(|(_, h)| *h).collect();
+            model.retain(|id, _| listed.contains(id));
+            forgotten.sort_by_key(|h| h.updated_at);
+            expected.sort_by_key(|h| h.updated_at);
+            assert_eq!(forgotten, expected);
+            assert_eq!(ids.len(), model.len());
+            for (id, held) in &model {
+                assert_eq!(ids.get(id), Some(*held));
+            }
+        }
+    }
+
+    #[test]
+    fn behaves_like_a_map_under_random_operations() {
+        let mut ids = RoomIds::default();
+        let mut model: HashMap<String, Held> = HashMap::new();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let shapes = |n: u64| match n % 4 {
+            0 => format!("{:024x}", n % 300),
+            1 => format!("id{}", n % 300),
+            2 => format!("odd id {}", n % 300),
+            _ => format!("{}", n % 300),
+        };
+        for step in 0..60_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let id = shapes(x >> 8);
+            let held = Held { updated_at: step, entry: (!x.is_multiple_of(3)).then_some(((x % 7) as u32, step * 2)) };
+            match x % 5 {
+                0 | 1 => assert_eq!(ids.remove(&id), model.remove(&id), "remove {id}"),
+                _ => assert_eq!(ids.insert(&id, held), model.insert(id.clone(), held), "insert {id}"),
+            }
+            assert_eq!(ids.len(), model.len());
+            if step % 211 == 0 {
+                ids.tidy();
+            }
+            if step % 997 == 0 {
+                for (id, held) in &model {
+                    assert_eq!(ids.get(id), Some(*held));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn squeezing_keeps_every_packed_key() {
+        for id in ["", "a", "6Hq2vQmXyZ3kLp9Ab", "507f1f77bcf86cd799439011", "zzzzzzzzzzzzzzzzzz", "------------------"] {
+            let key = pack(id).unwrap();
+            let squeezed = squeeze(key).unwrap();
+            assert!(squeezed >> KEY_BITS == 0, "{id}");
+            assert_eq!(unsqueeze(squeezed), key, "{id}");
+        }
+        assert_eq!(squeeze(TAG_TEXT << TAG_SHIFT), None);
+    }
+
+    /// Sealed rooms change in place, move to the table when they no longer
+    /// fit, and a snapshot's order reads back into the same store.
+    #[test]
+    fn sealed_and_recent_rooms_behave_as_one_map() {
+        let mut x: u64 = 0x1234_5678_9ABC_DEF1;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let shapes = |n: u64| match n % 5 {
+            0 => format!("{:024x}", n % 2000),
+            1 => format!("odd id {}", n % 2000),
+            _ => format!("r{}", n % 2000),
+        };
+        let (mut ids, mut model) = (RoomIds::default(), HashMap::new());
+        for step in 0..40_000i64 {
+            let r = next();
+            let id = shapes(r >> 8);
+            // Mostly in one department and a narrow range, sometimes far out.
+            let entry = match r % 7 {
+                0 => None,
+                1 => Some(((r >> 3) as u32 % 300, -(step * 1_000_003))),
+                _ => Some(((r >> 3) as u32 % 3, 1_600_000_000_000 + step * 2)),
+            };
+            let updated_at = if r % 11 == 0 { i64::MIN } else { 1_600_000_000_000 + step };
+            let held = Held { updated_at, entry };
+            match r % 6 {
+                0 => assert_eq!(ids.remove(&id), model.remove(&id), "remove {id}"),
+                1 => {
+                    let expected = match model.get(&id) {
+                        Some(old) if held.updated_at < old.updated_at => Offer::Stale,
+                        Some(old) => Offer::Replaced(*old),
+                        None => Offer::Added,
+                    };
+                    if expected != Offer::Stale {
+                        model.insert(id.clone(), held);
+                    }
+                    assert_eq!(ids.offer(&id, held), expected, "offer {id}");
+                }
+                _ => assert_eq!(ids.insert(&id, held), model.insert(id.clone(), held), "insert {id}"),
+            }
+            assert_eq!(ids.len(), model.len());
+            if step % 101 == 0 {
+                ids.tidy();
+            }
+            if step % 3001 == 0 {
+                assert!(ids.sealed.live() > 0 || step < 1000);
+                for (id, held) in &model {
+                    assert_eq!(ids.get(id), Some(*held), "get {id}");
+                }
+                let mut values: Vec<Held> = ids.values().collect();
+                let mut expected: Vec<Held> = model.values().copied().collect();
+                values.sort_by_key(|h| (h.updated_at, h.entry));
+                expected.sort_by_key(|h| (h.updated_at, h.entry));
+                assert_eq!(values, expected);
+                // As a snapshot writes and reads it.
+                let mut back = RoomIds::with_table(ids.len(), ids.table_size()).unwrap();
+                ids.for_each_in_order(|key, text, held| assert!(back.add_packed(key, text, held)));
+                back.tidy();
+                assert_eq!(back.len(), model.len());
+                for (id, held) in &model {
+                    assert_eq!(back.get(id), Some(*held), "reread {id}");
+                }
+                // Each id once: a second copy of any is refused.
+                let mut again = RoomIds::with_table(ids.len(), ids.table_size()).unwrap();
+                let mut all = Vec::new();
+                ids.for_each_in_order(|key, text, held| all.push((key, text.map(str::to_owned), held)));
+                for (key, text, held) in &all {
+                    assert!(again.add_packed(*key, text.as_deref(), *held));
+                }
+                for (key, text, held) in all.iter().step_by(7) {
+                    assert!(!again.add_packed(*key, text.as_deref(), *held));
+                }
+            }
+        }
+    }
+}

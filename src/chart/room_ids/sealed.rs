@@ -1,0 +1,456 @@
+//! The sealed part of the id store: most rooms' ids and versions, sorted
+//! and bit-packed, about 18 bytes a room where the table takes 48.
+//!
+//! Each room is one record of `width` bits, records sorted by scrambled
+//! key. Keys are scrambled first ([`scramble`], a bijection of the 114-bit
+//! key space) so that they spread evenly whatever their shape: ObjectIds
+//! begin with their creation second, Meteor ids with a letter. The top
+//! `bucket_bits` bits of a scrambled key choose its bucket in `directory`
+//! and are not stored (the bucket says them: quotienting); a record keeps
+//! the rest of the key, its department slot, its column entry
+//! `ts * 2 + open`, and its `_updatedAt` as the difference from `ts`, each
+//! field at the fewest bits the sealed rooms need (frame of reference:
+//! a year of rooms takes 36 bits of entry, and rooms updated a fixed while
+//! after creation take none for `_updatedAt`).
+//!
+//! A change that fits the widths is written in place; one that does not
+//! marks the record dead (slot code 0) and goes to the table. Sealing again
+//! (see `RoomIds::tidy`) builds the widths anew.
+
+use super::Held;
+
+/// Bits of a key as the sealed part reads it (`super::squeeze`).
+pub(super) const KEY_BITS: u32 = 114;
+#[cfg(test)]
+const KEY_MASK: u128 = (1 << KEY_BITS) - 1;
+
+/// Rooms per bucket, about: a lookup searches one bucket.
+const BUCKET_ROOMS: usize = 16;
+
+/// Zero bytes after the last record, so that any field may be read with
+/// one eight-byte load.
+const PADDING: usize = 8;
+
+/// A room as the sealed part holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Room {
+    /// The scrambled key.
+    pub key: u128,
+    pub slot: u32,
+    /// `ts * 2 + open`.
+    pub value: i64,
+    /// `_updatedAt − ts`, wrapping (`_updatedAt` may be `i64::MIN`: none).
+    pub delta: i64,
+}
+
+impl Room {
+    /// The room for a scrambled key, if it can be sealed: only rooms some
+    /// query can count have an entry to keep.
+    pub(super) fn new(key: u128, held: Held) -> Option<Room> {
+        let (slot, value) = held.entry?;
+        (slot < u32::MAX).then_some(Room { key, slot, value, delta: held.updated_at.wrapping_sub(value >> 1) })
+    }
+
+    pub(super) fn held(&self) -> Held {
+        Held { updated_at: (self.value >> 1).wrapping_add(self.delta), entry: Some((self.slot, self.value)) }
+    }
+}
+
+/// Field widths and origins, chosen when sealing.
+#[derive(Debug, Default, Clone, Copy)]
+struct Layout {
+    /// `KEY_BITS − bucket_bits`: the key bits a record stores.
+    rest_bits: u32,
+    /// Slot codes: 0 dead, else slot + 1.
+    slot_bits: u32,
+    value_bits: u32,
+    delta_bits: u32,
+    width: u32,
+    value_min: i64,
+    delta_min: i64,
+}
+
+/// The sealed rooms.
+#[derive(Debug, Default)]
+pub(super) struct Sealed {
+    /// Records, `layout.width` bits each, little-endian bit order; then
+    /// `PADDING` zeros.
+    bits: Vec<u8>,
+    /// Records, dead ones included.
+    len: usize,
+    dead: usize,
+    /// `directory[b]`: the first record of bucket `b`; one more at the end.
+    directory: Vec<u32>,
+    layout: Layout,
+}
+
+impl Sealed {
+    /// Seals `rooms` (keys distinct, in any order; sorted here).
+    pub(super) fn build(rooms: &mut [Room]) -> Sealed {
+        let len = rooms.len();
+        if len == 0 {
+            return Sealed::default();
+        }
+        let (mut slot_max, mut value_min, mut value_max, mut delta_min, mut delta_max) = (0, i64::MAX, i64::MIN, i64::MAX, i64::MIN);
+        for room in rooms.iter() {
+            slot_max = slot_max.max(room.slot);
+            (value_min, value_max) = (value_min.min(room.value), value_max.max(room.value));
+            (delta_min, delta_max) = (delta_min.min(room.delta), delta_max.max(room.delta));
+        }
+        let rest_bits = KEY_BITS - bits_for((len / BUCKET_ROOMS) as u64);
+        let slot_bits = bits_for(u64::from(slot_max) + 1);
+        // `max − min` as u64 is exact: the difference of two i64 is below 2^64.
+        let value_bits = bits_for(value_max.wrapping_sub(value_min) as u64);
+        let delta_bits = bits_for(delta_max.wrapping_sub(delta_min) as u64);
+        let width = rest_bits + slot_bits + value_bits + delta_bits;
+        let layout = Layout { rest_bits, slot_bits, value_bits, delta_bits, width, value_min, delta_min };
+        let directory = sort(rooms, rest_bits);
+        let mut sealed = Sealed { bits: vec![0; (len * width as usize).div_ceil(8) + PADDING], len, dead: 0, directory, layout };
+        for (i, &room) in rooms.iter().enumerate() {
+            let at = i * width as usize;
+            write_wide(&mut sealed.bits, at, rest_bits, room.key);
+            sealed.write_fields(at, room);
+        }
+        sealed
+    }
+
+    /// Records held, dead ones included.
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(super) fn dead(&self) -> usize {
+        self.dead
+    }
+
+    pub(super) fn live(&self) -> usize {
+        self.len - self.dead
+    }
+
+    pub(super) fn bytes(&self) -> usize {
+        self.bits.capacity() + self.directory.capacity() * std::mem::size_of::<u32>()
+    }
+
+    /// The live record of a scrambled key.
+    pub(super) fn find(&self, key: u128) -> Option<usize> {
+        if self.live() == 0 {
+            return None;
+        }
+        let Layout { rest_bits, width, .. } = self.layout;
+        let bucket = (key >> rest_bits) as usize;
+        let rest = key & ((1 << rest_bits) - 1);
+        let (mut low, mut high) = (*self.directory.get(bucket)? as usize, *self.directory.get(bucket + 1)? as usize);
+        while low < high {
+            let middle = (low + high) / 2;
+            let stored = read_wide(&self.bits, middle * width as usize, rest_bits);
+            match stored.cmp(&rest) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return (self.slot_code(middle) != 0).then_some(middle),
+            }
+        }
+        None
+    }
+
+    /// The version held in live record `i`.
+    pub(super) fn held(&self, i: usize) -> Held {
+        self.room(i, 0).held()
+    }
+
+    /// Writes `held` in live record `i` if it fits the widths; `false`
+    /// when it does not (nothing written).
+    pub(super) fn set(&mut self, i: usize, held: Held) -> bool {
+        let Some(room) = Room::new(0, held) else { return false };
+        let Layout { slot_bits, value_bits, delta_bits, value_min, delta_min, .. } = self.layout;
+        let fits = |offset: u64, bits: u32| bits >= 64 || offset >> bits == 0;
+        let fit = fits(u64::from(room.slot) + 1, slot_bits)
+            && room.value >= value_min
+            && fits(room.value.wrapping_sub(value_min) as u64, value_bits)
+            && room.delta >= delta_min
+            && fits(room.delta.wrapping_sub(delta_min) as u64, delta_bits);
+        if fit {
+            self.write_fields(i * self.layout.width as usize, room);
+        }
+        fit
+    }
+
+    /// Marks live record `i` dead.
+    pub(super) fn kill(&mut self, i: usize) {
+        let at = i * self.layout.width as usize + self.layout.rest_bits as usize;
+        write(&mut self.bits, at, self.layout.slot_bits, 0);
+        self.dead += 1;
+    }
+
+    /// The live rooms, in key order.
+    pub(super) fn rooms(&self) -> impl Iterator<Item = Room> + '_ {
+        let mut bucket = 0;
+        (0..self.len).filter_map(move |i| {
+            while self.directory[bucket + 1] as usize <= i {
+                bucket += 1;
+            }
+            (self.slot_code(i) != 0).then(|| self.room(i, bucket))
+        })
+    }
+
+    /// Kills every live record whose key `keep` refuses; their versions go
+    /// to `forgotten`.
+    pub(super) fn retain(&mut self, keep: impl Fn(u128) -> bool, forgotten: &mut Vec<Held>) {
+        let mut bucket = 0;
+        for i in 0..self.len {
+            while self.directory[bucket + 1] as usize <= i {
+                bucket += 1;
+            }
+            if self.slot_code(i) != 0 {
+                let room = self.room(i, bucket);
+                if !keep(room.key) {
+                    forgotten.push(room.held());
+                    self.kill(i);
+                }
+            }
+        }
+    }
+
+    fn slot_code(&self, i: usize) -> u64 {
+        read(&self.bits, i * self.layout.width as usize + self.layout.rest_bits as usize, self.layout.slot_bits)
+    }
+
+    /// Record `i` (in `bucket`) as a room; a dead one has slot `u32::MAX`.
+    fn room(&self, i: usize, bucket: usize) -> Room {
+        let Layout { rest_bits, slot_bits, value_bits, delta_bits, value_min, delta_min, width, .. } = self.layout;
+        let mut at = i * width as usize;
+        let key = ((bucket as u128) << rest_bits) | read_wide(&self.bits, at, rest_bits);
+        at += rest_bits as usize;
+        let slot = (read(&self.bits, at, slot_bits) as u32).wrapping_sub(1);
+        at += slot_bits as usize;
+        let value = value_min.wrapping_add(read(&self.bits, at, value_bits) as i64);
+        at += value_bits as usize;
+        let delta = delta_min.wrapping_add(read(&self.bits, at, delta_bits) as i64);
+        Room { key, slot, value, delta }
+    }
+
+    /// Writes a room's slot, value and delta in the record at bit `at`
+    /// (which they fit).
+    fn write_fields(&mut self, at: usize, room: Room) {
+        let Layout { rest_bits, slot_bits, value_bits, delta_bits, value_min, delta_min, .. } = self.layout;
+        let mut at = at + rest_bits as usize;
+        write(&mut self.bits, at, slot_bits, u64::from(room.slot) + 1);
+        at += slot_bits as usize;
+        write(&mut self.bits, at, value_bits, room.value.wrapping_sub(value_min) as u64);
+        at += value_bits as usize;
+        write(&mut self.bits, at, delta_bits, room.delta.wrapping_sub(delta_min) as u64);
+    }
+}
+
+/// Sorts rooms by key; returns where each bucket (the keys' bits above
+/// `rest_bits`) starts, and one more entry: the end. By bucket first, in
+/// place (American flag sort: each room swapped straight to its bucket's
+/// next free place), then each bucket of about `BUCKET_ROOMS` by heapsort,
+/// which stays `n log n` even for ids made to share a bucket. (The
+/// standard library's sort, instantiated for rooms, was 5.9 KB of module.)
+fn sort(rooms: &mut [Room], rest_bits: u32) -> Vec<u32> {
+    let bucket = |room: &Room| (room.key >> rest_bits) as usize;
+    let buckets = 1 << (KEY_BITS - rest_bits);
+    let mut starts = vec![0u32; buckets + 1];
+    for room in rooms.iter() {
+        starts[bucket(room) + 1] += 1;
+    }
+    for b in 0..buckets {
+        starts[b + 1] += starts[b];
+    }
+    let mut next = starts[..buckets].to_vec();
+    for b in 0..buckets {
+        while next[b] < starts[b + 1] {
+            let i = next[b] as usize;
+            let home = bucket(&rooms[i]);
+            let place = &mut next[home];
+            rooms.swap(i, *place as usize);
+            *place += 1;
+        }
+    }
+    for b in 0..buckets {
+        heapsort(&mut rooms[starts[b] as usize..starts[b + 1] as usize]);
+    }
+    starts
+}
+
+fn heapsort(rooms: &mut [Room]) {
+    let n = rooms.len();
+    for root in (0..n / 2).rev() {
+        sift_down(rooms, root, n);
+    }
+    for end in (1..n).rev() {
+        rooms.swap(0, end);
+        sift_down(rooms, 0, end);
+    }
+}
+
+fn sift_down(rooms: &mut [Room], mut root: usize, end: usize) {
+    loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && rooms[child].key < rooms[child + 1].key {
+            child += 1;
+        }
+        if rooms[root].key >= rooms[child].key {
+            return;
+        }
+        rooms.swap(root, child);
+        root = child;
+    }
+}
+
+/// Bits that hold `x` (0 for 0).
+fn bits_for(x: u64) -> u32 {
+    u64::BITS - x.leading_zeros()
+}
+
+/// The eight bytes from byte `byte` (zeros past the end, which padding
+/// keeps from being reached).
+fn word(bits: &[u8], byte: usize) -> u64 {
+    bits.get(byte..byte + 8).map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or_default()))
+}
+
+/// Up to 56 bits at bit `at`: one load, as `at % 8` leaves at least 57.
+fn read_short(bits: &[u8], at: usize, width: u32) -> u64 {
+    (word(bits, at / 8) >> (at % 8)) & ((1 << width) - 1)
+}
+
+/// Up to 64 bits at bit `at`.
+fn read(bits: &[u8], at: usize, width: u32) -> u64 {
+    if width <= 56 {
+        read_short(bits, at, width)
+    } else {
+        read_short(bits, at, 56) | read_short(bits, at + 56, width - 56) << 56
+    }
+}
+
+/// Up to 128 bits at bit `at`.
+fn read_wide(bits: &[u8], at: usize, width: u32) -> u128 {
+    if width <= 64 {
+        u128::from(read(bits, at, width))
+    } else {
+        u128::from(read(bits, at, 64)) | u128::from(read(bits, at + 64, width - 64)) << 64
+    }
+}
+
+fn write_short(bits: &mut [u8], at: usize, width: u32, value: u64) {
+    let (byte, shift) = (at / 8, at % 8);
+    if let Some(bytes) = bits.get_mut(byte..byte + 8) {
+        let mask = ((1u64 << width) - 1) << shift;
+        let old = u64::from_le_bytes(bytes.try_into().unwrap_or_default());
+        bytes.copy_from_slice(&((old & !mask) | ((value << shift) & mask)).to_le_bytes());
+    }
+}
+
+fn write(bits: &mut [u8], at: usize, width: u32, value: u64) {
+    if width <= 56 {
+        write_short(bits, at, width, value);
+    } else {
+        write_short(bits, at, 56, value);
+        write_short(bits, at + 56, width - 56, value >> 56);
+    }
+}
+
+fn write_wide(bits: &mut [u8], at: usize, width: u32, value: u128) {
+    if width <= 64 {
+        write(bits, at, width, value as u64);
+    } else {
+        write(bits, at, 64, value as u64);
+        write(bits, at + 64, width - 64, (value >> 64) as u64);
+    }
+}
+
+/// Key bits left as they are by [`scramble`]: all but the top 24.
+const KEPT: u128 = (1 << (KEY_BITS - 24)) - 1;
+
+/// A bijection of `0..2^114` whose top 24 bits (the ones that choose a
+/// bucket) are spread evenly: they are xored with a hash of the other 90,
+/// which it leaves as they are, so the same step undoes it. Why: an
+/// ObjectId's top bits are its creation second (a few values for a day of
+/// rooms) and its middle ones its server process (one value).
+pub(super) fn scramble(x: u128) -> u128 {
+    x ^ u128::from(super::mix(x & KEPT) >> 40) << (KEY_BITS - 24)
+}
+
+pub(super) fn unscramble(x: u128) -> u128 {
+    scramble(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn xorshift(x: &mut u64) -> u64 {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        *x
+    }
+
+    #[test]
+    fn scrambling_is_undone_and_spreads_sequential_keys() {
+        let mut x = 7;
+        for _ in 0..10_000 {
+            let key = (u128::from(xorshift(&mut x)) << 64 | u128::from(xorshift(&mut x))) & KEY_MASK;
+            assert_eq!(unscramble(scramble(key)), key);
+            assert!(scramble(key) <= KEY_MASK);
+        }
+        // ObjectId-like keys, one second apart and counting: 256 buckets
+        // each get about their share.
+        let mut buckets = [0u32; 256];
+        for n in 0..65_536u128 {
+            let key = (1 << 113) | (0x6500_0000 + n / 64) << 64 | 0xabcdef << 24 | n;
+            buckets[(scramble(key) >> (KEY_BITS - 8)) as usize] += 1;
+        }
+        assert!(buckets.iter().all(|&b| (180..=340).contains(&b)), "{buckets:?}");
+    }
+
+    #[test]
+    fn sealed_rooms_are_found_changed_and_killed() {
+        let mut x = 11;
+        for count in [0usize, 1, 15, 16, 17, 300, 5_000] {
+            let mut rooms: Vec<Room> = (0..count)
+                .map(|_| Room {
+                    key: (u128::from(xorshift(&mut x)) << 64 | u128::from(xorshift(&mut x))) & KEY_MASK,
+                    slot: (xorshift(&mut x) % 40) as u32,
+                    value: (xorshift(&mut x) % 1_000_000) as i64 - 3,
+                    delta: 700_000,
+                })
+                .collect();
+            let mut shuffled = rooms.clone();
+            rooms.sort_unstable_by_key(|r| r.key);
+            let sealed = Sealed::build(&mut shuffled);
+            assert_eq!(shuffled, rooms);
+            assert_eq!(sealed.rooms().collect::<Vec<_>>(), rooms);
+            let mut sealed = sealed;
+            for room in &rooms {
+                let i = sealed.find(room.key).unwrap();
+                assert_eq!(sealed.held(i), room.held());
+                let other = room.key ^ 1;
+                let held = rooms.binary_search_by_key(&other, |r| r.key).is_ok();
+                assert_eq!(sealed.find(other).is_some(), held);
+            }
+            for (n, room) in rooms.iter().enumerate() {
+                let i = sealed.find(room.key).unwrap();
+                match n % 3 {
+                    0 => {
+                        sealed.kill(i);
+                        assert_eq!(sealed.find(room.key), None);
+                    }
+                    1 => {
+                        // Fits: the same widths.
+                        let held = Held { updated_at: (room.value >> 1) + 700_000, entry: Some((room.slot, room.value)) };
+                        assert!(sealed.set(i, held));
+                        // Does not fit: a delta the widths (0 bits) cannot hold.
+                        assert!(!sealed.set(i, Held { updated_at: held.updated_at + 1, ..held }));
+                        assert_eq!(sealed.held(i), held);
+                    }
+                    _ => {}
+                }
+            }
+            assert_eq!(sealed.live(), count - count.div_ceil(3));
+        }
+    }
+}
