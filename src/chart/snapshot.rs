@@ -240,7 +240,9 @@ fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
     if r.at != r.end() {
         return Err(r.error("bytes after the last room", ""));
     }
-    index.ids.tidy();
+    if !index.ids.finish_reading() {
+        return Err(r.error("a room's _id is not one this library writes, or appears twice", ""));
+    }
     let entries: u64 = index.slots.iter().map(|slot| slot.rooms.len()).sum();
     if entries - identified > index.anonymous {
         return Err(DataError::new("snapshot: the columns hold more rooms than the rooms listed and the rooms without _id"));

@@ -19,7 +19,7 @@
 mod sealed;
 mod table;
 
-use sealed::{scramble, unscramble, Room, Sealed, KEY_BITS};
+use sealed::{Room, Sealed, KEY_BITS};
 use table::Table;
 
 /// A packed `_id`: bits 126–127 say how the rest is to be read.
@@ -181,7 +181,7 @@ impl RoomIds {
     pub fn retain(&mut self, keep: &RoomIds) -> Vec<Held> {
         let mut forgotten = Vec::new();
         self.recent.retain(|key, text| keep.find(key, text).is_some(), &mut forgotten);
-        self.sealed.retain(|scrambled| keep.find(unsqueeze(unscramble(scrambled)), None).is_some(), &mut forgotten);
+        self.sealed.retain(|squeezed| keep.find(unsqueeze(squeezed), None).is_some(), &mut forgotten);
         forgotten
     }
 
@@ -207,7 +207,7 @@ impl RoomIds {
         let fresh = self.recent.len().saturating_sub(self.unsealable);
         let grown = fresh >= SEAL_AT.max(self.len() / 8);
         let decayed = self.sealed.dead() >= SEAL_AT.max(self.sealed.len() / 4);
-        if grown || decayed || !self.arriving.is_empty() {
+        if grown || decayed {
             self.seal();
         }
     }
@@ -244,7 +244,7 @@ impl RoomIds {
         if self.sealed.live() == 0 {
             return None;
         }
-        self.sealed.find(scramble(squeeze(key)?))
+        self.sealed.find(squeeze(key)?)
     }
 
     /// Replaces sealed record `i` (of `key`) by `held`: in place if it
@@ -267,13 +267,14 @@ impl RoomIds {
         self.arriving = Vec::new();
         let mut rest = Table::default();
         self.recent.for_each(|key, text, held| match text.is_none().then(|| squeeze(key)).flatten() {
-            Some(squeezed) if held.entry.is_some() => rooms.extend(Room::new(scramble(squeezed), held)),
+            Some(squeezed) if held.entry.is_some() => rooms.extend(Room::new(squeezed, held)),
             _ => rest.append_key(key, text, held),
         });
         // The old parts' memory goes before the new one is built.
         (self.recent, self.sealed) = (rest, Sealed::default());
         self.unsealable = self.recent.len();
-        self.sealed = Sealed::build(&mut rooms);
+        // Each key is in one part only: none twice.
+        (self.sealed, _) = Sealed::build(&mut rooms);
     }
 }
 
@@ -311,11 +312,11 @@ impl RoomIds {
 
     /// Every id as `(key, text, version)`: the key packed (for a text id,
     /// the bare text tag, and the text beside it). Sealed rooms come first,
-    /// in their order, so that a snapshot's reader can seal them as they
-    /// come, without sorting.
+    /// in their order, which a snapshot's reader sealing them again finds
+    /// already sorted.
     pub(crate) fn for_each_in_order(&self, mut f: impl FnMut(u128, Option<&str>, Held)) {
         for room in self.sealed.rooms().chain(self.arriving.iter().copied()) {
-            f(unsqueeze(unscramble(room.key)), None, room.held());
+            f(unsqueeze(room.key), None, room.held());
         }
         self.recent.for_each(f);
     }
@@ -332,8 +333,8 @@ impl RoomIds {
 
     /// Adds `key` (with `text` when its tag is text) as read from a
     /// snapshot: `false` when the key is not one [`pack`] makes (so two
-    /// spellings of one id cannot both get in) or is held already. Call
-    /// [`RoomIds::tidy`] after the last.
+    /// spellings of one id cannot both get in). Call
+    /// [`RoomIds::finish_reading`] after the last.
     pub(crate) fn add_packed(&mut self, key: u128, text: Option<&str>, held: Held) -> bool {
         let canonical = match (key >> TAG_SHIFT, text) {
             // Length ≤ 18, and no digit bits above the length.
@@ -345,18 +346,22 @@ impl RoomIds {
         if !canonical || self.recent.find_key(key, text).is_some() {
             return false;
         }
-        if let Some(scrambled) = squeeze(key).map(scramble) {
-            let in_order = self.arriving.last().is_none_or(|last| last.key < scrambled);
-            if !in_order && self.arriving.binary_search_by_key(&scrambled, |room| room.key).is_ok() {
-                return false;
-            }
-            if let Some(room) = Room::new(scrambled, held).filter(|_| in_order) {
-                self.arriving.push(room);
-                return true;
-            }
+        match squeeze(key).and_then(|squeezed| Room::new(squeezed, held)) {
+            Some(room) => self.arriving.push(room),
+            None => self.recent.append_key(key, text, held),
         }
-        self.recent.append_key(key, text, held);
         true
+    }
+
+    /// Seals the rooms a snapshot's reader added; `false` when some id
+    /// came twice.
+    pub(crate) fn finish_reading(&mut self) -> bool {
+        let (sealed, twice) = Sealed::build(&mut self.arriving);
+        (self.sealed, self.arriving) = (sealed, Vec::new());
+        let mut again = false;
+        self.recent.for_each(|key, text, _| again |= text.is_none() && self.sealed_record(key).is_some());
+        self.unsealable = self.recent.len();
+        !twice && !again
     }
 }
 
@@ -600,7 +605,7 @@ mod tests {
                 // As a snapshot writes and reads it.
                 let mut back = RoomIds::with_table(ids.len(), ids.table_size()).unwrap();
                 ids.for_each_in_order(|key, text, held| assert!(back.add_packed(key, text, held)));
-                back.tidy();
+                assert!(back.finish_reading());
                 assert_eq!(back.len(), model.len());
                 for (id, held) in &model {
                     assert_eq!(back.get(id), Some(*held), "reread {id}");
@@ -612,9 +617,11 @@ mod tests {
                 for (key, text, held) in &all {
                     assert!(again.add_packed(*key, text.as_deref(), *held));
                 }
+                let mut refused = 0;
                 for (key, text, held) in all.iter().step_by(7) {
-                    assert!(!again.add_packed(*key, text.as_deref(), *held));
+                    refused += usize::from(!again.add_packed(*key, text.as_deref(), *held));
                 }
+                assert!(refused == all.len().div_ceil(7) || !again.finish_reading(), "a second copy got in");
             }
         }
     }

@@ -34,7 +34,7 @@ const PADDING: usize = 8;
 /// A room as the sealed part holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Room {
-    /// The scrambled key.
+    /// The key, squeezed (`super::squeeze`).
     pub key: u128,
     pub slot: u32,
     /// `ts * 2 + open`.
@@ -44,7 +44,7 @@ pub(super) struct Room {
 }
 
 impl Room {
-    /// The room for a scrambled key, if it can be sealed: only rooms some
+    /// The room for a squeezed key, if it can be sealed: only rooms some
     /// query can count have an entry to keep.
     pub(super) fn new(key: u128, held: Held) -> Option<Room> {
         let (slot, value) = held.entry?;
@@ -59,7 +59,9 @@ impl Room {
 /// Field widths and origins, chosen when sealing.
 #[derive(Debug, Default, Clone, Copy)]
 struct Layout {
-    /// `KEY_BITS − bucket_bits`: the key bits a record stores.
+    /// Bits of the widest key: the space [`scramble`] permutes.
+    key_bits: u32,
+    /// `key_bits − bucket bits`: the key bits a record stores.
     rest_bits: u32,
     /// Slot codes: 0 dead, else slot + 1.
     slot_bits: u32,
@@ -85,33 +87,41 @@ pub(super) struct Sealed {
 }
 
 impl Sealed {
-    /// Seals `rooms` (keys distinct, in any order; sorted here).
-    pub(super) fn build(rooms: &mut [Room]) -> Sealed {
+    /// Seals `rooms` (in any order; scrambled and sorted here, so they are
+    /// left changed); `true` beside it when two had the same key (only a
+    /// snapshot's reader can meet that).
+    pub(super) fn build(rooms: &mut [Room]) -> (Sealed, bool) {
         let len = rooms.len();
         if len == 0 {
-            return Sealed::default();
+            return (Sealed::default(), false);
         }
+        // Meteor ids take 107 bits, ObjectIds 114 (with the tag).
+        let key_bits = (u128::BITS - rooms.iter().map(|room| room.key).max().unwrap_or(0).leading_zeros()).max(32);
         let (mut slot_max, mut value_min, mut value_max, mut delta_min, mut delta_max) = (0, i64::MAX, i64::MIN, i64::MAX, i64::MIN);
         for room in rooms.iter() {
             slot_max = slot_max.max(room.slot);
             (value_min, value_max) = (value_min.min(room.value), value_max.max(room.value));
             (delta_min, delta_max) = (delta_min.min(room.delta), delta_max.max(room.delta));
         }
-        let rest_bits = KEY_BITS - bits_for((len / BUCKET_ROOMS) as u64);
+        let rest_bits = key_bits - bits_for((len / BUCKET_ROOMS) as u64);
         let slot_bits = bits_for(u64::from(slot_max) + 1);
         // `max − min` as u64 is exact: the difference of two i64 is below 2^64.
         let value_bits = bits_for(value_max.wrapping_sub(value_min) as u64);
         let delta_bits = bits_for(delta_max.wrapping_sub(delta_min) as u64);
         let width = rest_bits + slot_bits + value_bits + delta_bits;
-        let layout = Layout { rest_bits, slot_bits, value_bits, delta_bits, width, value_min, delta_min };
-        let directory = sort(rooms, rest_bits);
+        let layout = Layout { key_bits, rest_bits, slot_bits, value_bits, delta_bits, width, value_min, delta_min };
+        for room in rooms.iter_mut() {
+            room.key = scramble(room.key, key_bits);
+        }
+        let directory = sort(rooms, rest_bits, key_bits - rest_bits);
+        let twice = rooms.windows(2).any(|pair| pair[0].key == pair[1].key);
         let mut sealed = Sealed { bits: vec![0; (len * width as usize).div_ceil(8) + PADDING], len, dead: 0, directory, layout };
         for (i, &room) in rooms.iter().enumerate() {
             let at = i * width as usize;
             write_wide(&mut sealed.bits, at, rest_bits, room.key);
             sealed.write_fields(at, room);
         }
-        sealed
+        (sealed, twice)
     }
 
     /// Records held, dead ones included.
@@ -131,12 +141,13 @@ impl Sealed {
         self.bits.capacity() + self.directory.capacity() * std::mem::size_of::<u32>()
     }
 
-    /// The live record of a scrambled key.
+    /// The live record of a squeezed key.
     pub(super) fn find(&self, key: u128) -> Option<usize> {
-        if self.live() == 0 {
+        let Layout { key_bits, rest_bits, width, .. } = self.layout;
+        if self.live() == 0 || key >> key_bits != 0 {
             return None;
         }
-        let Layout { rest_bits, width, .. } = self.layout;
+        let key = scramble(key, key_bits);
         let bucket = (key >> rest_bits) as usize;
         let rest = key & ((1 << rest_bits) - 1);
         let (mut low, mut high) = (*self.directory.get(bucket)? as usize, *self.directory.get(bucket + 1)? as usize);
@@ -216,9 +227,9 @@ impl Sealed {
 
     /// Record `i` (in `bucket`) as a room; a dead one has slot `u32::MAX`.
     fn room(&self, i: usize, bucket: usize) -> Room {
-        let Layout { rest_bits, slot_bits, value_bits, delta_bits, value_min, delta_min, width, .. } = self.layout;
+        let Layout { key_bits, rest_bits, slot_bits, value_bits, delta_bits, value_min, delta_min, width } = self.layout;
         let mut at = i * width as usize;
-        let key = ((bucket as u128) << rest_bits) | read_wide(&self.bits, at, rest_bits);
+        let key = unscramble(((bucket as u128) << rest_bits) | read_wide(&self.bits, at, rest_bits), key_bits);
         at += rest_bits as usize;
         let slot = (read(&self.bits, at, slot_bits) as u32).wrapping_sub(1);
         at += slot_bits as usize;
@@ -247,9 +258,9 @@ impl Sealed {
 /// next free place), then each bucket of about `BUCKET_ROOMS` by heapsort,
 /// which stays `n log n` even for ids made to share a bucket. (The
 /// standard library's sort, instantiated for rooms, was 5.9 KB of module.)
-fn sort(rooms: &mut [Room], rest_bits: u32) -> Vec<u32> {
+fn sort(rooms: &mut [Room], rest_bits: u32, bucket_bits: u32) -> Vec<u32> {
     let bucket = |room: &Room| (room.key >> rest_bits) as usize;
-    let buckets = 1 << (KEY_BITS - rest_bits);
+    let buckets = 1 << bucket_bits;
     let mut starts = vec![0u32; buckets + 1];
     for room in rooms.iter() {
         starts[bucket(room) + 1] += 1;
@@ -362,20 +373,18 @@ fn write_wide(bits: &mut [u8], at: usize, width: u32, value: u128) {
     }
 }
 
-/// Key bits left as they are by [`scramble`]: all but the top 24.
-const KEPT: u128 = (1 << (KEY_BITS - 24)) - 1;
-
-/// A bijection of `0..2^114` whose top 24 bits (the ones that choose a
-/// bucket) are spread evenly: they are xored with a hash of the other 90,
-/// which it leaves as they are, so the same step undoes it. Why: an
-/// ObjectId's top bits are its creation second (a few values for a day of
-/// rooms) and its middle ones its server process (one value).
-pub(super) fn scramble(x: u128) -> u128 {
-    x ^ u128::from(super::mix(x & KEPT) >> 40) << (KEY_BITS - 24)
+/// A bijection of `0..2^bits` (`bits` ≥ 32) whose top 24 bits (the ones
+/// that choose a bucket) are spread evenly: they are xored with a hash of
+/// the others, which it leaves as they are, so the same step undoes it.
+/// Why: an ObjectId's top bits are its creation second (a few values for a
+/// day of rooms) and its middle ones its server process (one value).
+fn scramble(x: u128, bits: u32) -> u128 {
+    let kept = bits - 24;
+    x ^ u128::from(super::mix(x & ((1 << kept) - 1)) >> 40) << kept
 }
 
-pub(super) fn unscramble(x: u128) -> u128 {
-    scramble(x)
+fn unscramble(x: u128, bits: u32) -> u128 {
+    scramble(x, bits)
 }
 
 #[cfg(test)]
@@ -394,15 +403,15 @@ mod tests {
         let mut x = 7;
         for _ in 0..10_000 {
             let key = (u128::from(xorshift(&mut x)) << 64 | u128::from(xorshift(&mut x))) & KEY_MASK;
-            assert_eq!(unscramble(scramble(key)), key);
-            assert!(scramble(key) <= KEY_MASK);
+            assert_eq!(unscramble(scramble(key, KEY_BITS), KEY_BITS), key);
+            assert!(scramble(key, KEY_BITS) <= KEY_MASK);
         }
         // ObjectId-like keys, one second apart and counting: 256 buckets
         // each get about their share.
         let mut buckets = [0u32; 256];
         for n in 0..65_536u128 {
             let key = (1 << 113) | (0x6500_0000 + n / 64) << 64 | 0xabcdef << 24 | n;
-            buckets[(scramble(key) >> (KEY_BITS - 8)) as usize] += 1;
+            buckets[(scramble(key, KEY_BITS) >> (KEY_BITS - 8)) as usize] += 1;
         }
         assert!(buckets.iter().all(|&b| (180..=340).contains(&b)), "{buckets:?}");
     }
@@ -419,10 +428,10 @@ mod tests {
                     delta: 700_000,
                 })
                 .collect();
-            let mut shuffled = rooms.clone();
-            rooms.sort_unstable_by_key(|r| r.key);
-            let sealed = Sealed::build(&mut shuffled);
-            assert_eq!(shuffled, rooms);
+            let (sealed, twice) = Sealed::build(&mut rooms.clone());
+            assert!(!twice);
+            let key_bits = sealed.layout.key_bits;
+            rooms.sort_unstable_by_key(|r| scramble(r.key, key_bits));
             assert_eq!(sealed.rooms().collect::<Vec<_>>(), rooms);
             let mut sealed = sealed;
             for room in &rooms {
