@@ -148,7 +148,6 @@ pub(crate) fn ids(value: &JsValue, method: &str) -> Result<Vec<String>, JsValue>
     Ok(Array::from(&get(&answer, "ids")).iter().filter_map(|id| id.as_string()).collect())
 }
 
-
 /// A snapshot's bytes, copied into wasm memory once, or a `TypeError`
 /// saying what `value` was.
 pub(crate) fn snapshot(value: &JsValue) -> Result<Vec<u8>, JsValue> {

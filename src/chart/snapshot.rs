@@ -12,22 +12,27 @@
 //! pairs      = count u32 · (text id · text body key)*
 //! slots      = count u32 · (u8 1 (null) | u8 2 · text id) · column)*
 //! column     = count u64 · entry i64*         (ts * 2 + open, ascending)
-//! table      = the size of the index's `_id` table
+//! table      = the size of a hash table holding every `_id` (a power of
+//!              two, at most three quarters full; 0 when no `_id` is held):
+//!              checked against the rooms' count
 //! rooms      = count u64 · (key u128 · [text _id] · _updatedAt i64 · slot u32 · position u32)*
-//!              in the `_id` table's order (slot u32::MAX: never counted,
+//!              in the id store's order (its sealed rooms first, sorted
+//!              as it seals them; slot u32::MAX: never counted,
 //!              position 0; else position: the room's entry in its
 //!              department's column)
 //! checksum   = [`checksum`] of the body: four 64-bit lanes over its
 //!              32-byte blocks, then its last bytes (version 3; version 2,
 //!              otherwise the same, had one lane)
-//! key        = the `_id` packed as the table holds it (`room_ids.rs`);
+//! key        = the `_id` packed as the id store packs it (`room_ids/`);
 //!              a text `_id` has the bare text tag, and its text follows
 //! text       = length u32 · UTF-8
 //! ```
 //!
 //! Why this shape (since version 2): loading is bound by memory latency, not by
-//! parsing. Rooms listed in the table's order, added to a table of the same
-//! size, fill it front to back; a room names its column entry by position,
+//! parsing. Rooms listed in the id store's order are sealed again in one
+//! pass over an already sorted list (the table order of versions 2 and 3
+//! before the sealed store reads as well, sorted on the way); a room names
+//! its column entry by position,
 //! so checking that every identified room has its own entry is a bit per
 //! entry, not a sort. Version 1 (ids as text, entries by value, any order)
 //! loaded at 110–160 MB/s.
