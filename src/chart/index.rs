@@ -358,11 +358,14 @@ impl ChatIndex {
     }
 
     /// Merges every column's pending changes now (a query merges a column
-    /// only once its pending changes outgrow a block).
+    /// only once its pending changes outgrow a block), and seals the rooms
+    /// added since the id store was last sealed once they are worth it
+    /// ([`RoomIds::settle`]): for an index at rest, after a load.
     pub fn settle(&mut self) {
         for slot in &mut self.slots {
             slot.rooms.settle();
         }
+        self.ids.settle();
     }
 
     /// Starts loading a byte stream (see [`StreamLoad`]).

@@ -12,9 +12,9 @@
 //! The store has two parts. Most rooms are *sealed* ([`sealed`]): sorted,
 //! bit-packed, about 18 bytes a room. Rooms added since are *recent*
 //! ([`table`]): a hash table of 40-byte records, quick to change. A room is
-//! in exactly one part. [`RoomIds::tidy`] seals the recent rooms once they
-//! are an eighth of the store, so a million rooms take about 18 bytes each
-//! and a live update still costs a table insert.
+//! in exactly one part. [`RoomIds::tidy`] and [`RoomIds::settle`] say when
+//! the recent rooms are sealed, so a million rooms take about 18 bytes
+//! each and a live update still costs a table insert.
 
 mod sealed;
 mod table;
@@ -185,11 +185,13 @@ impl RoomIds {
         forgotten
     }
 
-    /// Seals the recent rooms once they are an eighth of the store (or the
-    /// sealed part's dead records a quarter of it): about 18 bytes a room
-    /// instead of 48. The index calls it after each change; each call costs
-    /// nothing until then, and sealing costs a pass over the store, so its
-    /// cost per room added stays a few passes' worth.
+    /// Seals the recent rooms when that is worth a pass over the store:
+    /// once they are as many as the sealed ones (so a store that grows page
+    /// by page is sealed each time it doubles, and each room is sealed about
+    /// twice in all), or once the sealed part's dead records (rooms whose
+    /// change did not fit) are a sixteenth of it. The index calls it after
+    /// each change, and [`RoomIds::settle`] when it is told the loading is
+    /// done.
     ///
     /// # Example
     /// ```
@@ -204,10 +206,33 @@ impl RoomIds {
     /// assert_eq!(ids.get("room7"), Some(Held { updated_at: 5, entry: Some((0, 14)) }));
     /// ```
     pub fn tidy(&mut self) {
+        self.seal_beyond(1, 16);
+    }
+
+    /// Seals the recent rooms (or drops the dead records) once they are a
+    /// sixty-fourth of the store: for a store at rest, after a load.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::chart::room_ids::{Held, RoomIds};
+    /// let mut ids = RoomIds::default();
+    /// let v = |n: i64| Held { updated_at: 5, entry: Some((0, n * 2)) };
+    /// (0..1000).for_each(|n| { ids.insert(&format!("room{n}"), v(n)); });
+    /// ids.tidy();
+    /// (1000..1100).for_each(|n| { ids.insert(&format!("room{n}"), v(n)); });
+    /// ids.tidy(); // a tenth more: not yet worth a pass
+    /// let before = ids.bytes();
+    /// ids.settle();
+    /// assert!(ids.bytes() < before);
+    /// ```
+    pub fn settle(&mut self) {
+        self.seal_beyond(64, 64);
+    }
+
+    fn seal_beyond(&mut self, fresh_share: usize, dead_share: usize) {
         let fresh = self.recent.len().saturating_sub(self.unsealable);
-        let grown = fresh >= SEAL_AT.max(self.len() / 8);
-        let decayed = self.sealed.dead() >= SEAL_AT.max(self.sealed.len() / 4);
-        if grown || decayed {
+        let sealed = self.sealed.len();
+        if fresh >= SEAL_AT.max(sealed / fresh_share) || self.sealed.dead() >= SEAL_AT.max(sealed / dead_share) {
             self.seal();
         }
     }

@@ -255,8 +255,9 @@ impl Sealed {
 /// Sorts rooms by key; returns where each bucket (the keys' bits above
 /// `rest_bits`) starts, and one more entry: the end. By bucket first, in
 /// place (American flag sort: each room swapped straight to its bucket's
-/// next free place), then each bucket of about `BUCKET_ROOMS` by heapsort,
-/// which stays `n log n` even for ids made to share a bucket. (The
+/// next free place), then each bucket of about `BUCKET_ROOMS` by insertion,
+/// or by heapsort when it is large, which stays `n log n` even for ids made
+/// to share a bucket. (The
 /// standard library's sort, instantiated for rooms, was 5.9 KB of module.)
 fn sort(rooms: &mut [Room], rest_bits: u32, bucket_bits: u32) -> Vec<u32> {
     let bucket = |room: &Room| (room.key >> rest_bits) as usize;
@@ -279,9 +280,26 @@ fn sort(rooms: &mut [Room], rest_bits: u32, bucket_bits: u32) -> Vec<u32> {
         }
     }
     for b in 0..buckets {
-        heapsort(&mut rooms[starts[b] as usize..starts[b + 1] as usize]);
+        let bucket = &mut rooms[starts[b] as usize..starts[b + 1] as usize];
+        if bucket.len() <= 32 {
+            insertion_sort(bucket);
+        } else {
+            heapsort(bucket);
+        }
     }
     starts
+}
+
+/// Quick for a bucket's usual handful of rooms, and linear for rooms
+/// already in order (a snapshot's, or the sealed ones sealed again).
+fn insertion_sort(rooms: &mut [Room]) {
+    for i in 1..rooms.len() {
+        let mut j = i;
+        while j > 0 && rooms[j - 1].key > rooms[j].key {
+            rooms.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 fn heapsort(rooms: &mut [Room]) {
