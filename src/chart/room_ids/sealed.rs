@@ -113,10 +113,11 @@ impl Sealed {
         for room in rooms.iter_mut() {
             room.key = scramble(room.key, key_bits);
         }
-        let directory = sort(rooms, rest_bits, key_bits - rest_bits);
-        let twice = rooms.windows(2).any(|pair| pair[0].key == pair[1].key);
+        let (order, directory) = sort(rooms, rest_bits, key_bits - rest_bits);
+        let twice = order.windows(2).any(|pair| rooms[pair[0] as usize].key == rooms[pair[1] as usize].key);
         let mut sealed = Sealed { bits: vec![0; (len * width as usize).div_ceil(8) + PADDING], len, dead: 0, directory, layout };
-        for (i, &room) in rooms.iter().enumerate() {
+        for (i, &at_room) in order.iter().enumerate() {
+            let room = rooms[at_room as usize];
             let at = i * width as usize;
             write_wide(&mut sealed.bits, at, rest_bits, room.key);
             sealed.write_fields(at, room);
@@ -127,6 +128,11 @@ impl Sealed {
     /// Records held, dead ones included.
     pub(super) fn len(&self) -> usize {
         self.len
+    }
+
+    /// The key width, 0 when empty.
+    pub(super) fn key_bits(&self) -> u32 {
+        self.layout.key_bits
     }
 
     pub(super) fn dead(&self) -> usize {
@@ -252,80 +258,78 @@ impl Sealed {
     }
 }
 
-/// Sorts rooms by key; returns where each bucket (the keys' bits above
-/// `rest_bits`) starts, and one more entry: the end. By bucket first, in
-/// place (American flag sort: each room swapped straight to its bucket's
-/// next free place), then each bucket of about `BUCKET_ROOMS` by insertion,
-/// or by heapsort when it is large, which stays `n log n` even for ids made
-/// to share a bucket. (The
-/// standard library's sort, instantiated for rooms, was 5.9 KB of module.)
-fn sort(rooms: &mut [Room], rest_bits: u32, bucket_bits: u32) -> Vec<u32> {
+/// The rooms' order by key (their positions), and where each bucket (the
+/// keys' bits above `rest_bits`) starts in it, with one more entry: the
+/// end. Positions, not rooms, are moved: by bucket first (a counting sort,
+/// each position written straight to its bucket's next place: moving the
+/// 48-byte rooms themselves took three times as long), then each bucket of
+/// about `BUCKET_ROOMS` by insertion, or by heapsort when it is large,
+/// which stays `n log n` even for ids made to share a bucket.
+fn sort(rooms: &[Room], rest_bits: u32, bucket_bits: u32) -> (Vec<u32>, Vec<u32>) {
     let bucket = |room: &Room| (room.key >> rest_bits) as usize;
     let buckets = 1 << bucket_bits;
     let mut starts = vec![0u32; buckets + 1];
-    for room in rooms.iter() {
+    for room in rooms {
         starts[bucket(room) + 1] += 1;
     }
     for b in 0..buckets {
         starts[b + 1] += starts[b];
     }
     let mut next = starts[..buckets].to_vec();
-    for b in 0..buckets {
-        while next[b] < starts[b + 1] {
-            let i = next[b] as usize;
-            let home = bucket(&rooms[i]);
-            let place = &mut next[home];
-            rooms.swap(i, *place as usize);
-            *place += 1;
-        }
+    let mut order = vec![0u32; rooms.len()];
+    for (i, room) in rooms.iter().enumerate() {
+        let place = &mut next[bucket(room)];
+        order[*place as usize] = i as u32;
+        *place += 1;
     }
+    let key = |i: u32| rooms[i as usize].key;
     for b in 0..buckets {
-        let bucket = &mut rooms[starts[b] as usize..starts[b + 1] as usize];
+        let bucket = &mut order[starts[b] as usize..starts[b + 1] as usize];
         if bucket.len() <= 32 {
-            insertion_sort(bucket);
+            insertion_sort(bucket, key);
         } else {
-            heapsort(bucket);
+            heapsort(bucket, key);
         }
     }
-    starts
+    (order, starts)
 }
 
 /// Quick for a bucket's usual handful of rooms, and linear for rooms
 /// already in order (a snapshot's, or the sealed ones sealed again).
-fn insertion_sort(rooms: &mut [Room]) {
-    for i in 1..rooms.len() {
+fn insertion_sort(order: &mut [u32], key: impl Fn(u32) -> u128) {
+    for i in 1..order.len() {
         let mut j = i;
-        while j > 0 && rooms[j - 1].key > rooms[j].key {
-            rooms.swap(j - 1, j);
+        while j > 0 && key(order[j - 1]) > key(order[j]) {
+            order.swap(j - 1, j);
             j -= 1;
         }
     }
 }
 
-fn heapsort(rooms: &mut [Room]) {
-    let n = rooms.len();
+fn heapsort(order: &mut [u32], key: impl Fn(u32) -> u128 + Copy) {
+    let n = order.len();
     for root in (0..n / 2).rev() {
-        sift_down(rooms, root, n);
+        sift_down(order, root, n, key);
     }
     for end in (1..n).rev() {
-        rooms.swap(0, end);
-        sift_down(rooms, 0, end);
+        order.swap(0, end);
+        sift_down(order, 0, end, key);
     }
 }
 
-fn sift_down(rooms: &mut [Room], mut root: usize, end: usize) {
+fn sift_down(order: &mut [u32], mut root: usize, end: usize, key: impl Fn(u32) -> u128) {
     loop {
         let mut child = 2 * root + 1;
         if child >= end {
             return;
         }
-        if child + 1 < end && rooms[child].key < rooms[child + 1].key {
+        if child + 1 < end && key(order[child]) < key(order[child + 1]) {
             child += 1;
         }
-        if rooms[root].key >= rooms[child].key {
+        if key(order[root]) >= key(order[child]) {
             return;
         }
-        rooms.swap(root, child);
+        order.swap(root, child);
         root = child;
     }
 }
@@ -396,7 +400,7 @@ fn write_wide(bits: &mut [u8], at: usize, width: u32, value: u128) {
 /// the others, which it leaves as they are, so the same step undoes it.
 /// Why: an ObjectId's top bits are its creation second (a few values for a
 /// day of rooms) and its middle ones its server process (one value).
-fn scramble(x: u128, bits: u32) -> u128 {
+pub(super) fn scramble(x: u128, bits: u32) -> u128 {
     let kept = bits - 24;
     x ^ u128::from(super::mix(x & ((1 << kept) - 1)) >> 40) << kept
 }
