@@ -13,9 +13,8 @@
 //! a year of rooms takes 36 bits of entry, and rooms updated a fixed while
 //! after creation take none for `_updatedAt`).
 //!
-//! A change that fits the widths is written in place; one that does not
-//! marks the record dead (slot code 0) and goes to the table. Sealing again
-//! (see `RoomIds::tidy`) builds the widths anew.
+//! A change marks the record dead (slot code 0) and goes to the table.
+//! Sealing again (see `RoomIds::tidy`) builds the widths anew.
 
 use super::Held;
 
@@ -130,11 +129,6 @@ impl Sealed {
         self.len
     }
 
-    /// The key width, 0 when empty.
-    pub(super) fn key_bits(&self) -> u32 {
-        self.layout.key_bits
-    }
-
     pub(super) fn dead(&self) -> usize {
         self.dead
     }
@@ -172,23 +166,6 @@ impl Sealed {
     /// The version held in live record `i`.
     pub(super) fn held(&self, i: usize) -> Held {
         self.room(i, 0).held()
-    }
-
-    /// Writes `held` in live record `i` if it fits the widths; `false`
-    /// when it does not (nothing written).
-    pub(super) fn set(&mut self, i: usize, held: Held) -> bool {
-        let Some(room) = Room::new(0, held) else { return false };
-        let Layout { slot_bits, value_bits, delta_bits, value_min, delta_min, .. } = self.layout;
-        let fits = |offset: u64, bits: u32| bits >= 64 || offset >> bits == 0;
-        let fit = fits(u64::from(room.slot) + 1, slot_bits)
-            && room.value >= value_min
-            && fits(room.value.wrapping_sub(value_min) as u64, value_bits)
-            && room.delta >= delta_min
-            && fits(room.delta.wrapping_sub(delta_min) as u64, delta_bits);
-        if fit {
-            self.write_fields(i * self.layout.width as usize, room);
-        }
-        fit
     }
 
     /// Marks live record `i` dead.
@@ -400,7 +377,7 @@ fn write_wide(bits: &mut [u8], at: usize, width: u32, value: u128) {
 /// the others, which it leaves as they are, so the same step undoes it.
 /// Why: an ObjectId's top bits are its creation second (a few values for a
 /// day of rooms) and its middle ones its server process (one value).
-pub(super) fn scramble(x: u128, bits: u32) -> u128 {
+fn scramble(x: u128, bits: u32) -> u128 {
     let kept = bits - 24;
     x ^ u128::from(super::mix(x & ((1 << kept) - 1)) >> 40) << kept
 }
@@ -465,23 +442,13 @@ mod tests {
             }
             for (n, room) in rooms.iter().enumerate() {
                 let i = sealed.find(room.key).unwrap();
-                match n % 3 {
-                    0 => {
-                        sealed.kill(i);
-                        assert_eq!(sealed.find(room.key), None);
-                    }
-                    1 => {
-                        // Fits: the same widths.
-                        let held = Held { updated_at: (room.value >> 1) + 700_000, entry: Some((room.slot, room.value)) };
-                        assert!(sealed.set(i, held));
-                        // Does not fit: a delta the widths (0 bits) cannot hold.
-                        assert!(!sealed.set(i, Held { updated_at: held.updated_at + 1, ..held }));
-                        assert_eq!(sealed.held(i), held);
-                    }
-                    _ => {}
+                if n % 3 == 0 {
+                    sealed.kill(i);
+                    assert_eq!(sealed.find(room.key), None);
                 }
             }
             assert_eq!(sealed.live(), count - count.div_ceil(3));
+            assert_eq!(sealed.dead(), count.div_ceil(3));
         }
     }
 }

@@ -3,8 +3,7 @@
 //! store was last sealed, and the rooms the sealed part cannot hold (text
 //! ids, rooms never counted).
 
-use super::sealed::{scramble, KEY_BITS};
-use super::{mix, pack, squeeze, Held, Key, TAG_SHIFT, TAG_TEXT};
+use super::{mix, pack, Held, Key, TAG_SHIFT, TAG_TEXT};
 
 /// One held room. The key is stored as two `u64` halves rather than a
 /// `u128`, whose 16-byte alignment would pad the record from 40 to 48 bytes.
@@ -31,12 +30,6 @@ const NO_SLOT: u32 = u32::MAX;
 const EMPTY: u32 = u32::MAX;
 
 /// Ids in a hash table: records kept dense, a `u32` slot array over them.
-///
-/// A packed key's home slot is chosen by the top bits of its scrambled key,
-/// as the sealed part orders keys (`key_bits` says the sealed part's
-/// width): the table's slots then list its rooms almost in the sealed
-/// order, and sealing them reads memory in sequence rather than at random
-/// (1M rooms: the random order cost three times the rest of sealing).
 #[derive(Debug, Default)]
 pub(super) struct Table {
     records: Vec<Record>,
@@ -45,32 +38,9 @@ pub(super) struct Table {
     /// Ids of no packable shape; `None` where one was removed.
     texts: Vec<Option<Box<str>>>,
     free_texts: Vec<u32>,
-    /// The sealed part's key width (0: none yet, the widest).
-    key_bits: u32,
 }
 
 impl Table {
-    /// Follows the sealed part's key width (see the type's comment).
-    pub(super) fn set_key_bits(&mut self, key_bits: u32) {
-        if key_bits != self.key_bits {
-            self.key_bits = key_bits;
-            self.rehash(self.slots.len());
-        }
-    }
-
-    /// A packed key's hash: its scrambled key's top 24 bits above, so that
-    /// slots follow the sealed order, and a mix of the whole key below
-    /// (the scrambled bits under the top 24 are the key's own, which for
-    /// ObjectIds barely change).
-    fn hash_packed(&self, key: Key) -> u64 {
-        let bits = if self.key_bits == 0 { KEY_BITS } else { self.key_bits };
-        match squeeze(key) {
-            Some(squeezed) if squeezed >> bits == 0 => (scramble(squeezed, bits) << (u128::BITS - bits) >> 64) as u64 ^ (mix(key) >> 24),
-            // Wider than the sealed part: out of its order anyway.
-            _ => mix(key),
-        }
-    }
-
     pub(super) fn len(&self) -> usize {
         self.records.len()
     }
@@ -94,7 +64,7 @@ impl Table {
         }
         let key = text.is_none().then_some(key);
         let id = text.unwrap_or("");
-        let mut at = self.home(key.map_or_else(|| hash_text(id), |key| self.hash_packed(key)));
+        let mut at = self.home(key.map_or_else(|| hash_text(id), mix));
         loop {
             let number = self.slots[at];
             if number == EMPTY {
@@ -123,13 +93,6 @@ impl Table {
 
     /// Adds a record for a packed key (with its text for `TAG_TEXT`), not held.
     pub(super) fn append_key(&mut self, key: Key, text: Option<&str>, held: Held) {
-        if self.records.is_empty() && self.key_bits == 0 {
-            // Before any sealing, the first key's width is the likeliest
-            // (a store of Meteor ids seals them at 107 bits).
-            if let Some(squeezed) = squeeze(key) {
-                self.key_bits = (u128::BITS - squeezed.leading_zeros()).max(32);
-            }
-        }
         let (entry_slot, entry_value) = held.entry.map_or((NO_SLOT, 0), |(s, v)| (s, v));
         if (self.records.len() + 1) * 4 > self.slots.len() * 3 {
             self.rehash((self.slots.len() * 2).max(16));
@@ -250,10 +213,8 @@ impl Table {
         self.records.iter().map(held)
     }
 
-    /// The top bits of `hash` (the table's size is a power of two, at
-    /// least 16).
     fn home(&self, hash: u64) -> usize {
-        (hash >> (u64::BITS - self.slots.len().trailing_zeros())) as usize
+        (hash as usize) & (self.slots.len() - 1)
     }
 
     /// The slot position holding record `number` (whose key is `key`).
@@ -268,7 +229,7 @@ impl Table {
     fn hash_key(&self, key: Key) -> u64 {
         match key >> TAG_SHIFT {
             TAG_TEXT => hash_text(self.texts[key as u32 as usize].as_deref().unwrap_or("")),
-            _ => self.hash_packed(key),
+            _ => mix(key),
         }
     }
 
