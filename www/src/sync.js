@@ -330,6 +330,8 @@ export class ServerSync {
     await this.updateDepartments();
     const reconcile = this.index.size !== total || Date.now() - this.lastReconcile >= this.reconcileEveryMs;
     const removed = reconcile ? await this.reconcile() : 0;
+    // At rest again: the index packs what changed once it is worth it.
+    this.index.settle();
     return { read: offset, changed, removed, reconciled: reconcile, size: this.index.size, bytes: this.bytes - started.bytes, requests: this.requests - started.requests };
   }
 

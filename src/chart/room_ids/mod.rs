@@ -185,13 +185,15 @@ impl RoomIds {
         forgotten
     }
 
-    /// Seals the recent rooms when that is worth a pass over the store:
-    /// once they are as many as the sealed ones (so a store that grows page
-    /// by page is sealed each time it doubles, and each room is sealed about
-    /// twice in all), or once the sealed part's dead records (rooms whose
-    /// change did not fit) are a sixteenth of it. The index calls it after
-    /// each change, and [`RoomIds::settle`] when it is told the loading is
-    /// done.
+    /// Seals the recent rooms when that is worth a pass over the store
+    /// even in the middle of a load: once they are four times the sealed
+    /// ones (a store growing page by page is sealed each time it grows
+    /// fivefold, so a room is sealed about a quarter of a time more), or
+    /// once the sealed part's dead records (rooms changed since) are a
+    /// sixteenth of it. The index calls it after each change; the rest
+    /// waits for [`RoomIds::settle`], when the caller says a load is done.
+    /// (Sealing at every doubling made 100 pages of 10,000 rooms load in
+    /// 1.36–1.54 s instead of 1.0.)
     ///
     /// # Example
     /// ```
@@ -206,7 +208,7 @@ impl RoomIds {
     /// assert_eq!(ids.get("room7"), Some(Held { updated_at: 5, entry: Some((0, 14)) }));
     /// ```
     pub fn tidy(&mut self) {
-        self.seal_beyond(1, 16);
+        self.seal_beyond(self.sealed.len().saturating_mul(4), self.sealed.len() / 16);
     }
 
     /// Seals the recent rooms (or drops the dead records) once they are a
@@ -220,19 +222,19 @@ impl RoomIds {
     /// (0..1000).for_each(|n| { ids.insert(&format!("room{n}"), v(n)); });
     /// ids.tidy();
     /// (1000..1100).for_each(|n| { ids.insert(&format!("room{n}"), v(n)); });
-    /// ids.tidy(); // a tenth more: not yet worth a pass
+    /// ids.tidy(); // a tenth more: not worth a pass in the middle of a load
     /// let before = ids.bytes();
     /// ids.settle();
     /// assert!(ids.bytes() < before);
     /// ```
     pub fn settle(&mut self) {
-        self.seal_beyond(64, 64);
+        self.seal_beyond(self.sealed.len() / 64, self.sealed.len() / 64);
     }
 
-    fn seal_beyond(&mut self, fresh_share: usize, dead_share: usize) {
-        let fresh = self.recent.len().saturating_sub(self.unsealable);
-        let sealed = self.sealed.len();
-        if fresh >= SEAL_AT.max(sealed / fresh_share) || self.sealed.dead() >= SEAL_AT.max(sealed / dead_share) {
+    /// Seals when more than `fresh` rooms are recent or `dead` records dead
+    /// (and at least `SEAL_AT` either way).
+    fn seal_beyond(&mut self, fresh: usize, dead: usize) {
+        if self.recent.len().saturating_sub(self.unsealable) >= SEAL_AT.max(fresh) || self.sealed.dead() >= SEAL_AT.max(dead) {
             self.seal();
         }
     }
@@ -277,8 +279,11 @@ impl RoomIds {
     /// `_updatedAt` is later than any sealed one). Returns what was held.
     fn replace_sealed(&mut self, i: usize, key: Key, held: Held) -> Held {
         let old = self.sealed.held(i);
-        self.sealed.kill(i);
-        self.recent.append_key(key, None, held);
+        // The same version again (a page read twice): nothing to move.
+        if old != held {
+            self.sealed.kill(i);
+            self.recent.append_key(key, None, held);
+        }
         old
     }
 
