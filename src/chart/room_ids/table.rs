@@ -196,11 +196,12 @@ impl Table {
         }
     }
 
-    /// Every record, in the slot table's order, as `(key, text, version)`:
+    /// Every record, as `(key, text, version)`:
     /// for a text id the bare text tag, and the text beside it.
     pub(super) fn for_each(&self, mut f: impl FnMut(Key, Option<&str>, Held)) {
-        for &number in self.slots.iter().filter(|&&n| n != EMPTY) {
-            let record = &self.records[number as usize];
+        // In the records' order, not the slots': in sequence through memory
+        // (10M rooms: a miss per room through a 480 MB table otherwise).
+        for record in &self.records {
             match self.text_of(record.key()) {
                 Some(text) => f(TAG_TEXT << TAG_SHIFT, Some(text), held(record)),
                 None => f(record.key(), None, held(record)),
