@@ -79,8 +79,8 @@ pub struct RoomIds {
     /// Recent rooms that could not be sealed when the store was last sealed
     /// (text ids, rooms never counted).
     unsealable: usize,
-    /// While a snapshot is read: rooms that came in the sealed order, to be
-    /// sealed by [`RoomIds::tidy`] without sorting.
+    /// While a snapshot is read (and only then): its rooms that can be
+    /// sealed, sealed at once by [`RoomIds::finish_reading`].
     arriving: Vec<Room>,
 }
 
@@ -97,18 +97,19 @@ impl RoomIds {
 
     /// The version held for `id`.
     pub fn get(&self, id: &str) -> Option<Held> {
-        match self.recent.find(id) {
-            Some((_, number)) => Some(self.recent.held(number)),
-            None => self.sealed_record(pack(id)?).map(|i| self.sealed.held(i)),
-        }
+        let (key, text) = keyed(id);
+        Some(match self.find(key, text)? {
+            Place::Recent(_, number) => self.recent.held(number),
+            Place::Sealed(i) => self.sealed.held(i),
+        })
     }
 
     /// Holds `held` for `id`; returns the version it replaced.
     pub fn insert(&mut self, id: &str, held: Held) -> Option<Held> {
         let (key, text) = keyed(id);
         match self.find(key, text) {
-            Some(Place::Recent(number)) => Some(self.recent.overwrite(number, held)),
-            Some(Place::Sealed(i)) => Some(self.replace_sealed(i, key, held)),
+            Some(Place::Recent(_, number)) => Some(self.recent.overwrite(number, held)),
+            Some(Place::Sealed(i)) => Some(self.replace_sealed(i, key, self.sealed.held(i), held)),
             None => {
                 self.recent.append_key(key, text, held);
                 None
@@ -137,10 +138,12 @@ impl RoomIds {
     /// as [`RoomIds::for_each_in_order`] gives them.
     pub(crate) fn offer_key(&mut self, key: Key, text: Option<&str>, held: Held) -> Offer {
         match self.find(key, text) {
-            Some(Place::Recent(number)) if held.updated_at < self.recent.held(number).updated_at => Offer::Stale,
-            Some(Place::Recent(number)) => Offer::Replaced(self.recent.overwrite(number, held)),
-            Some(Place::Sealed(i)) if held.updated_at < self.sealed.held(i).updated_at => Offer::Stale,
-            Some(Place::Sealed(i)) => Offer::Replaced(self.replace_sealed(i, key, held)),
+            Some(Place::Recent(_, number)) if held.updated_at < self.recent.held(number).updated_at => Offer::Stale,
+            Some(Place::Recent(_, number)) => Offer::Replaced(self.recent.overwrite(number, held)),
+            Some(Place::Sealed(i)) => match self.sealed.held(i) {
+                old if held.updated_at < old.updated_at => Offer::Stale,
+                old => Offer::Replaced(self.replace_sealed(i, key, old, held)),
+            },
             None => {
                 self.recent.append_key(key, text, held);
                 Offer::Added
@@ -152,10 +155,7 @@ impl RoomIds {
     pub fn remove(&mut self, id: &str) -> Option<Held> {
         let (key, text) = keyed(id);
         match self.find(key, text)? {
-            Place::Recent(number) => {
-                let (at, _) = self.recent.find_key(key, text)?;
-                Some(self.recent.forget(at, number))
-            }
+            Place::Recent(at, number) => Some(self.recent.forget(at, number)),
             Place::Sealed(i) => {
                 let held = self.sealed.held(i);
                 self.sealed.kill(i);
@@ -255,30 +255,26 @@ impl RoomIds {
 
     /// Every held version (in no particular order).
     pub fn values(&self) -> impl Iterator<Item = Held> + '_ {
-        self.recent.values().chain(self.sealed.rooms().map(|room| room.held())).chain(self.arriving.iter().map(Room::held))
+        self.recent.values().chain(self.sealed.rooms().map(|room| room.held()))
     }
 
     /// Where `key` (with `text` for a text id) is held.
     fn find(&self, key: Key, text: Option<&str>) -> Option<Place> {
-        if let Some((_, number)) = self.recent.find_key(key, text) {
-            return Some(Place::Recent(number));
+        if let Some((at, number)) = self.recent.find_key(key, text) {
+            return Some(Place::Recent(at, number));
         }
         text.is_none().then(|| self.sealed_record(key)).flatten().map(Place::Sealed)
     }
 
     /// The live sealed record of a packed key.
     fn sealed_record(&self, key: Key) -> Option<usize> {
-        if self.sealed.live() == 0 {
-            return None;
-        }
         self.sealed.find(squeeze(key)?)
     }
 
-    /// Replaces sealed record `i` (of `key`) by `held`, in the table (a
+    /// Replaces sealed record `i` (of `key`, holding `old`) by `held`, in the table (a
     /// change written in place would rarely fit: a live room's new
     /// `_updatedAt` is later than any sealed one). Returns what was held.
-    fn replace_sealed(&mut self, i: usize, key: Key, held: Held) -> Held {
-        let old = self.sealed.held(i);
+    fn replace_sealed(&mut self, i: usize, key: Key, old: Held, held: Held) -> Held {
         // The same version again (a page read twice): nothing to move.
         if old != held {
             self.sealed.kill(i);
@@ -290,10 +286,8 @@ impl RoomIds {
     /// Seals every recent room that can be (and those arriving from a
     /// snapshot), with the sealed ones, in one pass.
     fn seal(&mut self) {
-        let mut rooms = Vec::with_capacity(self.sealed.live() + self.arriving.len() + self.recent.len());
+        let mut rooms = Vec::with_capacity(self.sealed.live() + self.recent.len());
         rooms.extend(self.sealed.rooms());
-        rooms.append(&mut self.arriving);
-        self.arriving = Vec::new();
         let mut rest = Table::default();
         self.recent.for_each(|key, text, held| match text.is_none().then(|| squeeze(key)).flatten() {
             Some(squeezed) if held.entry.is_some() => rooms.extend(Room::new(squeezed, held)),
@@ -309,8 +303,8 @@ impl RoomIds {
 
 /// Where a room is held.
 enum Place {
-    /// Record number in the table.
-    Recent(u32),
+    /// Slot position and record number in the table.
+    Recent(usize, u32),
     /// Record in the sealed part.
     Sealed(usize),
 }
@@ -328,15 +322,10 @@ impl RoomIds {
     /// would hold every id (a power of two, or 0 when none is held), which
     /// [`RoomIds::with_table`] checks.
     pub(crate) fn table_size(&self) -> usize {
-        let count = self.len();
-        if count == 0 {
-            return 0;
+        match self.len() {
+            0 => 0,
+            count => table::slots_for(count),
         }
-        let mut size = 16;
-        while count * 4 > size * 3 {
-            size *= 2;
-        }
-        size
     }
 
     /// Every id as `(key, text, version)`: the key packed (for a text id,
@@ -344,7 +333,7 @@ impl RoomIds {
     /// in their order, which a snapshot's reader sealing them again finds
     /// already sorted.
     pub(crate) fn for_each_in_order(&self, mut f: impl FnMut(u128, Option<&str>, Held)) {
-        for room in self.sealed.rooms().chain(self.arriving.iter().copied()) {
+        for room in self.sealed.rooms() {
             f(unsqueeze(room.key), None, room.held());
         }
         self.recent.for_each(f);
@@ -468,6 +457,15 @@ fn unpack(key: Key) -> String {
     (0..len).rev().map(|i| char::from(WORD_DIGITS[((digits >> (i * 6)) & 63) as usize])).collect()
 }
 
+/// The tests' random numbers (xorshift64).
+#[cfg(test)]
+fn xorshift(x: &mut u64) -> u64 {
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    *x
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -490,12 +488,7 @@ mod tests {
     #[test]
     fn retain_forgets_exactly_the_unlisted_ids() {
         let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = || xorshift(&mut x);
         for round in 0..40 {
             let shape = |n: u64| match n % 3 {
                 0 => format!("{:024x}", n % 500),
@@ -542,9 +535,7 @@ mod tests {
             _ => format!("{}", n % 300),
         };
         for step in 0..60_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            xorshift(&mut x);
             let id = shapes(x >> 8);
             let held = Held { updated_at: step, entry: (!x.is_multiple_of(3)).then_some(((x % 7) as u32, step * 2)) };
             match x % 5 {
@@ -574,17 +565,12 @@ mod tests {
         assert_eq!(squeeze(TAG_TEXT << TAG_SHIFT), None);
     }
 
-    /// Sealed rooms change in place, move to the table when they no longer
-    /// fit, and a snapshot's order reads back into the same store.
+    /// Sealed rooms, changed, move to the table, removed, die; a snapshot's
+    /// order reads back into the same store.
     #[test]
     fn sealed_and_recent_rooms_behave_as_one_map() {
         let mut x: u64 = 0x1234_5678_9ABC_DEF1;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = || xorshift(&mut x);
         let shapes = |n: u64| match n % 5 {
             0 => format!("{:024x}", n % 2000),
             1 => format!("odd id {}", n % 2000),

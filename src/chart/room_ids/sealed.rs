@@ -94,14 +94,15 @@ impl Sealed {
         if len == 0 {
             return (Sealed::default(), false);
         }
-        // Meteor ids take 107 bits, ObjectIds 114 (with the tag).
-        let key_bits = (u128::BITS - rooms.iter().map(|room| room.key).max().unwrap_or(0).leading_zeros()).max(32);
-        let (mut slot_max, mut value_min, mut value_max, mut delta_min, mut delta_max) = (0, i64::MAX, i64::MIN, i64::MAX, i64::MIN);
+        let (mut key_max, mut slot_max) = (0, 0);
+        let (mut value_min, mut value_max, mut delta_min, mut delta_max) = (i64::MAX, i64::MIN, i64::MAX, i64::MIN);
         for room in rooms.iter() {
-            slot_max = slot_max.max(room.slot);
+            (key_max, slot_max) = (key_max.max(room.key), slot_max.max(room.slot));
             (value_min, value_max) = (value_min.min(room.value), value_max.max(room.value));
             (delta_min, delta_max) = (delta_min.min(room.delta), delta_max.max(room.delta));
         }
+        // Meteor ids take 107 bits, ObjectIds 114 (with the tag).
+        let key_bits = (u128::BITS - key_max.leading_zeros()).max(32);
         let rest_bits = key_bits - bits_for((len / BUCKET_ROOMS) as u64);
         let slot_bits = bits_for(u64::from(slot_max) + 1);
         // `max − min` as u64 is exact: the difference of two i64 is below 2^64.
@@ -177,9 +178,9 @@ impl Sealed {
         None
     }
 
-    /// The version held in live record `i`.
+    /// The version held in live record `i` (its key is not read).
     pub(super) fn held(&self, i: usize) -> Held {
-        self.room(i, 0).held()
+        self.fields(i, 0).held()
     }
 
     /// Marks live record `i` dead.
@@ -224,10 +225,15 @@ impl Sealed {
 
     /// Record `i` (in `bucket`) as a room; a dead one has slot `u32::MAX`.
     fn room(&self, i: usize, bucket: usize) -> Room {
-        let Layout { key_bits, rest_bits, slot_bits, value_bits, delta_bits, value_min, delta_min, width } = self.layout;
-        let mut at = i * width as usize;
-        let key = unscramble(((bucket as u128) << rest_bits) | read_wide(&self.bits, at, rest_bits), key_bits);
-        at += rest_bits as usize;
+        let Layout { key_bits, rest_bits, width, .. } = self.layout;
+        let key = unscramble(((bucket as u128) << rest_bits) | read_wide(&self.bits, i * width as usize, rest_bits), key_bits);
+        self.fields(i, key)
+    }
+
+    /// Record `i`'s slot, value and delta, with `key` for its key.
+    fn fields(&self, i: usize, key: u128) -> Room {
+        let Layout { rest_bits, slot_bits, value_bits, delta_bits, value_min, delta_min, width, .. } = self.layout;
+        let mut at = i * width as usize + rest_bits as usize;
         let slot = (read(&self.bits, at, slot_bits) as u32).wrapping_sub(1);
         at += slot_bits as usize;
         let value = value_min.wrapping_add(read(&self.bits, at, value_bits) as i64);
@@ -393,14 +399,8 @@ fn unscramble(x: u128, bits: u32) -> u128 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::xorshift;
     use super::*;
-
-    fn xorshift(x: &mut u64) -> u64 {
-        *x ^= *x << 13;
-        *x ^= *x >> 7;
-        *x ^= *x << 17;
-        *x
-    }
 
     #[test]
     fn scrambling_is_undone_and_spreads_sequential_keys() {

@@ -3,7 +3,7 @@
 //! store was last sealed, and the rooms the sealed part cannot hold (text
 //! ids, rooms never counted).
 
-use super::{mix, pack, Held, Key, TAG_SHIFT, TAG_TEXT};
+use super::{mix, Held, Key, TAG_SHIFT, TAG_TEXT};
 
 /// One held room. The key is stored as two `u64` halves rather than a
 /// `u128`, whose 16-byte alignment would pad the record from 40 to 48 bytes.
@@ -49,15 +49,8 @@ impl Table {
         held(&self.records[number as usize])
     }
 
-    /// `(slot position, record number)` of `id`.
-    pub(super) fn find(&self, id: &str) -> Option<(usize, u32)> {
-        match pack(id) {
-            Some(key) => self.find_key(key, None),
-            None => self.find_key(TAG_TEXT << TAG_SHIFT, Some(id)),
-        }
-    }
-
-    /// `find` for a packed key, or (with `text`) for a text id.
+    /// `(slot position, record number)` of a packed key, or (with `text`)
+    /// of a text id.
     pub(super) fn find_key(&self, key: Key, text: Option<&str>) -> Option<(usize, u32)> {
         if self.slots.is_empty() {
             return None;
@@ -187,10 +180,7 @@ impl Table {
             return;
         }
         self.records.reserve_exact(additional);
-        let mut size = self.slots.len().max(16);
-        while additional * 4 > size * 3 {
-            size *= 2;
-        }
+        let size = slots_for(additional).max(self.slots.len());
         if size > self.slots.len() {
             self.rehash(size);
         }
@@ -266,6 +256,16 @@ impl Table {
             self.slots[at] = number as u32;
         }
     }
+}
+
+/// The slot table's size for `count` records: a power of two, at least 16,
+/// at most three quarters full.
+pub(super) fn slots_for(count: usize) -> usize {
+    let mut size = 16;
+    while count * 4 > size * 3 {
+        size *= 2;
+    }
+    size
 }
 
 fn held(record: &Record) -> Held {
