@@ -7,6 +7,7 @@
 
 use chats_per_department::chart::index::snapshot::checksum;
 use chats_per_department::chart::index::ChatIndex;
+use chats_per_department::chart::room_ids::{Held, RoomIds, Shape};
 use chats_per_department::server::params::Params;
 use chats_per_department::server::zone::Utc;
 
@@ -135,25 +136,56 @@ impl Body {
         self.0.extend_from_slice(&v.to_le_bytes());
         self
     }
-    /// A room with a text `_id` (one no packing covers), in department
-    /// `slot` at `position` of its column.
-    fn room(self, id: &str, slot: u32, position: u32) -> Body {
-        self.u128(2 << 126).text(id).i64(0).u32(slot).u32(position)
+    fn bytes(mut self, b: &[u8]) -> Body {
+        self.0.extend_from_slice(b);
+        self
+    }
+    /// A recent room with a text `_id` (one no packing covers), in
+    /// department `slot` with entry `entry`.
+    fn room(self, id: &str, slot: u32, entry: i64) -> Body {
+        self.u128(2 << 126).text(id).i64(0).u32(slot).i64(entry)
+    }
+    /// A recent room of packed key `key`, never counted.
+    fn keyed(self, key: u128) -> Body {
+        self.u128(key).i64(0).u32(u32::MAX).i64(0)
     }
     fn text(self, t: &str) -> Body {
         let mut b = self.u32(t.len() as u32);
         b.0.extend_from_slice(t.as_bytes());
         b
     }
+    /// No sealed rooms.
+    fn no_sealed(self) -> Body {
+        self.bytes(&[0; 5]).i64(0).i64(0).u64(0)
+    }
+    /// A sealed part: `shape`, then `directory` and `records` as given.
+    fn sealed(self, shape: Shape, directory: &[u32], records: &[u8]) -> Body {
+        let mut b = self.bytes(&shape.widths).i64(shape.value_min).i64(shape.delta_min).u64(shape.records);
+        for &d in directory {
+            b = b.u32(d);
+        }
+        b.bytes(records)
+    }
 }
 
-/// No list, no embedded names, one department "d" with `entries`.
+/// No list, no embedded names, one department "d" whose rooms without
+/// `_id` have `entries`.
 fn one_department(entries: &[i64]) -> Body {
     let mut b = Body::new().u8(0).u32(0).u32(1).u8(2).text("d").u64(entries.len() as u64);
     for &e in entries {
         b = b.i64(e);
     }
     b
+}
+
+/// No list, no embedded names, `count` departments without rooms
+/// without `_id`, and no such rooms.
+fn departments(count: u32) -> Body {
+    let mut b = Body::new().u8(0).u32(0).u32(count);
+    for d in 0..count {
+        b = b.u8(2).text(&format!("d{d}")).u64(0);
+    }
+    b.u64(0)
 }
 
 /// Deletions leave the id table larger than its ids need; the snapshot
@@ -181,56 +213,109 @@ fn an_index_mostly_deleted_comes_back_the_same() {
 
 #[test]
 fn well_sealed_bodies_that_break_the_rules_are_refused() {
-    let ok = one_department(&[20, 41]).u64(1).u64(16).u64(1).room("a b", 0, 1);
+    let ok = one_department(&[20]).u64(1).no_sealed().u64(1).room("a b", 0, 41);
     let index = ChatIndex::from_bytes(&sealed(&ok.0)).expect("a valid body");
     assert_eq!((index.size(), index.countable()), (2, 2));
     let word = |len: u128, digits: u128| (digits << 5) | len;
+    let shape = |widths: [u8; 5], records: u64| Shape { widths, value_min: 0, delta_min: 0, records };
     let cases: Vec<(&str, Body)> = vec![
-        ("out of order", one_department(&[41, 20]).u64(2).u64(16).u64(0)),
-        ("time no Date can hold", one_department(&[i64::MAX]).u64(1).u64(16).u64(0)),
-        ("not there or is another room's", one_department(&[20]).u64(0).u64(16).u64(1).room("a b", 0, 5)),
-        ("not there or is another room's", one_department(&[20, 41]).u64(0).u64(16).u64(2).room("a b", 0, 1).room("c d", 0, 1)),
-        ("more rooms", one_department(&[20, 41]).u64(0).u64(16).u64(1).room("a b", 0, 1)),
-        ("appears twice", one_department(&[20, 41]).u64(0).u64(16).u64(2).room("a b", 0, 1).room("a b", 0, 0)),
-        ("a department that is not there", one_department(&[20]).u64(0).u64(16).u64(1).room("a b", 7, 0)),
-        ("table's size", one_department(&[]).u64(0).u64(17).u64(0)),
-        ("table's size", one_department(&[]).u64(0).u64(0).u64(1).room("a b", u32::MAX, 0)),
+        ("out of order", one_department(&[41, 20]).u64(2).no_sealed().u64(0)),
+        ("time no Date can hold", one_department(&[i64::MAX]).u64(1).no_sealed().u64(0)),
+        ("more entries of rooms without _id than such rooms", one_department(&[20, 41]).u64(1).no_sealed().u64(0)),
+        ("a department that is not there", one_department(&[]).u64(0).no_sealed().u64(1).room("a b", 7, 20)),
+        ("a time no Date can hold", one_department(&[]).u64(0).no_sealed().u64(1).room("a b", 0, i64::MIN)),
+        ("appears twice", one_department(&[]).u64(0).no_sealed().u64(2).room("a b", 0, 20).room("a b", 0, 22)),
         // Keys no packing makes: digits above the length, a length over 18,
         // hex digits above 96 bits, a packable id as text, the unused tag.
-        ("not one this library writes", one_department(&[]).u64(0).u64(16).u64(1).u128(word(1, 1 << 7)).i64(0).u32(u32::MAX).u32(0)),
-        ("not one this library writes", one_department(&[]).u64(0).u64(16).u64(1).u128(word(19, 1)).i64(0).u32(u32::MAX).u32(0)),
-        ("not one this library writes", one_department(&[]).u64(0).u64(16).u64(1).u128((1 << 126) | (1 << 96)).i64(0).u32(u32::MAX).u32(0)),
-        ("not one this library writes", one_department(&[]).u64(0).u64(16).u64(1).room("a", u32::MAX, 0)),
-        ("not one this library writes", one_department(&[]).u64(0).u64(16).u64(1).u128(3 << 126).i64(0).u32(u32::MAX).u32(0)),
-        ("more than the bytes left can hold: rooms", one_department(&[]).u64(0).u64(16).u64(u64::MAX)),
-        ("bytes after", one_department(&[]).u64(0).u64(16).u64(0).u8(9)),
-        ("a department appears twice", Body::new().u8(0).u32(0).u32(2).u8(2).text("d").u64(0).u8(2).text("d").u64(0).u64(0).u64(16).u64(0)),
+        ("not one this library writes", one_department(&[]).u64(0).no_sealed().u64(1).keyed(word(1, 1 << 7))),
+        ("not one this library writes", one_department(&[]).u64(0).no_sealed().u64(1).keyed(word(19, 1))),
+        ("not one this library writes", one_department(&[]).u64(0).no_sealed().u64(1).keyed((1 << 126) | (1 << 96))),
+        ("not one this library writes", one_department(&[]).u64(0).no_sealed().u64(1).room("a", u32::MAX, 0)),
+        ("not one this library writes", one_department(&[]).u64(0).no_sealed().u64(1).keyed(3 << 126)),
+        // The same id packed twice.
+        ("appears twice", one_department(&[]).u64(0).no_sealed().u64(2).keyed(word(1, 36)).keyed(word(1, 36))),
+        ("more than the bytes left can hold: recent rooms", one_department(&[]).u64(0).no_sealed().u64(u64::MAX)),
+        ("bytes after", one_department(&[]).u64(0).no_sealed().u64(0).u8(9)),
+        (
+            "a department appears twice",
+            Body::new().u8(0).u32(0).u32(2).u8(2).text("d").u64(0).u8(2).text("d").u64(0).u64(0).no_sealed().u64(0),
+        ),
         ("unknown departments list tag", Body::new().u8(7)),
         ("not UTF-8", Body::new().u8(0).u32(1).u32(1).u8(0xff).text("x")),
         ("a department appears twice: d", Body::new().u8(0).u32(2).text("d").text("A").text("d").text("B")),
+        // Sealed parts of shapes no store has.
+        ("key widths", departments(1).sealed(shape([20, 10, 1, 1, 0], 1), &[], &[])),
+        ("key widths", departments(1).sealed(shape([107, 60, 1, 1, 0], 1), &[], &[])),
+        ("wider than its value", departments(1).sealed(shape([107, 91, 33, 1, 0], 1), &[], &[])),
+        ("wider than its value", departments(1).sealed(shape([107, 91, 1, 65, 0], 1), &[], &[])),
+        ("too many records", departments(1).sealed(shape([107, 91, 1, 1, 0], 1 << 40), &[], &[])),
+        ("the sealed rooms: truncated", departments(1).sealed(shape([107, 91, 1, 1, 0], 1 << 30), &[], &[])),
     ];
     for (expected, body) in cases {
         let error = ChatIndex::from_bytes(&sealed(&body.0)).map(|_| ()).unwrap_err();
         assert!(error.message.contains(expected), "{expected:?}: got {:?}", error.message);
     }
-    // The same id packed and as text is one id: the packed key of "a"
-    // (digit 36, length 1) then "a" as text would be refused above; packed
-    // twice, it appears twice.
-    let twice = one_department(&[])
-        .u64(0)
-        .u64(16)
-        .u64(2)
-        .u128(word(1, 36))
-        .i64(0)
-        .u32(u32::MAX)
-        .u32(0)
-        .u128(word(1, 36))
-        .i64(1)
-        .u32(u32::MAX)
-        .u32(0);
-    assert!(ChatIndex::from_bytes(&sealed(&twice.0)).unwrap_err().message.contains("appears twice"));
     let mut header = sealed(&ok.0);
     let next = chats_per_department::chart::index::snapshot::VERSION + 1;
     header[8] = next as u8;
     assert!(ChatIndex::from_bytes(&header).unwrap_err().message.contains(&format!("version {next}; this library reads version")));
+}
+
+/// A real sealed part, damaged where a lookup or a count would go wrong:
+/// each damage is refused, and the part itself loads.
+#[test]
+fn damaged_sealed_parts_are_refused() {
+    let mut ids = RoomIds::default();
+    for n in 0..300i64 {
+        ids.insert(&format!("room{n}"), Held { updated_at: 5, entry: Some(((n % 2) as u32, 1_000 + n * 2)) });
+    }
+    ids.insert("a", Held { updated_at: 5, entry: Some((0, 10)) });
+    ids.tidy();
+    let (shape, directory, records) = ids.sealed_image();
+    assert_eq!(shape.records, 301, "every room sealed");
+    let load = |slots: u32, directory: &[u32], records: &[u8], recent: Body| {
+        let body = departments(slots).sealed(shape, directory, records).bytes(&recent.0);
+        ChatIndex::from_bytes(&sealed(&body.0))
+    };
+    let index = load(2, directory, records, Body::new().u64(0)).expect("the sealed part loads");
+    assert_eq!((index.size(), index.countable()), (301, 301));
+
+    let refused = |slots: u32, directory: &[u32], records: &[u8], recent: Body, expected: &str| {
+        let error = load(slots, directory, records, recent).map(|_| ()).unwrap_err();
+        assert!(error.message.contains(expected), "{expected:?}: got {:?}", error.message);
+    };
+    // A department the snapshot does not have.
+    refused(1, directory, records, Body::new().u64(0), "department or time is not one");
+    // A directory out of order, or not ending at the last record.
+    let mut swapped = directory.to_vec();
+    let b = (1..swapped.len() - 1).find(|&b| swapped[b] < swapped[b + 1]).unwrap();
+    swapped.swap(b, b + 1);
+    refused(2, &swapped, records, Body::new().u64(0), "directory is out of order");
+    let mut short = directory.to_vec();
+    *short.last_mut().unwrap() -= 1;
+    refused(2, &short, records, Body::new().u64(0), "directory is out of order");
+    // Records are `width` bits: the key's bits below its bucket first.
+    let [_, rest, slot, value, delta] = shape.widths.map(usize::from);
+    let width = rest + slot + value + delta;
+    let set = |bits: &mut Vec<u8>, at: usize, count: usize| (at..at + count).for_each(|i| bits[i / 8] |= 1 << (i % 8));
+    let bucket = (0..directory.len() - 1).find(|&b| directory[b + 1] - directory[b] >= 2).unwrap();
+    let (first, last) = (directory[bucket] as usize, directory[bucket + 1] as usize - 1);
+    // A bucket's second key made its first: the same key twice.
+    let mut damaged = records.to_vec();
+    for i in 0..rest {
+        let (from, to) = (first * width + i, (first + 1) * width + i);
+        let bit = (records[from / 8] >> (from % 8)) & 1;
+        damaged[to / 8] = (damaged[to / 8] & !(1 << (to % 8))) | bit << (to % 8);
+    }
+    refused(2, directory, &damaged, Body::new().u64(0), "out of order or hold the same key");
+    // A last key with a word length of 31: no id packs to it.
+    let mut damaged = records.to_vec();
+    set(&mut damaged, last * width, 5);
+    refused(2, directory, &damaged, Body::new().u64(0), "_id, department or time is not one");
+    // A sealed room listed again as a recent one ("a": digit 36, length 1).
+    refused(2, directory, records, Body::new().u64(1).keyed((36 << 5) | 1), "appears twice");
+    // Any truncation of the image is refused too.
+    for cut in 0..records.len() {
+        assert!(load(2, directory, &records[..cut], Body::new()).is_err(), "cut at {cut}");
+    }
 }

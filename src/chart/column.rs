@@ -170,16 +170,6 @@ impl Column {
         self.decode()
     }
 
-    /// Entry `position` of the merged column (snapshots name a room's
-    /// entry by its position); `None` past the end or while changes are
-    /// pending.
-    pub fn entry_at(&self, position: usize) -> Option<i64> {
-        if position >= self.len || !self.added.is_empty() || !self.removed.is_empty() {
-            return None;
-        }
-        Some(self.entry(position))
-    }
-
     /// Bytes held (capacities).
     pub fn bytes(&self) -> usize {
         (self.added.capacity() + self.removed.capacity() + self.fences.capacity()) * size_of::<i64>()
@@ -500,22 +490,6 @@ mod tests {
             assert_eq!(column.entries(), sorted);
             assert_eq!(column.extent(), sorted.first().map(|first| (first >> 1, sorted[sorted.len() - 1] >> 1)));
         }
-    }
-
-    /// `entry_at` reads back every entry of a merged column, and nothing
-    /// past its end or while changes are pending.
-    #[test]
-    fn entry_at_reads_the_merged_column() {
-        let mut next = xorshift(5);
-        let mut entries: Vec<i64> = (0..2_000).map(|_| (next() % 40) as i64 * 2 + (next() % 2) as i64).collect();
-        entries.sort_unstable();
-        let mut column = Column::from_sorted(entries.clone());
-        for (i, &e) in entries.iter().enumerate() {
-            assert_eq!(column.entry_at(i), Some(e));
-        }
-        assert_eq!(column.entry_at(entries.len()), None);
-        column.add(3);
-        assert_eq!(column.entry_at(0), None);
     }
 
     /// The held size is the product's number: a department of 50,000 rooms

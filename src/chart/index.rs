@@ -490,6 +490,25 @@ impl ChatIndex {
         records
     }
 
+    /// Each slot's column entries of rooms without `_id`, ascending: what
+    /// is left of the column once every identified room's entry is taken
+    /// out (the index keeps no other record of them).
+    pub(super) fn entries_without_id(&mut self) -> Vec<Vec<i64>> {
+        let mut identified: Vec<Vec<i64>> = vec![Vec::new(); self.slots.len()];
+        for (slot, value) in self.ids.values().filter_map(|held| held.entry) {
+            identified[slot as usize].push(value);
+        }
+        let columns = self.slots.iter_mut().map(|slot| slot.rooms.entries());
+        columns
+            .zip(identified)
+            .map(|(entries, mut taken)| {
+                taken.sort_unstable();
+                let mut taken = taken.into_iter().peekable();
+                entries.into_iter().filter(|value| taken.next_if_eq(value).is_none()).collect()
+            })
+            .collect()
+    }
+
     /// The slot of a department (absent departments are never stored).
     fn slot(&mut self, department: DepartmentView<'_>) -> u32 {
         let slot = self.numbers.number(department);

@@ -43,18 +43,15 @@ impl ChatIndex {
             self.groups = None;
         }
         let slot_of: Vec<u32> = other.slots.iter().map(|slot| self.slot(slot.department.view())).collect();
-        // The entries of `other`'s identified rooms, per slot: what is left
-        // of its columns afterwards belongs to rooms without `_id`.
-        let mut identified: Vec<Vec<i64>> = vec![Vec::new(); other.slots.len()];
+        for (entries, &to) in other.entries_without_id().into_iter().zip(&slot_of) {
+            entries.into_iter().for_each(|value| self.slots[to as usize].rooms.add(value));
+        }
         if self.ids.is_empty() {
             self.ids.reserve(other.ids.len());
         }
         let (ids, slots) = (&mut self.ids, &mut self.slots);
         other.ids.for_each_in_order(|key, text, held| {
-            let entry = held.entry.map(|(slot, value)| {
-                identified[slot as usize].push(value);
-                (slot_of[slot as usize], value)
-            });
+            let entry = held.entry.map(|(slot, value)| (slot_of[slot as usize], value));
             match ids.offer_key(key, text, Held { entry, ..held }) {
                 Offer::Stale => return,
                 Offer::Replaced(Held { entry: Some((slot, value)), .. }) => slots[slot as usize].rooms.remove(value),
@@ -64,15 +61,6 @@ impl ChatIndex {
                 slots[slot as usize].rooms.add(value);
             }
         });
-        for ((slot, mut taken), &to) in other.slots.iter_mut().zip(identified).zip(&slot_of) {
-            taken.sort_unstable();
-            let mut taken = taken.into_iter().peekable();
-            for value in slot.rooms.entries() {
-                if taken.next_if_eq(&value).is_none() {
-                    self.slots[to as usize].rooms.add(value);
-                }
-            }
-        }
         self.anonymous += other.anonymous;
         self.ids.tidy();
         merged

@@ -4,48 +4,48 @@
 //! The format is this library's own, little-endian, versioned:
 //!
 //! ```text
-//! snapshot   = magic "CPDINDEX" · version u32 (3) · reserved u32 (0)
+//! snapshot   = magic "CPDINDEX" · version u32 (4) · reserved u32 (0)
 //!              · body length u64 · checksum u64 · body
-//! body       = listed · embedded · slots · anonymous u64 · table u64 · rooms
+//! body       = listed · embedded · slots · anonymous u64 · sealed · recent
 //! listed     = u8 0 (no list) | u8 1 · pairs | u8 2 · text (the list's error)
 //! embedded   = pairs                          (names from rooms' `department`)
 //! pairs      = count u32 · (text id · text body key)*
-//! slots      = count u32 · (u8 1 (null) | u8 2 · text id) · column)*
-//! column     = count u64 · entry i64*         (ts * 2 + open, ascending)
-//! table      = the size of a hash table holding every `_id` (a power of
-//!              two, at most three quarters full; 0 when no `_id` is held):
-//!              checked against the rooms' count
-//! rooms      = count u64 · (key u128 · [text _id] · _updatedAt i64 · slot u32 · position u32)*
-//!              in the id store's order (its sealed rooms first, sorted
-//!              as it seals them; slot u32::MAX: never counted,
-//!              position 0; else position: the room's entry in its
-//!              department's column)
+//! slots      = count u32 · ((u8 1 (null) | u8 2 · text id) · without)*
+//! without    = count u64 · entry i64*         (the entries `ts * 2 + open` of
+//!              the department's rooms without `_id`, ascending)
+//! anonymous  = the rooms without `_id`, counted or not
+//! sealed     = widths u8×5 · entry min i64 · delta min i64 · records u64
+//!              · directory u32* · record bytes
+//!              (the id store's sealed part as it is held, `room_ids/sealed.rs`:
+//!              2^(key − rest widths) + 1 directory entries and
+//!              ⌈records × width / 8⌉ bytes when there are records)
+//! recent     = count u64 · (key u128 · [text _id] · _updatedAt i64
+//!              · slot u32 · entry i64)*       (slot u32::MAX: never counted)
 //! checksum   = [`checksum`] of the body: four 64-bit lanes over its
-//!              32-byte blocks, then its last bytes (version 3; version 2,
-//!              otherwise the same, had one lane)
+//!              32-byte blocks, then its last bytes
 //! key        = the `_id` packed as the id store packs it (`room_ids/`);
 //!              a text `_id` has the bare text tag, and its text follows
 //! text       = length u32 · UTF-8
 //! ```
 //!
-//! Why this shape (since version 2): loading is bound by memory latency, not by
-//! parsing. Rooms listed in the id store's order are sealed again in one
-//! pass over an already sorted list (the table order of versions 2 and 3
-//! before the sealed store reads as well, sorted on the way); a room names
-//! its column entry by position,
-//! so checking that every identified room has its own entry is a bit per
-//! entry, not a sort. Version 1 (ids as text, entries by value, any order)
-//! loaded at 110–160 MB/s.
+//! Why this shape (version 4): loading is bound by memory, not by parsing.
+//! The sealed rooms (most of them) are copied as they are held, about 17
+//! bytes a room, instead of being listed and sealed again (version 3,
+//! 40 bytes a room). The columns are not written: each is rebuilt from
+//! the entries its rooms hold, identified or not, so every identified
+//! room has its own entry by construction and nothing needs matching.
+//! Version 1 (ids as text, entries by value, any order) loaded at
+//! 110–160 MB/s.
 //!
 //! Loading trusts nothing: the checksum catches accidents, and every rule
-//! the index lives by is checked again (unique ids and departments, columns
-//! in order, times a `Date` can hold, every identified room's entry
-//! present in its column), so a corrupt, truncated or foreign snapshot is
-//! an error naming what is wrong, never a panic or a wrong count.
+//! the index lives by is checked again (unique ids and departments, keys
+//! in the order a lookup expects, times a `Date` can hold, departments
+//! that exist), so a corrupt, truncated or foreign snapshot is an error
+//! naming what is wrong, never a panic or a wrong count.
 
 use super::{ChatIndex, Slot};
 use crate::chart::column::Column;
-use crate::chart::room_ids::{Held, RoomIds};
+use crate::chart::room_ids::{Held, RoomIds, Shape};
 use crate::records::department::Departments;
 use crate::records::field::{DataError, DepartmentRef};
 use crate::server::zone::MAX_TIME_MS;
@@ -60,7 +60,7 @@ const MAGIC: &[u8; 8] = b"CPDINDEX";
 /// let bytes = ChatIndex::new(None).to_bytes();
 /// assert_eq!(bytes[8..12], VERSION.to_le_bytes());
 /// ```
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 const HEADER: usize = 8 + 4 + 4 + 8 + 8;
 const NOT_COUNTED: u32 = u32::MAX;
 
@@ -80,6 +80,7 @@ impl ChatIndex {
     /// ```
     pub fn to_bytes(&mut self) -> Vec<u8> {
         self.settle();
+        let without = self.entries_without_id();
         let mut body = Vec::with_capacity(64 + self.memory_bytes());
         match (&self.listed, &self.listed_error) {
             (_, Some(error)) => {
@@ -94,9 +95,7 @@ impl ChatIndex {
         }
         put_pairs(&mut body, &self.embedded);
         put(&mut body, &(self.slots.len() as u32).to_le_bytes());
-        // Each column decoded once: written here, searched below.
-        let mut columns = Vec::with_capacity(self.slots.len());
-        for slot in &mut self.slots {
+        for (slot, entries) in self.slots.iter().zip(&without) {
             match &slot.department {
                 DepartmentRef::Id(id) => {
                     body.push(2);
@@ -104,44 +103,31 @@ impl ChatIndex {
                 }
                 _ => body.push(1),
             }
-            let entries = slot.rooms.entries();
             put(&mut body, &(entries.len() as u64).to_le_bytes());
             body.extend(entries.iter().flat_map(|entry| entry.to_le_bytes()));
-            columns.push(entries);
         }
         put(&mut body, &self.anonymous.to_le_bytes());
-        put(&mut body, &(self.ids.table_size() as u64).to_le_bytes());
-        put(&mut body, &(self.ids.len() as u64).to_le_bytes());
-        // Equal entries get successive positions: how many of each first
-        // position are taken, per department.
-        let mut taken: Vec<Vec<u32>> = columns.iter().map(|column| vec![0; column.len()]).collect();
-        let slots = &self.slots;
-        self.ids.for_each_in_order(|key, text, held| {
+        let (shape, directory, records) = self.ids.sealed_image();
+        put(&mut body, &shape.widths);
+        put(&mut body, &shape.value_min.to_le_bytes());
+        put(&mut body, &shape.delta_min.to_le_bytes());
+        put(&mut body, &shape.records.to_le_bytes());
+        body.extend(directory.iter().flat_map(|d| d.to_le_bytes()));
+        put(&mut body, records);
+        let (count_at, mut count) = (body.len(), 0u64);
+        put(&mut body, &0u64.to_le_bytes());
+        self.ids.for_each_recent(|key, text, held| {
             put(&mut body, &key.to_le_bytes());
             if let Some(text) = text {
                 put_text(&mut body, text);
             }
             put(&mut body, &held.updated_at.to_le_bytes());
-            let (slot, position) = held
-                .entry
-                .and_then(|(slot, value)| {
-                    // The column's directory says between which entries
-                    // the entry's time lies (every entry of that time is
-                    // there); the search is in the decoded column, one
-                    // place in memory instead of two (1M rooms, native:
-                    // 0.32 -> 0.18 s).
-                    let column = &columns[slot as usize];
-                    let (from, to) = slots[slot as usize].rooms.bracket(value >> 1);
-                    let first = from + column.get(from..to)?.partition_point(|&entry| entry < value);
-                    (column.get(first) == Some(&value)).then_some(())?;
-                    let seen = &mut taken[slot as usize][first];
-                    *seen += 1;
-                    Some((slot, first as u32 + *seen - 1))
-                })
-                .unwrap_or((NOT_COUNTED, 0));
+            let (slot, value) = held.entry.unwrap_or((NOT_COUNTED, 0));
             put(&mut body, &slot.to_le_bytes());
-            put(&mut body, &position.to_le_bytes());
+            put(&mut body, &value.to_le_bytes());
+            count += 1;
         });
+        body[count_at..count_at + 8].copy_from_slice(&count.to_le_bytes());
         let mut out = Vec::with_capacity(HEADER + body.len());
         put(&mut out, MAGIC);
         put(&mut out, &VERSION.to_le_bytes());
@@ -206,56 +192,70 @@ fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
         _ => return Err(r.error("unknown departments list tag", "")),
     }
     index.embedded = r.pairs("embedded departments")?;
-    let slots = r.count(false, "departments", 1)? as u32;
+    let slots = r.count(false, "departments", 9)?;
+    // Each department's entries, of rooms without `_id` first, then of
+    // the identified rooms as they are read; sorted into its column last.
+    let mut entries: Vec<Vec<i64>> = Vec::with_capacity(slots);
+    let mut without = 0;
     for i in 0..slots {
         let department = match r.u8("a department's tag")? {
             1 => DepartmentRef::Null,
             2 => DepartmentRef::Id(r.text("a department id")?.to_owned()),
             _ => return Err(r.error("unknown department tag", "")),
         };
-        if index.numbers.number(department.view()) != i {
+        if index.numbers.number(department.view()) as usize != i {
             return Err(r.error("a department appears twice", ""));
         }
-        let count = r.count(true, "column entries", 8)?;
-        let mut entries = Vec::with_capacity(count);
-        while entries.len() < count {
-            let batch = (count - entries.len()).min(ROOMS_PER_CALL);
-            read_entries(r, &mut entries, batch)?;
+        let count = r.count(true, "entries of rooms without _id", 8)?;
+        let mut column = Vec::with_capacity(count);
+        while column.len() < count {
+            let batch = (count - column.len()).min(ROOMS_PER_CALL);
+            read_entries(r, &mut column, batch)?;
         }
-        index.slots.push(Slot { department, rooms: Column::from_sorted(entries) });
+        without += count as u64;
+        entries.push(column);
+        index.slots.push(Slot { department, rooms: Column::default() });
     }
     index.anonymous = r.u64("the rooms without _id")?;
-    let table = r.u64("the _id table's size")?;
-    let rooms = r.count(true, "rooms", 32)?;
-    index.ids = RoomIds::with_table(rooms, table as usize).ok_or_else(|| r.error("the _id table's size does not fit the rooms", ""))?;
-    // A bit per column entry: taken by an identified room.
-    let mut taken: Vec<Vec<u64>> = index.slots.iter().map(|slot| vec![0; (slot.rooms.len() as usize).div_ceil(64)]).collect();
-    let mut identified = 0u64;
+    if without > index.anonymous {
+        return Err(r.error("more entries of rooms without _id than such rooms", ""));
+    }
+    let shape = r.take(5 + 8 + 8 + 8, "the sealed rooms' shape")?;
+    let word = |at: usize| i64::from_le_bytes(shape[at..at + 8].try_into().unwrap_or_default());
+    let shape = Shape {
+        widths: [shape[0], shape[1], shape[2], shape[3], shape[4]],
+        value_min: word(5),
+        delta_min: word(13),
+        records: word(21) as u64,
+    };
+    let claim = |slot: u32, value: i64| valid_entry(value) && entries.get_mut(slot as usize).map(|column| column.push(value)).is_some();
+    let (ids, taken) = RoomIds::open(shape, r.bytes, slots, claim).map_err(|what| r.error("the sealed rooms: ", what))?;
+    r.take(taken, "the sealed rooms")?;
+    index.ids = ids;
+    let recent = r.count(true, "recent rooms", 36)?;
     // In batches, each a call: a browser runs a new module's code unoptimised
     // until it has been called a while, and never swaps the code of a call
     // already running, so one loop over a million rooms would run slowly
     // to its end (Chromium, 1M rooms: 300 ms cold in one loop, about 190 ms
     // in calls of 1,024; 90–130 ms warm).
-    let mut left = rooms;
+    let mut left = recent;
     while left > 0 {
         let batch = left.min(ROOMS_PER_CALL);
-        identified += read_rooms(r, &mut index, &mut taken, batch)?;
+        read_recent(r, &mut index.ids, &mut entries, batch)?;
         left -= batch;
     }
     if r.at != r.end() {
         return Err(r.error("bytes after the last room", ""));
     }
-    if !index.ids.finish_reading() {
-        return Err(r.error("a room's _id is not one this library writes, or appears twice", ""));
-    }
-    let entries: u64 = index.slots.iter().map(|slot| slot.rooms.len()).sum();
-    if entries - identified > index.anonymous {
-        return Err(DataError::new("snapshot: the columns hold more rooms than the rooms listed and the rooms without _id"));
+    for (slot, mut column) in index.slots.iter_mut().zip(entries) {
+        column.sort_unstable();
+        slot.rooms = Column::from_sorted(column);
     }
     Ok(index)
 }
 
-/// Appends `count` column entries, checked in order and valid.
+/// Appends `count` entries of rooms without `_id`, checked in order and
+/// valid.
 #[inline(never)]
 fn read_entries(r: &mut Reader<'_>, entries: &mut Vec<i64>, count: usize) -> Result<(), DataError> {
     let at = r.at;
@@ -263,25 +263,19 @@ fn read_entries(r: &mut Reader<'_>, entries: &mut Vec<i64>, count: usize) -> Res
     for (i, word) in bytes.chunks_exact(8).enumerate() {
         let entry = i64::from_le_bytes(word.try_into().unwrap_or_default());
         if entries.last().is_some_and(|&last| last > entry) || !valid_entry(entry) {
-            return Err(fail(at + i * 8 + 8, "a column is out of order or holds a time no Date can hold", ""));
+            return Err(fail(at + i * 8 + 8, "entries are out of order or hold a time no Date can hold", ""));
         }
         entries.push(entry);
     }
     Ok(())
 }
 
-/// Rooms (or column entries) read in one call (see `read_body`).
+/// Rooms (or entries) read in one call (see `read_body`).
 const ROOMS_PER_CALL: usize = 1024;
 
-/// Reads `count` rooms into `index`; returns how many have an entry.
-/// A room's fixed fields are read in two slices, not four calls (1M rooms,
-/// native: 82 -> 66 ms). Tried and slower: a first pass looking up every
-/// room's entry, then a second filling the `_id` table (86 ms); reading
-/// entries from the snapshot's columns rather than the packed ones (100
-/// ms: three times the bytes to miss in).
+/// Reads `count` recent rooms into `ids`, their entries into `entries`.
 #[inline(never)]
-fn read_rooms(r: &mut Reader<'_>, index: &mut ChatIndex, taken: &mut [Vec<u64>], count: usize) -> Result<u64, DataError> {
-    let mut identified = 0;
+fn read_recent(r: &mut Reader<'_>, ids: &mut RoomIds, entries: &mut [Vec<i64>], count: usize) -> Result<(), DataError> {
     let word = |bytes: &[u8], at: usize| u64::from_le_bytes(bytes.get(at..at + 8).and_then(|b| b.try_into().ok()).unwrap_or_default());
     for _ in 0..count {
         let key = r.take(16, "a room's _id")?;
@@ -290,27 +284,22 @@ fn read_rooms(r: &mut Reader<'_>, index: &mut ChatIndex, taken: &mut [Vec<u64>],
             true => Some(r.text("a room's _id")?),
             false => None,
         };
-        // `_updatedAt` i64, slot u32, position u32.
-        let rest = r.take(16, "a room's _updatedAt, department and entry")?;
-        let (updated_at, slot_position) = (word(rest, 0) as i64, word(rest, 8));
-        let (slot, position) = (slot_position as u32, (slot_position >> 32) as usize);
-        let entry = match (slot, index.slots.get(slot as usize)) {
-            (NOT_COUNTED, _) => None,
-            (_, Some(department)) => {
-                let bits = &mut taken[slot as usize];
-                let value = department.rooms.entry_at(position).filter(|_| bits[position / 64] & (1 << (position % 64)) == 0);
-                let value = value.ok_or_else(|| r.error("a room names an entry that is not there or is another room's", ""))?;
-                bits[position / 64] |= 1 << (position % 64);
-                identified += 1;
+        // `_updatedAt` i64, slot u32, entry i64.
+        let rest = r.take(20, "a room's _updatedAt, department and entry")?;
+        let (updated_at, slot, value) = (word(rest, 0) as i64, word(rest, 8) as u32, word(rest, 12) as i64);
+        let entry = match entries.get_mut(slot as usize) {
+            _ if slot == NOT_COUNTED => None,
+            Some(column) if valid_entry(value) => {
+                column.push(value);
                 Some((slot, value))
             }
-            _ => return Err(r.error("a room names a department that is not there", "")),
+            _ => return Err(r.error("a room names a department that is not there, or a time no Date can hold", "")),
         };
-        if !index.ids.add_packed(key, text, Held { updated_at, entry }) {
+        if !ids.add_recent(key, text, Held { updated_at, entry }) {
             return Err(r.error("a room's _id is not one this library writes, or appears twice", ""));
         }
     }
-    Ok(identified)
+    Ok(())
 }
 
 /// A snapshot error at byte `at`: one formatting site for every message.

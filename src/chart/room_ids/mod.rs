@@ -19,6 +19,7 @@
 mod sealed;
 mod table;
 
+pub use sealed::Shape;
 use sealed::{Room, Sealed, KEY_BITS};
 use table::Table;
 
@@ -79,15 +80,12 @@ pub struct RoomIds {
     /// Recent rooms that could not be sealed when the store was last sealed
     /// (text ids, rooms never counted).
     unsealable: usize,
-    /// While a snapshot is read (and only then): its rooms that can be
-    /// sealed, sealed at once by [`RoomIds::finish_reading`].
-    arriving: Vec<Room>,
 }
 
 impl RoomIds {
     /// How many rooms are held.
     pub fn len(&self) -> usize {
-        self.recent.len() + self.sealed.live() + self.arriving.len()
+        self.recent.len() + self.sealed.live()
     }
 
     /// `true` when no room is held.
@@ -241,7 +239,7 @@ impl RoomIds {
 
     /// Bytes held (capacities).
     pub fn bytes(&self) -> usize {
-        self.recent.bytes() + self.sealed.bytes() + self.arriving.capacity() * std::mem::size_of::<Room>()
+        self.recent.bytes() + self.sealed.bytes()
     }
 
     /// Makes room for `additional` ids in an empty store at once (a first
@@ -283,8 +281,8 @@ impl RoomIds {
         old
     }
 
-    /// Seals every recent room that can be (and those arriving from a
-    /// snapshot), with the sealed ones, in one pass.
+    /// Seals every recent room that can be, with the sealed ones, in one
+    /// pass.
     fn seal(&mut self) {
         let mut rooms = Vec::with_capacity(self.sealed.live() + self.recent.len());
         rooms.extend(self.sealed.rooms());
@@ -309,8 +307,8 @@ enum Place {
     Sealed(usize),
 }
 
-/// What snapshots need: the store's own order and size, and adding
-/// packed keys read back without unpacking them.
+/// What snapshots need: the sealed part as it is, the recent rooms, and
+/// both read back checked.
 impl RoomIds {
     /// `true` when a packed key, as [`RoomIds::for_each_in_order`] gives
     /// it, stands for a text id (whose text comes beside it).
@@ -318,20 +316,8 @@ impl RoomIds {
         key >> TAG_SHIFT == TAG_TEXT
     }
 
-    /// The size a snapshot records for the store: the hash table that
-    /// would hold every id (a power of two, or 0 when none is held), which
-    /// [`RoomIds::with_table`] checks.
-    pub(crate) fn table_size(&self) -> usize {
-        match self.len() {
-            0 => 0,
-            count => table::slots_for(count),
-        }
-    }
-
     /// Every id as `(key, text, version)`: the key packed (for a text id,
-    /// the bare text tag, and the text beside it). Sealed rooms come first,
-    /// in their order, which a snapshot's reader sealing them again finds
-    /// already sorted.
+    /// the bare text tag, and the text beside it); sealed rooms first.
     pub(crate) fn for_each_in_order(&self, mut f: impl FnMut(u128, Option<&str>, Held)) {
         for room in self.sealed.rooms() {
             f(unsqueeze(room.key), None, room.held());
@@ -339,47 +325,56 @@ impl RoomIds {
         self.recent.for_each(f);
     }
 
-    /// An empty store for `count` ids of a snapshot whose table had `size`
-    /// slots, or `None` when no table could have had that size (not a
-    /// power of two, or too small for `count`).
-    pub(crate) fn with_table(count: usize, size: usize) -> Option<RoomIds> {
-        // `size` comes from the bytes: no arithmetic on it may overflow.
-        let fits = (size == 0 && count == 0) || (size.is_power_of_two() && size >= 16 && count <= size / 4 * 3);
-        // `count` is bounded by the bytes left (the caller checked it).
-        fits.then(|| RoomIds { arriving: Vec::with_capacity(count), ..RoomIds::default() })
+    /// The recent rooms, as [`RoomIds::for_each_in_order`] gives them.
+    pub(crate) fn for_each_recent(&self, f: impl FnMut(u128, Option<&str>, Held)) {
+        self.recent.for_each(f);
     }
 
-    /// Adds `key` (with `text` when its tag is text) as read from a
-    /// snapshot: `false` when the key is not one [`pack`] makes (so two
-    /// spellings of one id cannot both get in). Call
-    /// [`RoomIds::finish_reading`] after the last.
-    pub(crate) fn add_packed(&mut self, key: u128, text: Option<&str>, held: Held) -> bool {
-        let canonical = match (key >> TAG_SHIFT, text) {
-            // Length ≤ 18, and no digit bits above the length.
-            (TAG_WORD, None) => (key & 31) <= 18 && (key >> 5) >> (6 * (key & 31) as u32) == 0,
-            (TAG_HEX, None) => (key & ((1u128 << TAG_SHIFT) - 1)) >> 96 == 0,
-            (TAG_TEXT, Some(text)) => key == TAG_TEXT << TAG_SHIFT && pack(text).is_none(),
-            _ => false,
-        };
-        if !canonical || self.recent.find_key(key, text).is_some() {
+    /// The sealed part as it is held: its shape, directory and records,
+    /// which [`RoomIds::open`] takes back.
+    pub fn sealed_image(&self) -> (Shape, &[u32], &[u8]) {
+        self.sealed.image()
+    }
+
+    /// A store of a snapshot's sealed part of `shape`, at the start of
+    /// `bytes` (see [`RoomIds::sealed_image`]), checked through: each live
+    /// room's key must be one [`pack`] makes, its slot below `slots`, and
+    /// `claim(slot, entry)` must accept its entry. Returns the bytes it
+    /// took too. Recent rooms follow with [`RoomIds::add_recent`].
+    pub(crate) fn open(
+        shape: Shape,
+        bytes: &[u8],
+        slots: usize,
+        mut claim: impl FnMut(u32, i64) -> bool,
+    ) -> Result<(RoomIds, usize), &'static str> {
+        let (sealed, taken) = Sealed::open(shape, bytes, |room| {
+            canonical(unsqueeze(room.key), None) && (room.slot as usize) < slots && claim(room.slot, room.value)
+        })?;
+        Ok((RoomIds { sealed, ..RoomIds::default() }, taken))
+    }
+
+    /// Adds a recent room read from a snapshot: `false` when its key is
+    /// not one [`pack`] makes (so two spellings of one id cannot both get
+    /// in) or is held already.
+    pub(crate) fn add_recent(&mut self, key: u128, text: Option<&str>, held: Held) -> bool {
+        if !canonical(key, text) || self.find(key, text).is_some() {
             return false;
         }
-        match squeeze(key).and_then(|squeezed| Room::new(squeezed, held)) {
-            Some(room) => self.arriving.push(room),
-            None => self.recent.append_key(key, text, held),
-        }
+        self.recent.append_key(key, text, held);
+        self.unsealable += usize::from(text.is_some() || held.entry.is_none());
         true
     }
+}
 
-    /// Seals the rooms a snapshot's reader added; `false` when some id
-    /// came twice.
-    pub(crate) fn finish_reading(&mut self) -> bool {
-        let (sealed, twice) = Sealed::build(&mut self.arriving);
-        (self.sealed, self.arriving) = (sealed, Vec::new());
-        let mut again = false;
-        self.recent.for_each(|key, text, _| again |= text.is_none() && self.sealed_record(key).is_some());
-        self.unsealable = self.recent.len();
-        !twice && !again
+/// `true` when `key` (with `text` for a text id) is what [`keyed`] gives
+/// for some id.
+fn canonical(key: Key, text: Option<&str>) -> bool {
+    match (key >> TAG_SHIFT, text) {
+        // Length ≤ 18, and no digit bits above the length.
+        (TAG_WORD, None) => (key & 31) <= 18 && (key >> 5) >> (6 * (key & 31) as u32) == 0,
+        (TAG_HEX, None) => (key & ((1u128 << TAG_SHIFT) - 1)) >> 96 == 0,
+        (TAG_TEXT, Some(text)) => key == TAG_TEXT << TAG_SHIFT && pack(text).is_none(),
+        _ => false,
     }
 }
 
@@ -565,8 +560,20 @@ mod tests {
         assert_eq!(squeeze(TAG_TEXT << TAG_SHIFT), None);
     }
 
+    /// The store as a snapshot writes it and reads it back.
+    fn reopen(ids: &RoomIds) -> Result<RoomIds, &'static str> {
+        let (shape, directory, records) = ids.sealed_image();
+        let mut bytes: Vec<u8> = directory.iter().flat_map(|d| d.to_le_bytes()).collect();
+        bytes.extend_from_slice(records);
+        let (mut back, taken) = RoomIds::open(shape, &bytes, 300, |_, _| true)?;
+        assert_eq!(taken, bytes.len());
+        let mut ok = true;
+        ids.for_each_recent(|key, text, held| ok &= back.add_recent(key, text, held));
+        ok.then_some(back).ok_or("a recent room refused")
+    }
+
     /// Sealed rooms, changed, move to the table, removed, die; a snapshot's
-    /// order reads back into the same store.
+    /// image reads back into the same store.
     #[test]
     fn sealed_and_recent_rooms_behave_as_one_map() {
         let mut x: u64 = 0x1234_5678_9ABC_DEF1;
@@ -618,25 +625,14 @@ mod tests {
                 expected.sort_by_key(|h| (h.updated_at, h.entry));
                 assert_eq!(values, expected);
                 // As a snapshot writes and reads it.
-                let mut back = RoomIds::with_table(ids.len(), ids.table_size()).unwrap();
-                ids.for_each_in_order(|key, text, held| assert!(back.add_packed(key, text, held)));
-                assert!(back.finish_reading());
+                let back = reopen(&ids).unwrap();
                 assert_eq!(back.len(), model.len());
                 for (id, held) in &model {
                     assert_eq!(back.get(id), Some(*held), "reread {id}");
                 }
-                // Each id once: a second copy of any is refused.
-                let mut again = RoomIds::with_table(ids.len(), ids.table_size()).unwrap();
-                let mut all = Vec::new();
-                ids.for_each_in_order(|key, text, held| all.push((key, text.map(str::to_owned), held)));
-                for (key, text, held) in &all {
-                    assert!(again.add_packed(*key, text.as_deref(), *held));
-                }
-                let mut refused = 0;
-                for (key, text, held) in all.iter().step_by(7) {
-                    refused += usize::from(!again.add_packed(*key, text.as_deref(), *held));
-                }
-                assert!(refused == all.len().div_ceil(7) || !again.finish_reading(), "a second copy got in");
+                // Each id once: a second copy of a recent one is refused.
+                let mut again = reopen(&ids).unwrap();
+                ids.for_each_recent(|key, text, held| assert!(!again.add_recent(key, text, held)));
             }
         }
     }

@@ -71,6 +71,55 @@ struct Layout {
     delta_min: i64,
 }
 
+/// A sealed part as a snapshot records it: field widths and origins, and
+/// how many records (dead ones included) follow.
+///
+/// # Example
+/// ```
+/// use chats_per_department::chart::room_ids::{RoomIds, Shape};
+/// let ids = RoomIds::default();
+/// let (shape, directory, records) = ids.sealed_image();
+/// assert_eq!((shape, directory.len(), records.len()), (Shape::default(), 0, 0));
+/// ```
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// Bits of the key space, then of a record's key, slot code, entry
+    /// and `_updatedAt`.
+    pub widths: [u8; 5],
+    /// The smallest entry `ts * 2 + open`: stored entries are above it.
+    pub value_min: i64,
+    /// The smallest `_updatedAt − ts`.
+    pub delta_min: i64,
+    /// Records, dead ones included.
+    pub records: u64,
+}
+
+impl Shape {
+    /// The directory's entries and the records' bytes that follow a
+    /// record of this shape in a snapshot, or what is wrong with it.
+    /// Nothing here can overflow, whatever the bytes said.
+    fn sizes(&self) -> Result<(usize, usize), &'static str> {
+        let [key_bits, rest_bits, slot_bits, value_bits, delta_bits] = self.widths.map(u32::from);
+        if self.records == 0 {
+            return Ok((0, 0));
+        }
+        if !(32..=KEY_BITS).contains(&key_bits) || rest_bits > key_bits || key_bits - rest_bits > 24 {
+            return Err("the key widths are not ones this library writes");
+        }
+        if slot_bits > 32 || value_bits > 64 || delta_bits > 64 || self.records > u64::from(u32::MAX) {
+            return Err("a field is wider than its value or there are too many records");
+        }
+        let width = u64::from(rest_bits + slot_bits + value_bits + delta_bits);
+        Ok(((1 << (key_bits - rest_bits)) + 1, (self.records * width).div_ceil(8) as usize))
+    }
+
+    fn layout(&self) -> Layout {
+        let [key_bits, rest_bits, slot_bits, value_bits, delta_bits] = self.widths.map(u32::from);
+        let width = rest_bits + slot_bits + value_bits + delta_bits;
+        Layout { key_bits, rest_bits, slot_bits, value_bits, delta_bits, width, value_min: self.value_min, delta_min: self.delta_min }
+    }
+}
+
 /// The sealed rooms.
 #[derive(Debug, Default)]
 pub(super) struct Sealed {
@@ -137,6 +186,68 @@ impl Sealed {
             }
         }
         (sealed, twice)
+    }
+
+    /// The sealed part as a snapshot holds it: its shape, directory and
+    /// records (without the padding).
+    pub(super) fn image(&self) -> (Shape, &[u32], &[u8]) {
+        let Layout { key_bits, rest_bits, slot_bits, value_bits, delta_bits, width, value_min, delta_min } = self.layout;
+        let widths = [key_bits, rest_bits, slot_bits, value_bits, delta_bits].map(|w| w as u8);
+        let shape = Shape { widths, value_min, delta_min, records: self.len as u64 };
+        (shape, &self.directory, &self.bits[..(self.len * width as usize).div_ceil(8)])
+    }
+
+    /// The sealed part a snapshot holds at the start of `bytes` (its
+    /// directory, `u32` little-endian, then its records), checked
+    /// through: the directory in order, each bucket's keys strictly
+    /// ascending (so a key is there once, where [`Sealed::find`] looks),
+    /// and every live record accepted by `live`. Returns it and the bytes
+    /// it took.
+    pub(super) fn open(shape: Shape, bytes: &[u8], mut live: impl FnMut(Room) -> bool) -> Result<(Sealed, usize), &'static str> {
+        let (entries, length) = shape.sizes()?;
+        let Some((directory, records)) =
+            bytes.split_at_checked(entries.saturating_mul(4)).and_then(|(d, rest)| Some((d, rest.get(..length)?)))
+        else {
+            return Err("truncated");
+        };
+        let len = shape.records as usize;
+        if len == 0 {
+            return Ok((Sealed::default(), 0));
+        }
+        let directory: Vec<u32> = directory.chunks_exact(4).map(|d| u32::from_le_bytes(d.try_into().unwrap_or_default())).collect();
+        if directory[0] != 0 || directory[entries - 1] != len as u32 || directory.windows(2).any(|w| w[0] > w[1]) {
+            return Err("the directory is out of order");
+        }
+        let mut bits = Vec::with_capacity(length + PADDING);
+        bits.extend_from_slice(records);
+        bits.resize(length + PADDING, 0);
+        let mut sealed = Sealed { bits, len, dead: 0, directory, layout: shape.layout() };
+        // In calls of about 1,024 records (see `snapshot::read_body`).
+        for from in (0..entries - 1).step_by(64) {
+            sealed.check_buckets(from, (from + 64).min(entries - 1), &mut live)?;
+        }
+        Ok((sealed, entries * 4 + length))
+    }
+
+    #[inline(never)]
+    fn check_buckets(&mut self, from: usize, to: usize, live: &mut impl FnMut(Room) -> bool) -> Result<(), &'static str> {
+        let Layout { rest_bits, width, .. } = self.layout;
+        for bucket in from..to {
+            let mut previous = None;
+            for i in self.directory[bucket] as usize..self.directory[bucket + 1] as usize {
+                let rest = Some(read_wide(&self.bits, i * width as usize, rest_bits));
+                if rest <= previous {
+                    return Err("two records are out of order or hold the same key");
+                }
+                previous = rest;
+                if self.slot_code(i) == 0 {
+                    self.dead += 1;
+                } else if !live(self.room(i, bucket)) {
+                    return Err("a record's _id, department or time is not one this library writes");
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Records held, dead ones included.

@@ -260,7 +260,7 @@ impl Table {
 
 /// The slot table's size for `count` records: a power of two, at least 16,
 /// at most three quarters full.
-pub(super) fn slots_for(count: usize) -> usize {
+fn slots_for(count: usize) -> usize {
     let mut size = 16;
     while count * 4 > size * 3 {
         size *= 2;
