@@ -110,7 +110,8 @@ fn check(zone: &dyn LocalZone, seed: u64) {
             1 => format!(r#"{{"count":{0},"rooms":{all},"total":{0}}}"#, accepted.len()),
             _ => accepted.join("\n"),
         };
-        let mut stream = ChatIndex::begin_stream();
+        // Applied to the stream's own index every few rooms, or at its end.
+        let mut stream = ChatIndex::begin_stream().applying_every([1, 2, 3, 7, 1 << 16][r.below(5) as usize]);
         let mut rest = text.as_bytes();
         while !rest.is_empty() {
             let (chunk, tail) = rest.split_at((1 + r.below(64) as usize).min(rest.len()));
@@ -118,6 +119,7 @@ fn check(zone: &dyn LocalZone, seed: u64) {
             rest = tail;
         }
         assert_eq!(streamed.finish_stream(stream, zone).unwrap(), accepted.len(), "case {case}");
+        assert_eq!((streamed.size(), streamed.countable()), (index.size(), index.countable()), "case {case}");
         for _ in 0..5 {
             let params = params(&mut r, &ids);
             let expected = chats_per_department_json(all.as_bytes(), with_list.then_some(departments_json.as_bytes()), &params, zone);

@@ -69,7 +69,7 @@ fn histories_end_where_the_collection_ends() {
             let json = format!("[{}]", page.join(","));
             if r.below(3) == 0 {
                 // The same page as a stream, cut anywhere.
-                let mut stream = ChatIndex::begin_stream();
+                let mut stream = ChatIndex::begin_stream().applying_every(1 + r.below(20) as usize);
                 let bytes = json.as_bytes();
                 let mut at = 0;
                 while at < bytes.len() {

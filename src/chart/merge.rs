@@ -42,6 +42,12 @@ impl ChatIndex {
         if self.embedded.merge_missing(std::mem::take(&mut other.embedded)) {
             self.groups = None;
         }
+        if self.size() == 0 && self.slots.is_empty() {
+            // Nothing held: `other`'s rooms as they are (a stream's first load).
+            (self.slots, self.numbers, self.ids, self.anonymous) = (other.slots, other.numbers, other.ids, other.anonymous);
+            self.groups = None;
+            return merged;
+        }
         let slot_of: Vec<u32> = other.slots.iter().map(|slot| self.slot(slot.department.view())).collect();
         for (entries, &to) in other.entries_without_id().into_iter().zip(&slot_of) {
             entries.into_iter().for_each(|value| self.slots[to as usize].rooms.add(value));

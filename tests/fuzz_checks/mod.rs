@@ -87,7 +87,7 @@ pub fn index(data: &[u8]) {
         assert!(one_shot.contains("\"success\":false"), "add_json failed where the one-shot answered: {one_shot}");
     }
     let mut streamed = ChatIndex::new(None);
-    let mut stream = ChatIndex::begin_stream();
+    let mut stream = ChatIndex::begin_stream().applying_every(1 + cut % 4);
     let mut pushed = Ok(());
     for piece in json.chunks(cut) {
         pushed = stream.push(piece, &Utc);
@@ -100,6 +100,7 @@ pub fn index(data: &[u8]) {
     let streamed_result = pushed.and_then(|()| streamed.finish_stream(stream, &Utc));
     assert_eq!(streamed_result.as_ref().map_err(|e| &e.message), added.as_ref().map_err(|e| &e.message), "stream cut every {cut} bytes");
     assert_eq!(streamed.query(&params, &Utc), index.query(&params, &Utc));
+    assert_eq!(streamed.size(), index.size(), "stream cut every {cut} bytes");
 }
 
 /// The stream reader, cut at random places (seeded by the first 8 bytes),
