@@ -125,6 +125,31 @@ fn array_index(key: &str) -> Option<u32> {
     (value != u32::MAX && value.to_string() == key).then_some(value)
 }
 
+/// The value under `name` in `list`, which is kept in name order (a
+/// body's order), added as `V::default()` when missing.
+///
+/// A sorted list, not a `BTreeMap`: a chart has tens of departments, and
+/// the map's code took 2.9 KB of the gzipped module. (Adding names
+/// in random order costs `n²/4` moves: a quarter of a million for a
+/// thousand departments.)
+///
+/// # Example
+/// ```
+/// use chats_per_department::chart::body::by_name;
+/// let mut list: Vec<(&str, u32)> = Vec::new();
+/// *by_name(&mut list, "Sales") += 1;
+/// *by_name(&mut list, "Billing") += 2;
+/// *by_name(&mut list, "Sales") += 3;
+/// assert_eq!(list, [("Billing", 2), ("Sales", 4)]);
+/// ```
+pub fn by_name<'a, 'l, V: Default>(list: &'l mut Vec<(&'a str, V)>, name: &'a str) -> &'l mut V {
+    let at = list.binary_search_by(|(key, _)| (*key).cmp(name)).unwrap_or_else(|at| {
+        list.insert(at, (name, V::default()));
+        at
+    });
+    &mut list[at].1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

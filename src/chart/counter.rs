@@ -16,13 +16,12 @@
 //!
 //! Departments come out sorted by name (Unicode code point order).
 
-use crate::chart::body::DepartmentCount;
+use crate::chart::body::{by_name, DepartmentCount};
 use crate::chart::room_ids::{Held, RoomIds};
 use crate::records::department::{DepartmentNumbers, Departments, UNDEFINED_KEY};
 use crate::records::field::{DepartmentRef, DepartmentView};
 use crate::records::room::{RoomSink, RoomView, State};
 use crate::server::params::Query;
-use std::collections::BTreeMap;
 
 /// Whether `room` passes the server's `$match` for its state, date range
 /// and department filter (see [`classify`](crate::records::room::classify)
@@ -166,13 +165,13 @@ impl RoomSink for Counter<'_> {
 /// ```
 #[derive(Debug, Default)]
 pub struct Totals<'a> {
-    by_name: BTreeMap<&'a str, (u64, u64)>,
+    by_name: Vec<(&'a str, (u64, u64))>,
 }
 
 impl<'a> Totals<'a> {
     /// Adds counts under `name`.
     pub fn add(&mut self, name: &'a str, open: u64, closed: u64) {
-        let entry = self.by_name.entry(name).or_default();
+        let entry = by_name(&mut self.by_name, name);
         entry.0 += open;
         entry.1 += closed;
     }

@@ -18,7 +18,7 @@
 //! fail. So a bad page (in `add` or a stream) leaves the index exactly as it
 //! was, replacements included.
 
-use crate::chart::body::{Body, DepartmentCount};
+use crate::chart::body::{by_name, Body, DepartmentCount};
 use crate::chart::column::Column;
 use crate::chart::respond::{checked, data_failure};
 use crate::chart::room_ids::{Held, Offer, RoomIds};
@@ -31,7 +31,6 @@ use crate::records::stream::RoomStream;
 use crate::server::failure::ErrorType;
 use crate::server::params::{Params, Query};
 use crate::server::zone::LocalZone;
-use std::collections::BTreeMap;
 use std::mem::size_of;
 
 #[path = "merge.rs"]
@@ -466,15 +465,15 @@ impl ChatIndex {
 
     fn build_groups(&self) -> Vec<Group> {
         let departments = self.listed.as_ref().unwrap_or(&self.embedded);
-        let mut by_name: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        let mut groups: Vec<(&str, Vec<u32>)> = Vec::new();
         for (i, slot) in self.slots.iter().enumerate() {
             let key = match &slot.department {
                 DepartmentRef::Id(id) => departments.key_of_id(id),
                 _ => None,
             };
-            by_name.entry(key.unwrap_or(crate::records::department::UNDEFINED_KEY)).or_default().push(i as u32);
+            by_name(&mut groups, key.unwrap_or(crate::records::department::UNDEFINED_KEY)).push(i as u32);
         }
-        by_name.into_iter().map(|(name, slots)| Group { name: name.to_owned(), slots }).collect()
+        groups.into_iter().map(|(name, slots)| Group { name: name.to_owned(), slots }).collect()
     }
 
     /// Applies a page read without error: cannot fail. Returns its records.
