@@ -62,8 +62,9 @@ const PIECE = 1 << 20;
  * stream or chunk rejects with a `TypeError` saying what it was, a failed
  * stream with an `Error` giving its reason, bad data with the `Error`
  * carrying the 400 body; the reader is cancelled whenever reading stops
- * early. Freeing the index meanwhile rejects too. The rooms are staged in
- * wasm until the stream ends, so a failed stream adds nothing.
+ * early. Freeing the index meanwhile rejects too. The rooms go to an index
+ * of the stream's own in wasm, which joins this one only when the stream
+ * ends well, so a failed stream adds nothing.
  */
 async function addStream(stream) {
   if (!this.__wbg_ptr) throw new Error('this ChatIndex was freed; create a new one');

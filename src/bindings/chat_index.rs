@@ -91,7 +91,8 @@ impl ChatIndexHandle {
     /// (`packaging/freed.js`), which reads the stream and hands each chunk
     /// to [`ChatIndexHandle::stream_push`]: a loop of awaits in Rust took
     /// the futures runtime into the module (9 KB), and JavaScript reads a
-    /// stream natively. The rooms stay staged until
+    /// stream natively. The rooms go to the stream's own index (see
+    /// `StreamLoad`), which joins this one only in
     /// [`ChatIndexHandle::stream_finish`], so a failed stream adds nothing.
     #[wasm_bindgen(js_name = __streamBegin)]
     pub fn stream_begin(&self) -> PendingStream {
