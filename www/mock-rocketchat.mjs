@@ -8,6 +8,12 @@
 //   first) and `fields` projections run by mingo (MongoDB's ordering of
 //   types, `_id` always included), `offset`/`count` capped at 100, and the
 //   `department: {_id, name}` join on the page;
+// - `fields` as each version treats it (`fieldsBehaviour`): `applied`
+//   (before 7.0, or 7.x/8.x with ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS),
+//   `ignored` (7.x and 8.x by default: full rooms), `refused` (9.0: any
+//   request carrying it answers Ajv's 400 `invalid-params`);
+// - pages a flaky proxy or a lagging replica gives (`faults`: `empty`, a
+//   `{"rooms": []}` page with the right `total`; `short`, half a page);
 // - rooms that change: every change bumps `_updatedAt`; closing unsets
 //   `open` and sets `closedAt`; a transfer changes `departmentId`; rooms are
 //   inserted (with `ts` = now) and deleted;
@@ -35,6 +41,10 @@ export const USERS = {
   monitor: { token: 'monitor-token', manager: true, departments: ['sales'] },
 };
 const UPPER_COUNT_LIMIT = 100;
+/** Rocket.Chat 9's answer to a request carrying `fields` (schemas with `additionalProperties: false`). */
+export const FIELDS_REFUSED = { success: false, error: 'must NOT have additional properties [invalid-params]', errorType: 'invalid-params' };
+/** What each behaviour is, for tests that run against all three. */
+export const FIELDS_BEHAVIOURS = ['applied', 'ignored', 'refused'];
 const CHART = '/api/v1/livechat/analytics/dashboards/charts/chats-per-department';
 
 /** A seeded generator (the tests must be reproducible). */
@@ -122,10 +132,14 @@ const asJson = (room) => JSON.parse(JSON.stringify(room));
  * `onRooms(url)` runs before each `livechat/rooms` answer (a test inserts
  * rooms there to change the collection while the dashboard pages).
  */
-export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 5000, onRooms = null, gzip = false, fastPaging = false } = {}) {
+export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 5000, onRooms = null, gzip = false, fastPaging = false, fieldsBehaviour = 'ignored' } = {}) {
   const stats = { requests: {}, bytes: {}, wire: {} };
-  /** Set `mock.failNext = n` to answer the next n requests with a 503; `mock.faults` spoils rooms requests one by one. */
-  const mock = { failNext: 0, faults: [] };
+  /**
+   * Set `mock.failNext = n` to answer the next n requests with a 503;
+   * `mock.faults` spoils rooms requests one by one; `mock.fieldsBehaviour`
+   * may change while running (a server upgraded under a dashboard).
+   */
+  const mock = { failNext: 0, faults: [], fieldsBehaviour };
   const cache = new Map();
   let clock = 0;
   let inserted = 0;
@@ -256,7 +270,7 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
 
   function rooms(url, user) {
     const [count, offset] = [countOf(url), offsetOf(url)];
-    const fields = jsonParam(url, 'fields');
+    const fields = mock.fieldsBehaviour === 'applied' ? jsonParam(url, 'fields') : undefined;
     const sort = jsonParam(url, 'sort') ?? { ts: -1 };
     // MongoDB includes `_id` unless the projection excludes it.
     const projection = fields && fields._id === undefined ? { _id: 1, ...fields } : fields;
@@ -322,6 +336,13 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
         return void req.socket.destroy();
       case 'wrong-total':
         return send(200, { ...rooms(url, USERS[req.headers['x-user-id']] ?? {}), total: 1 });
+      case 'empty':
+        return send(200, { ...rooms(url, USERS[req.headers['x-user-id']] ?? {}), rooms: [], count: 0 });
+      case 'short': {
+        const page = rooms(url, USERS[req.headers['x-user-id']] ?? {});
+        const half = page.rooms.slice(0, Math.floor(page.rooms.length / 2));
+        return send(200, { ...page, rooms: half, count: half.length });
+      }
       default:
     }
     try {
@@ -334,6 +355,10 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
   function answer(route, url, req, send) {
     const user = USERS[req.headers['x-user-id']];
     if (!user || user.token !== req.headers['x-auth-token']) return send(401, UNAUTHORIZED);
+    if (mock.fieldsBehaviour === 'refused' && url.searchParams.has('fields')) {
+      stats.refused = (stats.refused ?? 0) + 1;
+      return send(400, FIELDS_REFUSED);
+    }
     switch (route) {
       case '/api/v1/livechat/rooms': {
         if (!user.manager) return send(403, FORBIDDEN);

@@ -8,7 +8,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatIndex } from '../../pkg/node.mjs';
 import { ServerSync } from '../../www/src/sync.js';
-import { startMock, mockData, seeded, USERS } from '../../www/mock-rocketchat.mjs';
+import { startMock, mockData, seeded, USERS, FIELDS_BEHAVIOURS } from '../../www/mock-rocketchat.mjs';
 import { serverBody, sameBody } from './server_oracle.mjs';
 
 const HISTORIES = Number(process.env.LIVE_SYNC_CASES ?? 12);
@@ -45,9 +45,17 @@ test(`live sync: ${HISTORIES} histories with changes during the load and between
   for (let h = 0; h < HISTORIES; h++) {
     const random = seeded(1000 + h);
     const churnWhilePaging = { on: true };
+    // Every `fields` behaviour of a real server (applied, ignored, refused),
+    // and now and then an empty or short page in the middle of a range.
+    const fieldsBehaviour = FIELDS_BEHAVIOURS[h % 3];
     const mock = await startMock({
       data: mockData(300 + Math.floor(random() * 900), seeded(h + 1)),
-      onRooms: () => churnWhilePaging.on && mock?.churn(Math.floor(random() * 4), random),
+      fieldsBehaviour,
+      onRooms: () => {
+        if (!churnWhilePaging.on || !mock) return;
+        mock.churn(Math.floor(random() * 4), random);
+        if (random() < 0.1) mock.faults.push(random() < 0.5 ? 'empty' : 'short');
+      },
     });
     mocks.push(mock);
     // Half the histories with no overlap: every refresh after the first then
@@ -58,7 +66,8 @@ test(`live sync: ${HISTORIES} histories with changes during the load and between
     churnWhilePaging.on = false;
     // Changes made while paging are read by the first refresh.
     await sync.refresh();
-    assert.deepEqual(disagreements(sync.index, mock, random), [], `history ${h} after load + refresh`);
+    assert.deepEqual(disagreements(sync.index, mock, random), [], `history ${h} (fields ${fieldsBehaviour}) after load + refresh`);
+    assert.equal(sync.fieldsBehaviour, fieldsBehaviour, 'the fields behaviour learnt');
     let settledSeen = false;
     for (let round = 0; round < 6; round++) {
       // A quiet refresh settles the watermark; the next one reads from it exactly.
@@ -68,7 +77,7 @@ test(`live sync: ${HISTORIES} histories with changes during the load and between
       settledSeen ||= sync.watermarkSettled;
       const result = await sync.refresh();
       const wrong = disagreements(sync.index, mock, random);
-      assert.deepEqual(wrong, [], `history ${h} round ${round}: ${JSON.stringify(result)}`);
+      assert.deepEqual(wrong, [], `history ${h} (fields ${fieldsBehaviour}) round ${round}: ${JSON.stringify(result)}`);
       assert.equal(sync.index.size, mock.data.rooms.filter((r) => r.t === 'l').length, 'the index holds exactly the server\'s livechat rooms');
       checked += 40;
     }
@@ -103,42 +112,130 @@ test('live sync: a full load reads its creation ranges at once, and rooms at the
   }
 });
 
-test('live sync: a refresh reads a small fraction of a full load, and fields= cuts the bytes per room', async () => {
-  const mock = await startMock({ data: mockData(5000, seeded(3)) });
+for (const fieldsBehaviour of FIELDS_BEHAVIOURS) {
+  test(`live sync (fields ${fieldsBehaviour}): the behaviour is learnt once, every later request follows it, and a refresh reads a small fraction of a load`, async () => {
+    const mock = await startMock({ data: mockData(5000, seeded(3)), fieldsBehaviour });
+    mocks.push(mock);
+    const sent = [];
+    const fetch = (url, init) => {
+      sent.push(new URL(url));
+      return globalThis.fetch(url, init);
+    };
+    const off = new ServerSync({ server: manager(mock.url), ChatIndex, timeZone: 'UTC', fields: false });
+    const sync = new ServerSync({ server: manager(mock.url), ChatIndex, timeZone: 'UTC', reconcileEveryMs: Infinity, fetch });
+    const offLoad = await off.load();
+    const load = await sync.load();
+    assert.equal(load.fields, fieldsBehaviour);
+    assert.equal(offLoad.fields, 'off');
+    const withFields = sent.filter((url) => url.searchParams.has('fields'));
+    // One probe; then fields only where the server applies it.
+    assert.equal(withFields.length === 1 ? 'probe only' : 'more', fieldsBehaviour === 'applied' ? 'more' : 'probe only', `${withFields.length} requests carried fields`);
+    assert.equal(mock.stats.refused ?? 0, fieldsBehaviour === 'refused' ? 1 : 0, 'one refusal at most: the probe');
+    const livechat = mock.data.rooms.filter((r) => r.t === 'l').length;
+    const perRoom = (bytes) => bytes / livechat;
+    console.log(`# fields ${fieldsBehaviour}: ${perRoom(load.bytes).toFixed(0)} bytes per room over the wire (${perRoom(offLoad.bytes).toFixed(0)} without fields=)`);
+    if (fieldsBehaviour === 'applied') assert.ok(load.bytes < offLoad.bytes * 0.85, `${load.bytes} vs ${offLoad.bytes}`);
+    else assert.ok(Math.abs(load.bytes - offLoad.bytes) < offLoad.bytes * 0.02, `${load.bytes} vs ${offLoad.bytes}`);
+    const random = seeded(9);
+    assert.deepEqual(disagreements(sync.index, mock, random), []);
+    const share = (bytes) => `${bytes} bytes, ${(100 * bytes / load.bytes).toFixed(2)}% of a load`;
+    // Closes, transfers, inserts: read by _updatedAt, nothing else.
+    const [open] = mock.data.rooms.filter((r) => r.t === 'l' && r.open);
+    mock.closeRoom(open._id);
+    mock.transfer(mock.data.rooms.find((r) => r.t === 'l' && r._id !== open._id)._id, 'support');
+    mock.insert(5);
+    sent.length = 0;
+    const changed = await sync.refresh();
+    console.log(`# fields ${fieldsBehaviour}: refresh after 7 changes among ${livechat} rooms: ${share(changed.bytes)}, reconciled: ${changed.reconciled}`);
+    assert.equal(changed.reconciled, false, 'no deletion, no reconciliation');
+    assert.ok(changed.bytes < load.bytes * 0.05, share(changed.bytes));
+    assert.deepEqual(disagreements(sync.index, mock, random), []);
+    if (fieldsBehaviour !== 'applied') assert.deepEqual(sent.filter((url) => url.searchParams.has('fields')).map(String), [], 'no fields after the probe');
+    // Deletions: the server's total drops, and the rooms it still has are read.
+    mock.remove(open._id);
+    mock.remove(mock.data.rooms.find((r) => r.t === 'l')._id);
+    const deleted = await sync.refresh();
+    console.log(`# fields ${fieldsBehaviour}: refresh after 2 deletions: ${share(deleted.bytes)}, ${deleted.requests} requests, reconciled: ${deleted.reconciled}, removed ${deleted.removed}`);
+    assert.equal(deleted.removed, 2);
+    assert.deepEqual(disagreements(sync.index, mock, random), []);
+    const quiet = await sync.refresh();
+    assert.equal(quiet.reconciled, false);
+    assert.ok(quiet.bytes < load.bytes * 0.05, share(quiet.bytes));
+    off.free();
+    sync.free();
+  });
+}
+
+test('live sync: a server upgraded under the dashboard (fields applied, then refused) is followed without a failed refresh', async () => {
+  const mock = await startMock({ data: mockData(800, seeded(12)), fieldsBehaviour: 'applied' });
   mocks.push(mock);
-  const full = new ServerSync({ server: manager(mock.url), ChatIndex, timeZone: 'UTC', fields: false });
-  const lean = new ServerSync({ server: manager(mock.url), ChatIndex, timeZone: 'UTC', reconcileEveryMs: Infinity });
-  const fullLoad = await full.load();
-  const leanLoad = await lean.load();
-  const livechat = mock.data.rooms.filter((r) => r.t === 'l').length;
-  const perRoom = (bytes) => bytes / livechat;
-  console.log(`# bytes per room over the wire: ${perRoom(fullLoad.bytes).toFixed(0)} without fields=, ${perRoom(leanLoad.bytes).toFixed(0)} with`);
-  assert.ok(leanLoad.bytes < fullLoad.bytes * 0.85, `${leanLoad.bytes} vs ${fullLoad.bytes}`);
-  const random = seeded(9);
-  const share = (bytes) => `${bytes} bytes, ${(100 * bytes / leanLoad.bytes).toFixed(2)}% of a load with fields=, ${(100 * bytes / fullLoad.bytes).toFixed(2)}% of one without`;
-  // Closes, transfers, inserts: read by _updatedAt, nothing else.
-  const [open] = mock.data.rooms.filter((r) => r.t === 'l' && r.open);
-  mock.closeRoom(open._id);
-  mock.transfer(mock.data.rooms.find((r) => r.t === 'l' && r._id !== open._id)._id, 'support');
-  mock.insert(5);
-  const changed = await lean.refresh();
-  console.log(`# refresh after 7 changes among ${livechat} rooms: ${share(changed.bytes)}, reconciled: ${changed.reconciled}`);
-  assert.equal(changed.reconciled, false, 'no deletion, no reconciliation');
-  assert.ok(changed.bytes < leanLoad.bytes * 0.05, share(changed.bytes));
-  assert.deepEqual(disagreements(lean.index, mock, random), []);
-  // Deletions: the server's total drops, and the ids it still has are read.
-  mock.remove(open._id);
-  mock.remove(mock.data.rooms.find((r) => r.t === 'l')._id);
-  const deleted = await lean.refresh();
-  console.log(`# refresh after 2 deletions: ${share(deleted.bytes)}, reconciled: ${deleted.reconciled}, removed ${deleted.removed}`);
-  assert.equal(deleted.removed, 2);
-  assert.ok(deleted.bytes < fullLoad.bytes * 0.1, share(deleted.bytes));
-  assert.deepEqual(disagreements(lean.index, mock, random), []);
-  const quiet = await lean.refresh();
-  assert.equal(quiet.reconciled, false);
-  assert.ok(quiet.bytes < leanLoad.bytes * 0.05, share(quiet.bytes));
-  full.free();
-  lean.free();
+  const sync = new ServerSync({ server: manager(mock.url), ChatIndex, timeZone: 'UTC', pageSize: 50, reconcileEveryMs: Infinity });
+  await sync.load();
+  assert.equal(sync.fieldsBehaviour, 'applied');
+  mock.fieldsBehaviour = 'refused';
+  mock.churn(20, seeded(13));
+  await sync.refresh();
+  assert.equal(sync.fieldsBehaviour, 'refused');
+  assert.deepEqual(disagreements(sync.index, mock, seeded(14)), []);
+  mock.fieldsBehaviour = 'ignored';
+  const refused = mock.stats.refused;
+  mock.churn(20, seeded(15));
+  await sync.load();
+  assert.equal(mock.stats.refused, refused, 'never sent again once refused');
+  assert.deepEqual(disagreements(sync.index, mock, seeded(16)), []);
+  sync.free();
+});
+
+test('live sync: an empty or short page in the middle of a range is not its end, and a range the server keeps short is said', async () => {
+  for (const fault of ['empty', 'short']) {
+    const mock = await startMock({ data: mockData(1200, seeded(21)) });
+    mocks.push(mock);
+    let pages = 0;
+    // The 6th rooms request of the load: in the middle of a range.
+    const sync = new ServerSync({ server: manager(mock.url), ChatIndex, timeZone: 'UTC', pageSize: 40, parallel: 2, retryDelayMs: 5, reconcileEveryMs: Infinity, onProgress: () => {} });
+    const fetch = (url, init) => {
+      if (String(url).includes('livechat/rooms') && ++pages === 6) mock.faults.push(fault);
+      return globalThis.fetch(url, init);
+    };
+    sync.fetch = fetch;
+    const load = await sync.load();
+    assert.equal(mock.stats.faults, 1, 'the fault was served');
+    assert.equal(sync.index.size, mock.data.rooms.filter((r) => r.t === 'l').length, `${fault}: every room read`);
+    assert.deepEqual(load.doubts, []);
+    assert.deepEqual(disagreements(sync.index, mock, seeded(22)), [], fault);
+    sync.free();
+  }
+  // A server that answers every page of a range empty: the load says so.
+  const mock = await startMock({ data: mockData(600, seeded(23)) });
+  mocks.push(mock);
+  const sync = new ServerSync({ server: manager(mock.url), ChatIndex, timeZone: 'UTC', pageSize: 40, parallel: 2, retries: 1, retryDelayMs: 5, reconcileEveryMs: Infinity });
+  let n = 0;
+  sync.fetch = (url, init) => {
+    const u = new URL(url);
+    // The second range's pages (not its count), from its third page on.
+    if (u.searchParams.get('count') === '40' && u.searchParams.has('createdAt') && !JSON.parse(u.searchParams.get('createdAt')).end && ++n >= 3) mock.faults.push('empty');
+    return globalThis.fetch(url, init);
+  };
+  const load = await sync.load();
+  assert.equal(load.doubts.length, 1, JSON.stringify(load.doubts));
+  assert.equal(load.doubts[0].what, 'short-range');
+  assert.ok(load.doubts[0].read < load.doubts[0].server, JSON.stringify(load.doubts[0]));
+  sync.free();
+});
+
+test('live sync: the repair after a refresh also brings back rooms the index lacks', async () => {
+  const mock = await startMock({ data: mockData(700, seeded(31)) });
+  mocks.push(mock);
+  const sync = new ServerSync({ server: manager(mock.url), ChatIndex, timeZone: 'UTC', pageSize: 50, reconcileEveryMs: Infinity });
+  await sync.load();
+  // Rooms lost (as a short load used to lose them): the server's total now differs from the rooms held.
+  const lost = mock.data.rooms.filter((r) => r.t === 'l').slice(0, 7).map((r) => r._id);
+  assert.equal(sync.index.remove(lost), 7);
+  const result = await sync.refresh();
+  assert.equal(result.reconciled, true);
+  assert.equal(sync.index.size, mock.data.rooms.filter((r) => r.t === 'l').length, 'the lost rooms are back');
+  assert.deepEqual(disagreements(sync.index, mock, seeded(32)), []);
+  sync.free();
 });
 
 test('live sync: a hostile or flaky server (HTML, truncated JSON, not a page, 429, no answer, dropped connection, wrong total) never leaves a wrong or half-applied index', async () => {

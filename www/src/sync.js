@@ -27,12 +27,43 @@
 //   (`fields={"_id":1,"ts":1}`, by key as above) and `index.retain(ids)`
 //   drops the rest. The departments list (a few hundred bytes) is fetched
 //   again on every refresh, so renames and new departments show at once.
-// - Only the fields the chart reads are asked for (`fields=…`): the server
-//   still joins `department: {_id, name}` onto each room.
+// - `fields` (a projection) is applied by servers before 7.0, ignored by
+//   7.x and 8.x (full rooms come back), and refused by 9.0 with a 400
+//   `invalid-params` (server-semantics.md §8). It is never needed for a
+//   right answer, so it is only a saving: one probe learns which case holds
+//   (`learnFields`), and it is sent again only where it is applied. A 400
+//   `invalid-params` or a page carrying other fields, met on any request
+//   later, changes the decision on the spot.
+// - A page can come back empty or short in the middle of a range (a flaky
+//   proxy, a lagging replica): only the server's `total` for the filters
+//   ends a range, an empty page that contradicts it is asked again, and
+//   each range's rooms read are compared with the server's count for that
+//   range (rooms created after the load began excepted) and read again on
+//   a shortfall. What still disagrees is kept in `doubts` for the page.
 
 /** The projection of the fields the chart reads (`_id` comes anyway). */
 export const ROOM_FIELDS = { _updatedAt: 1, t: 1, open: 1, departmentId: 1, ts: 1 };
-const ID_FIELDS = { _id: 1, ts: 1 };
+/** The probe's projection: what a page holds when the server applies it. */
+const PROBE_FIELDS = { _id: 1, ts: 1 };
+/** Keys a projected room may carry beyond the projection: `_id`, and the joined department. */
+const ALWAYS_THERE = new Set(['_id', 'department']);
+
+/**
+ * What a server does with `fields`: `applied` (before 7.0, or 7.x/8.x with
+ * `ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS`), `ignored` (7.x/8.x by
+ * default), `refused` (9.0: a 400), `off` (not asked for), `unknown` (not
+ * learnt yet: nothing is sent).
+ */
+export const FIELDS_BEHAVIOURS = ['applied', 'ignored', 'refused', 'off', 'unknown'];
+
+/** Whether a 400 body is Ajv's refusal of a parameter (`fields` on 9.0). */
+const refusesParams = (error) => error instanceof RestError && error.status === 400 && error.body?.errorType === 'invalid-params';
+
+/** Whether a page's first room holds only what `projection` asked for. */
+function projected(page, projection) {
+  const room = page.rooms?.[0];
+  return !room || Object.keys(room).every((key) => ALWAYS_THERE.has(key) || projection[key]);
+}
 const ROOMS = 'api/v1/livechat/rooms';
 const DEPARTMENTS = 'api/v1/livechat/department';
 
@@ -94,6 +125,10 @@ export class ServerSync {
     Object.assign(this, { server, ChatIndex, timeZone, fields, pageSize, parallel, overlapMs, reconcileEveryMs, timeoutMs, retries, retryDelayMs, fetch, onProgress, onRetry });
     this.index = null;
     this.departments = [];
+    /** What the server does with `fields` (see FIELDS_BEHAVIOURS). */
+    this.fieldsBehaviour = fields ? 'unknown' : 'off';
+    /** What could not be made to agree with the server, for the page to show: `[{ what, range?, read?, server? }]`. */
+    this.doubts = [];
     /** Newest `_updatedAt` (ms) read, when it appeared (local ms), and whether its overlap was read late enough. */
     this.watermark = -Infinity;
     this.watermarkSeenAt = 0;
@@ -161,11 +196,52 @@ export class ServerSync {
     }
   }
 
-  /** A rooms page, checked: a `rooms` array (anything else is not a page to count). */
-  async roomsPage(query) {
-    const page = await this.get(ROOMS, query);
+  /**
+   * A rooms page, checked: a `rooms` array (anything else is not a page to
+   * count). `fields` is sent only where the server applies it; a refusal
+   * or a page that ignored it is learnt from and never costs an answer.
+   */
+  async roomsPage(query, fields) {
+    let projection = this.fieldsBehaviour === 'applied' ? fields : undefined;
+    let page;
+    try {
+      page = await this.get(ROOMS, { ...query, fields: projection });
+    } catch (error) {
+      if (!projection || !refusesParams(error)) throw error;
+      this.fieldsBehaviour = 'refused';
+      projection = undefined;
+      page = await this.get(ROOMS, query);
+    }
     if (!Array.isArray(page.rooms)) throw new RestError(ROOMS, 200, `not a rooms page: ${JSON.stringify(page).slice(0, 80)}`);
+    if (projection && !projected(page, projection)) this.fieldsBehaviour = 'ignored';
     return page;
+  }
+
+  /**
+   * Learns once what the server does with `fields`, from one page of one
+   * room asked for with a projection: a 400 `invalid-params` (refused), a
+   * room with other fields (ignored), or only the fields asked for
+   * (applied). With no room to look at, nothing is decided and nothing is
+   * sent. `GET /api/info`'s version is not asked: patched and configured
+   * servers differ from their version's default.
+   */
+  async learnFields() {
+    if (this.fieldsBehaviour !== 'unknown') return this.fieldsBehaviour;
+    const query = { count: 1, sort: { ts: 1, _id: 1 } };
+    try {
+      const page = await this.get(ROOMS, { ...query, fields: PROBE_FIELDS });
+      if (Array.isArray(page.rooms) && page.rooms.length) this.fieldsBehaviour = projected(page, PROBE_FIELDS) ? 'applied' : 'ignored';
+    } catch (error) {
+      if (!refusesParams(error)) throw error;
+      this.fieldsBehaviour = 'refused';
+    }
+    return this.fieldsBehaviour;
+  }
+
+  /** The server's count of rooms created from `start` to `end` (ISO, inclusive): one page of one room. */
+  async countCreated(start, end) {
+    const page = await this.roomsPage({ count: 1, createdAt: { start, end } }, PROBE_FIELDS);
+    return Number.isSafeInteger(page.total) ? page.total : null;
   }
 
   /** Every department, archived ones included (the server's join resolves them too). */
@@ -183,24 +259,39 @@ export class ServerSync {
   }
 
   /**
-   * Pages through every room oldest first, by key (see the header):
-   * yields each page. `fields` is the projection.
+   * Pages through every room of `range` oldest first, by key (see the
+   * header): yields each page. `fields` is the projection, where applied.
+   *
+   * Only the server's `total` ends a range: with `createdAt.start` at the
+   * last creation time seen, it counts the rooms from there on, the `tied`
+   * ones already read included. An empty page while `total` says more
+   * rooms remain is asked again; a short one is simply followed by key.
+   * A `total` that is missing or wrong cannot end a range early on a full
+   * page; what it hides is found by the range's count afterwards.
    */
   async *byCreation(fields, range = {}) {
     let after = range.start ?? null;
     let tied = 0;
     let longest = 0;
     for (;;) {
-      const query = { count: this.pageSize, offset: tied, sort: { ts: 1, _id: 1 }, fields };
+      const query = { count: this.pageSize, offset: tied, sort: { ts: 1, _id: 1 } };
       if (after !== null) query.createdAt = range.end ? { start: after, end: range.end } : { start: after };
-      const page = await this.roomsPage(query);
+      let page = await this.roomsPage(query, fields);
+      const remaining = (p) => (Number.isSafeInteger(p.total) ? p.total - tied - p.rooms.length : 0);
+      for (let attempt = 0; page.rooms.length === 0 && remaining(page) > 0 && attempt < this.retries; attempt++) {
+        const waitMs = this.retryDelayMs * 2 ** attempt;
+        this.onRetry({ path: ROOMS, attempt: attempt + 1, waitMs, reason: `an empty page where the server counts ${remaining(page)} more rooms` });
+        await new Promise((r) => setTimeout(r, waitMs));
+        page = await this.roomsPage(query, fields);
+      }
       yield page;
       const { rooms } = page;
       // The end: an empty page, or one shorter than the longest so far (the
-      // server caps `count` at a limit we cannot know). A `total` can be
-      // wrong and is not trusted. Rooms created after this page are newer
-      // than the load's watermark: the first refresh reads them.
-      if (rooms.length === 0 || rooms.length < longest) return;
+      // server caps `count` at a limit we cannot know) that the server's
+      // count agrees with. Rooms created after this page are newer than the
+      // load's watermark: the first refresh reads them.
+      if (rooms.length === 0) return;
+      if (rooms.length < longest && remaining(page) <= 0) return;
       longest = Math.max(longest, rooms.length);
       const last = rooms.at(-1).ts;
       if (typeof last !== 'string') {
@@ -219,16 +310,17 @@ export class ServerSync {
    * on its own (`byCreation`), so that a full load has `parallel` pages in
    * flight instead of one: `[{ start, end }]`, ISO, both inclusive, cut
    * evenly between the oldest room's `ts` and the newest's, the last one
-   * open-ended. One range (`[{}]`, no filter) when there is nothing to cut,
-   * or when the oldest room has no `ts` (only an unfiltered query lists
-   * it). Also `total`, the server's count of rooms now.
+   * open-ended. One range from the oldest room on when there is nothing to
+   * cut; `[{}]` (no filter) when the oldest room has no `ts` (only an
+   * unfiltered query lists it). Also `total`, the server's count of rooms now.
    */
   async creationRanges() {
-    const oldest = await this.roomsPage({ count: 1, sort: { ts: 1, _id: 1 }, fields: { ts: 1 } });
-    const whole = { ranges: [{}], total: oldest.total };
+    const oldest = await this.roomsPage({ count: 1, sort: { ts: 1, _id: 1 } }, PROBE_FIELDS);
     const first = Date.parse(oldest.rooms[0]?.ts);
-    if (this.parallel <= 1 || typeof oldest.rooms[0]?.ts !== 'string' || !Number.isFinite(first)) return whole;
-    const newest = await this.roomsPage({ count: 1, sort: { ts: -1, _id: 1 }, fields: { ts: 1 } });
+    if (typeof oldest.rooms[0]?.ts !== 'string' || !Number.isFinite(first)) return { ranges: [{}], total: oldest.total };
+    const whole = { ranges: [{ start: new Date(first).toISOString() }], total: oldest.total };
+    if (this.parallel <= 1) return whole;
+    const newest = await this.roomsPage({ count: 1, sort: { ts: -1, _id: 1 } }, PROBE_FIELDS);
     const last = Date.parse(newest.rooms[0]?.ts);
     const k = this.parallel;
     if (!Number.isFinite(last) || last - first < k) return whole;
@@ -246,26 +338,50 @@ export class ServerSync {
    * at once, each page handed to `onPage(page, total)` as it comes. The
    * first failure (a request, or `onPage` throwing) stops every range
    * before its next page and is thrown.
+   *
+   * Then each range's rooms read are compared with the server's count of
+   * rooms created in it up to `until` (ISO: when the reading began; rooms
+   * created later are the next refresh's). A shortfall reads the range
+   * again, up to twice; one that remains is added to `doubts`. More rooms
+   * read than counted is a deletion meanwhile: the next refresh's.
    */
-  async byCreationRanges(fields, onPage) {
+  async byCreationRanges(fields, onPage, until = new Date().toISOString()) {
     const { ranges, total } = await this.creationRanges();
+    const limit = Date.parse(until);
     let failed = false;
+    const doubts = [];
+    const readRange = async (range) => {
+      let read = 0;
+      for await (const page of this.byCreation(fields, range)) {
+        if (failed) return null;
+        onPage(page, total);
+        for (const room of page.rooms) if (!(Date.parse(room.ts) > limit)) read++;
+      }
+      return read;
+    };
     await Promise.all(ranges.map(async (range) => {
       try {
-        for await (const page of this.byCreation(fields, range)) {
-          if (failed) return;
-          onPage(page, total);
+        if (range.start === undefined) return void await readRange(range);
+        const end = range.end ?? until;
+        for (let pass = 0; ; pass++) {
+          const read = await readRange(range);
+          if (read === null) return;
+          const server = await this.countCreated(range.start, end);
+          if (server === null || read >= server) return;
+          if (pass === 2) return void doubts.push({ what: 'short-range', range: { start: range.start, end }, read, server });
+          this.onRetry({ path: ROOMS, attempt: pass + 1, waitMs: 0, reason: `${read} rooms read from ${range.start} to ${end} where the server counts ${server}: reading them again` });
         }
       } catch (error) {
         failed = true;
         throw error;
       }
     }));
+    return doubts;
   }
 
   /** The newest `_updatedAt` on the server now (ms), or -Infinity. */
   async newestUpdate() {
-    const page = await this.roomsPage({ count: 1, sort: { _updatedAt: -1 }, fields: { _updatedAt: 1 } });
+    const page = await this.roomsPage({ count: 1, sort: { _updatedAt: -1 } }, { _updatedAt: 1 });
     return page.rooms.length ? Date.parse(page.rooms[0]._updatedAt) : -Infinity;
   }
 
@@ -273,27 +389,29 @@ export class ServerSync {
   async load() {
     const started = { bytes: this.bytes, requests: this.requests };
     const loadStarted = Date.now();
+    await this.learnFields();
     const departments = await this.fetchDepartments(true);
     // Changes made while loading are newer than this: the first refresh reads them.
     const watermark = await this.newestUpdate();
     const index = new this.ChatIndex(departments, { timeZone: this.timeZone });
     let rooms = 0;
+    let doubts;
     try {
       // A room has one `ts`, so no room is in two ranges, and the index
-      // takes pages in any order.
-      await this.byCreationRanges(this.fields ? ROOM_FIELDS : undefined, (page, total) => {
+      // takes pages in any order (a range read again replaces its rooms).
+      doubts = await this.byCreationRanges(ROOM_FIELDS, (page, total) => {
         index.add(page);
         rooms += page.rooms.length;
-        this.onProgress({ phase: 'Rooms', done: rooms, total: Math.max(total ?? 0, rooms) });
-      });
+        this.onProgress({ phase: 'Rooms', done: index.size, total: Math.max(total ?? 0, index.size) });
+      }, new Date(loadStarted).toISOString());
       index.settle();
     } catch (error) {
       index.free();
       throw error;
     }
     this.index?.free();
-    Object.assign(this, { index, departments, watermark, watermarkSeenAt: loadStarted, watermarkSettled: false, lastReconcile: Date.now() });
-    return { rooms, bytes: this.bytes - started.bytes, requests: this.requests - started.requests };
+    Object.assign(this, { index, departments, doubts, watermark, watermarkSeenAt: loadStarted, watermarkSettled: false, lastReconcile: Date.now() });
+    return { rooms, bytes: this.bytes - started.bytes, requests: this.requests - started.requests, fields: this.fieldsBehaviour, doubts };
   }
 
   /**
@@ -304,6 +422,7 @@ export class ServerSync {
    */
   async refresh() {
     const started = { bytes: this.bytes, requests: this.requests, at: Date.now() };
+    await this.learnFields();
     // The overlap below the watermark is read again until it has been read
     // once at least `overlapMs` after the watermark appeared: by then the
     // writes in flight when it appeared have landed, and a quiet server
@@ -316,7 +435,7 @@ export class ServerSync {
     let changed = 0;
     // Small pages first: a quiet server answers a refresh with a few rooms.
     for (let count = Math.min(settled ? 5 : 20, this.pageSize); ; count = Math.min(count * 2, this.pageSize)) {
-      const page = await this.roomsPage({ count, offset, sort: { _updatedAt: -1, _id: 1 }, fields: this.fields ? ROOM_FIELDS : undefined });
+      const page = await this.roomsPage({ count, offset, sort: { _updatedAt: -1, _id: 1 } }, ROOM_FIELDS);
       total ??= page.total;
       if (offset === 0 && page.rooms.length) newest = Math.max(newest, Date.parse(page.rooms[0]._updatedAt));
       this.index.add(page);
@@ -332,17 +451,29 @@ export class ServerSync {
     const removed = reconcile ? await this.reconcile() : 0;
     // At rest again: the index packs what changed once it is worth it.
     this.index.settle();
-    return { read: offset, changed, removed, reconciled: reconcile, size: this.index.size, bytes: this.bytes - started.bytes, requests: this.requests - started.requests };
+    return { read: offset, changed, removed, reconciled: reconcile, size: this.index.size, bytes: this.bytes - started.bytes, requests: this.requests - started.requests, fields: this.fieldsBehaviour, doubts: this.doubts };
   }
 
-  /** Drops rooms the server no longer lists; refetches the departments. Returns how many rooms went. */
+  /**
+   * Reads every room the server lists again, adds the ones the index lacks
+   * or holds in an older version, and drops the ones the server no longer
+   * lists; refetches the departments. Returns how many rooms went. Each
+   * range is checked against the server's count as in a load; the doubts
+   * found replace the previous ones.
+   */
   async reconcile() {
     const ids = [];
-    await this.byCreationRanges(ID_FIELDS, (page) => {
+    // Each page is the server's current version of its rooms: applying it
+    // at once is right even if a later page fails (the index then holds
+    // fresher rooms, never a wrong version); only the removal waits for
+    // every range.
+    const doubts = await this.byCreationRanges(ROOM_FIELDS, (page) => {
+      this.index.add(page);
       for (const room of page.rooms) ids.push(room._id);
     });
     await this.updateDepartments();
     this.lastReconcile = Date.now();
+    this.doubts = doubts;
     return this.index.retain(ids);
   }
 
