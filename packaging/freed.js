@@ -6,7 +6,7 @@
 export function guardFreed(ChatIndex) {
   const freed = () => new Error('this ChatIndex was freed; create a new one');
   const proto = ChatIndex.prototype;
-  for (const name of ['add', 'remove', 'retain', 'setDepartments', 'query', 'queryJson', 'series', 'timeRange', 'departments', 'toBytes', 'settle']) {
+  for (const name of ['add', 'remove', 'retain', 'retainCreated', 'setDepartments', 'query', 'queryJson', 'series', 'timeRange', 'departments', 'toBytes', 'settle']) {
     const method = proto[name];
     if (typeof method !== 'function') throw new Error(`guardFreed: ChatIndex.${name} is missing`);
     Object.defineProperty(proto, name, {

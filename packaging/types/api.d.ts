@@ -164,6 +164,16 @@ export class ChatIndex {
   remove(ids: readonly string[]): number;
   /** Keeps only the rooms whose `_id` is listed (rooms without `_id` stay); returns how many were forgotten. Pass the ids a server still has to drop rooms deleted there. */
   retain(ids: readonly string[]): number;
+  /**
+   * `retain` for one creation range: among the rooms a query can count that
+   * were created from `startMs` to `endMs` (epoch ms, inclusive), keeps only
+   * the listed ones; every other room stays. Repairs a range with the ids a
+   * server lists there, without every id. Returns how many were forgotten.
+   *
+   * @example
+   * index.retainCreated(['r2'], Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-01T23:59:59.999Z'));
+   */
+  retainCreated(ids: readonly string[], startMs: number, endMs: number): number;
   /** Replaces the departments list (as in the constructor); the rooms stay. For renamed, new or deleted departments. */
   setDepartments(departments?: DepartmentsInput): void;
   /** The server's body for these parameters, errors included. */

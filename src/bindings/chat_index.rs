@@ -79,6 +79,16 @@ impl ChatIndexHandle {
         Ok(self.index_mut()?.retain(ids.iter().map(String::as_str)) as f64)
     }
 
+    /// `index.retainCreated(ids, startMs, endMs)`.
+    #[wasm_bindgen(js_name = retainCreated)]
+    pub fn retain_created(&self, ids: JsValue, start_ms: f64, end_ms: f64) -> Result<f64, JsValue> {
+        let ids = convert::ids(&ids, "retainCreated")?;
+        if !(start_ms.is_finite() && end_ms.is_finite()) {
+            return Err(js_sys::TypeError::new("retainCreated: startMs and endMs must be finite numbers (epoch milliseconds)").into());
+        }
+        Ok(self.index_mut()?.retain_created(ids.iter().map(String::as_str), start_ms.floor() as i64, end_ms.floor() as i64) as f64)
+    }
+
     /// `index.setDepartments(departments)`.
     #[wasm_bindgen(js_name = setDepartments)]
     pub fn set_departments(&self, departments: JsValue) -> Result<(), JsValue> {

@@ -233,11 +233,36 @@ impl ChatIndex {
     /// assert_eq!(index.size(), 2);
     /// ```
     pub fn retain<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) -> u64 {
+        self.retain_created(ids, i64::MIN, i64::MAX)
+    }
+
+    /// Like [`ChatIndex::retain`], but only among the rooms some query can
+    /// count that were created from `start_ms` to `end_ms` (inclusive):
+    /// every other room stays. A dashboard repairs one creation range with
+    /// the ids the server lists there, without reading every id; rooms no
+    /// query counts hold no creation time here, so they stay too (they
+    /// change no chart).
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::{ChatIndex, Utc};
+    /// let mut index = ChatIndex::new(None);
+    /// index.add_json(br#"[{"_id":"a","t":"l","departmentId":"d","ts":5},{"_id":"b","t":"l","departmentId":"d","ts":50},{"_id":"c","t":"l","ts":6}]"#, &Utc).unwrap();
+    /// // The server lists nothing from 0 to 10: "a" goes; "b" (created later) and "c" (never counted) stay.
+    /// assert_eq!(index.retain_created(["x"], 0, 10), 1);
+    /// assert_eq!(index.size(), 2);
+    /// ```
+    pub fn retain_created<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>, start_ms: i64, end_ms: i64) -> u64 {
         let mut keep = RoomIds::default();
         for id in ids {
             keep.insert(id, Held { updated_at: 0, entry: None });
         }
-        let forgotten = self.ids.retain(&keep);
+        let whole = start_ms == i64::MIN && end_ms == i64::MAX;
+        let outside = |held: Held| match held.entry {
+            Some((_, value)) => !(start_ms..=end_ms).contains(&(value >> 1)),
+            None => !whole,
+        };
+        let forgotten = self.ids.retain_unless(&keep, outside);
         for held in &forgotten {
             if let Some((slot, value)) = held.entry {
                 self.slots[slot as usize].rooms.remove(value);

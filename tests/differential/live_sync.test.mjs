@@ -146,20 +146,22 @@ for (const fieldsBehaviour of FIELDS_BEHAVIOURS) {
     mock.insert(5);
     sent.length = 0;
     const changed = await sync.refresh();
-    console.log(`# fields ${fieldsBehaviour}: refresh after 7 changes among ${livechat} rooms: ${share(changed.bytes)}, reconciled: ${changed.reconciled}`);
-    assert.equal(changed.reconciled, false, 'no deletion, no reconciliation');
+    console.log(`# fields ${fieldsBehaviour}: refresh after 7 changes among ${livechat} rooms: ${share(changed.bytes)}, checked: ${changed.checked}`);
+    assert.equal(changed.checked, false, 'no deletion, no check');
     assert.ok(changed.bytes < load.bytes * 0.05, share(changed.bytes));
     assert.deepEqual(disagreements(sync.index, mock, random), []);
     if (fieldsBehaviour !== 'applied') assert.deepEqual(sent.filter((url) => url.searchParams.has('fields')).map(String), [], 'no fields after the probe');
-    // Deletions: the server's total drops, and the rooms it still has are read.
+    // Deletions: the server's total drops, and only the ranges that differ are read.
     mock.remove(open._id);
     mock.remove(mock.data.rooms.find((r) => r.t === 'l')._id);
     const deleted = await sync.refresh();
     console.log(`# fields ${fieldsBehaviour}: refresh after 2 deletions: ${share(deleted.bytes)}, ${deleted.requests} requests, reconciled: ${deleted.reconciled}, removed ${deleted.removed}`);
     assert.equal(deleted.removed, 2);
+    assert.equal(deleted.reconciled, false, 'found by bisection, not by reading every room');
+    assert.ok(deleted.bytes < load.bytes * 0.1, share(deleted.bytes));
     assert.deepEqual(disagreements(sync.index, mock, random), []);
     const quiet = await sync.refresh();
-    assert.equal(quiet.reconciled, false);
+    assert.equal(quiet.checked, false);
     assert.ok(quiet.bytes < load.bytes * 0.05, share(quiet.bytes));
     off.free();
     sync.free();
@@ -203,6 +205,11 @@ test('live sync: an empty or short page in the middle of a range is not its end,
     assert.equal(sync.index.size, mock.data.rooms.filter((r) => r.t === 'l').length, `${fault}: every room read`);
     assert.deepEqual(load.doubts, []);
     assert.deepEqual(disagreements(sync.index, mock, seeded(22)), [], fault);
+    // And in a refresh: the first page of changes comes back empty.
+    mock.churn(15, seeded(24));
+    mock.faults.push(fault);
+    await sync.refresh();
+    assert.deepEqual(disagreements(sync.index, mock, seeded(25)), [], `${fault} in a refresh`);
     sync.free();
   }
   // A server that answers every page of a range empty: the load says so.
@@ -232,7 +239,8 @@ test('live sync: the repair after a refresh also brings back rooms the index lac
   const lost = mock.data.rooms.filter((r) => r.t === 'l').slice(0, 7).map((r) => r._id);
   assert.equal(sync.index.remove(lost), 7);
   const result = await sync.refresh();
-  assert.equal(result.reconciled, true);
+  assert.equal(result.checked, true);
+  assert.equal(result.repaired.added, 7, JSON.stringify(result.repaired));
   assert.equal(sync.index.size, mock.data.rooms.filter((r) => r.t === 'l').length, 'the lost rooms are back');
   assert.deepEqual(disagreements(sync.index, mock, seeded(32)), []);
   sync.free();

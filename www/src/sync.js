@@ -22,11 +22,17 @@
 //   overlap costs a few bytes and never a wrong count.
 // - Deleted rooms leave no trace to read. After each refresh the server's
 //   `total` is compared with the rooms held: after a complete refresh they
-//   differ exactly when rooms were deleted, and then (and every
-//   `reconcileEveryMs` anyway) the ids the server still lists are fetched
-//   (`fields={"_id":1,"ts":1}`, by key as above) and `index.retain(ids)`
-//   drops the rest. The departments list (a few hundred bytes) is fetched
-//   again on every refresh, so renames and new departments show at once.
+//   differ exactly when rooms were deleted (or missed). Then (and every
+//   `reconcileEveryMs` anyway) the creation span is bisected: the server's
+//   count for a range (`count=1&createdAt={start,end}`: the page's `total`)
+//   against the rooms held there, halving only the ranges that differ,
+//   down to ranges of a page or less, which are read whole: their rooms
+//   are added (a missing one comes back) and `index.retainCreated(ids, …)`
+//   drops the ones the server no longer lists there. d deletions cost
+//   about d·log(n) one-room requests. Reading every room again
+//   (`reconcile`) is the last resort, when the bisection runs out of its
+//   budget or leaves a difference. The departments list (a few hundred
+//   bytes) is fetched again on every refresh, so renames show at once.
 // - `fields` (a projection) is applied by servers before 7.0, ignored by
 //   7.x and 8.x (full rooms come back), and refused by 9.0 with a 400
 //   `invalid-params` (server-semantics.md §8). It is never needed for a
@@ -104,6 +110,14 @@ export function credentials(server) {
   return headers;
 }
 
+/**
+ * Whether some query can count `room` (`src/records/room.rs`: livechat,
+ * `open` true or absent, a `departmentId` key, null included, and a
+ * creation date). The index keeps no creation time for the others, so the
+ * sync keeps theirs (`ServerSync.uncounted`) to count a range's rooms.
+ */
+export const counted = (room) => room.t === 'l' && (room.open === true || !Object.hasOwn(room, 'open')) && Object.hasOwn(room, 'departmentId') && Number.isFinite(Date.parse(room.ts));
+
 /** Department records reduced to what the index and the menu use. */
 const departmentList = (records) => records.map((d) => ({ _id: String(d._id), name: d.name }));
 const sameDepartments = (a, b) => a.length === b.length && a.every((d, i) => d._id === b[i]._id && d.name === b[i].name);
@@ -120,9 +134,11 @@ const sameDepartments = (a, b) => a.length === b.length && a.every((d, i) => d._
 export class ServerSync {
   constructor({
     server, ChatIndex, timeZone, fields = true, pageSize = 100, parallel = 4, overlapMs = 10_000, reconcileEveryMs = 600_000,
-    timeoutMs = 30_000, retries = 3, retryDelayMs = 500, fetch = globalThis.fetch, onProgress = () => {}, onRetry = () => {},
+    timeoutMs = 30_000, retries = 3, retryDelayMs = 500, repairBudget = 400, fetch = globalThis.fetch, onProgress = () => {}, onRetry = () => {},
   }) {
-    Object.assign(this, { server, ChatIndex, timeZone, fields, pageSize, parallel, overlapMs, reconcileEveryMs, timeoutMs, retries, retryDelayMs, fetch, onProgress, onRetry });
+    Object.assign(this, { server, ChatIndex, timeZone, fields, pageSize, parallel, overlapMs, reconcileEveryMs, timeoutMs, retries, retryDelayMs, repairBudget, fetch, onProgress, onRetry });
+    /** Creation time (ms) of each held room no query counts, by `_id` (see `counted`). */
+    this.uncounted = new Map();
     this.index = null;
     this.departments = [];
     /** What the server does with `fields` (see FIELDS_BEHAVIOURS). */
@@ -218,6 +234,22 @@ export class ServerSync {
   }
 
   /**
+   * A rooms page; an empty one while `remaining(page)` (from the server's
+   * `total`) says rooms are left is asked again, up to `retries` times: a
+   * flaky proxy or a lagging replica, not the end.
+   */
+  async fullPage(query, fields, remaining) {
+    let page = await this.roomsPage(query, fields);
+    for (let attempt = 0; page.rooms.length === 0 && remaining(page) > 0 && attempt < this.retries; attempt++) {
+      const waitMs = this.retryDelayMs * 2 ** attempt;
+      this.onRetry({ path: ROOMS, attempt: attempt + 1, waitMs, reason: `an empty page where the server counts ${remaining(page)} more rooms` });
+      await new Promise((r) => setTimeout(r, waitMs));
+      page = await this.roomsPage(query, fields);
+    }
+    return page;
+  }
+
+  /**
    * Learns once what the server does with `fields`, from one page of one
    * room asked for with a projection: a 400 `invalid-params` (refused), a
    * room with other fields (ignored), or only the fields asked for
@@ -276,14 +308,8 @@ export class ServerSync {
     for (;;) {
       const query = { count: this.pageSize, offset: tied, sort: { ts: 1, _id: 1 } };
       if (after !== null) query.createdAt = range.end ? { start: after, end: range.end } : { start: after };
-      let page = await this.roomsPage(query, fields);
       const remaining = (p) => (Number.isSafeInteger(p.total) ? p.total - tied - p.rooms.length : 0);
-      for (let attempt = 0; page.rooms.length === 0 && remaining(page) > 0 && attempt < this.retries; attempt++) {
-        const waitMs = this.retryDelayMs * 2 ** attempt;
-        this.onRetry({ path: ROOMS, attempt: attempt + 1, waitMs, reason: `an empty page where the server counts ${remaining(page)} more rooms` });
-        await new Promise((r) => setTimeout(r, waitMs));
-        page = await this.roomsPage(query, fields);
-      }
+      const page = await this.fullPage(query, fields, remaining);
       yield page;
       const { rooms } = page;
       // The end: an empty page, or one shorter than the longest so far (the
@@ -385,6 +411,69 @@ export class ServerSync {
     return page.rooms.length ? Date.parse(page.rooms[0]._updatedAt) : -Infinity;
   }
 
+  /** Adds a page to `index`, keeping `uncounted` in step. */
+  apply(index, page, uncounted = this.uncounted) {
+    index.add(page);
+    for (const room of page.rooms) {
+      if (typeof room._id !== 'string') continue;
+      if (counted(room)) uncounted.delete(room._id);
+      else if (Number.isFinite(Date.parse(room.ts))) uncounted.set(room._id, Date.parse(room.ts));
+    }
+  }
+
+  /** Rooms held that were created from `startMs` to `endMs` (inclusive). */
+  heldCreated(startMs, endMs) {
+    const body = this.index.query({ start: new Date(startMs).toISOString(), end: new Date(endMs).toISOString() });
+    let held = 0;
+    for (const [key, value] of Object.entries(body)) if (key !== 'success') held += value.open + value.closed;
+    for (const ts of this.uncounted.values()) if (ts >= startMs && ts <= endMs) held++;
+    return held;
+  }
+
+  /**
+   * Makes the rooms held created up to `endMs` agree with the server's by
+   * bisecting the creation span (see the header). Returns `{ removed,
+   * added, requests, agreed }`; `agreed` is false when the budget of
+   * requests ran out first.
+   */
+  async repair(endMs) {
+    const started = this.requests;
+    const out = { removed: 0, added: 0, agreed: true };
+    const range = this.index.timeRange();
+    const oldest = await this.roomsPage({ count: 1, sort: { ts: 1, _id: 1 } }, PROBE_FIELDS);
+    const starts = [range?.[0], Date.parse(oldest.rooms[0]?.ts), ...this.uncounted.values()].filter(Number.isFinite);
+    if (!starts.length) return { ...out, requests: this.requests - started };
+    const startMs = Math.min(...starts);
+    const iso = (ms) => new Date(ms).toISOString();
+    const visit = async (a, b, server) => {
+      if (server === null) return void (out.agreed = false);
+      const held = this.heldCreated(a, b);
+      if (held === server) return;
+      if (this.requests - started > this.repairBudget) return void (out.agreed = false);
+      if (server <= this.pageSize || b - a < 2) {
+        // A range of a page or less: read it whole.
+        const ids = [];
+        const size = this.index.size;
+        for await (const page of this.byCreation(ROOM_FIELDS, { start: iso(a), end: iso(b) })) {
+          this.apply(this.index, page);
+          for (const room of page.rooms) ids.push(room._id);
+        }
+        out.added += this.index.size - size;
+        const listed = new Set(ids);
+        const gone = [...this.uncounted].filter(([id, ts]) => ts >= a && ts <= b && !listed.has(id)).map(([id]) => id);
+        for (const id of gone) this.uncounted.delete(id);
+        out.removed += this.index.retainCreated(ids, a, b) + this.index.remove(gone);
+        return;
+      }
+      const middle = a + Math.floor((b - a) / 2);
+      const left = await this.countCreated(iso(a), iso(middle));
+      await visit(a, middle, left);
+      await visit(middle + 1, b, left === null ? null : server - left);
+    };
+    await visit(startMs, endMs, await this.countCreated(iso(startMs), iso(endMs)));
+    return { ...out, requests: this.requests - started };
+  }
+
   /** Loads every room into a new index; the previous one is freed only on success. */
   async load() {
     const started = { bytes: this.bytes, requests: this.requests };
@@ -396,11 +485,12 @@ export class ServerSync {
     const index = new this.ChatIndex(departments, { timeZone: this.timeZone });
     let rooms = 0;
     let doubts;
+    const uncounted = new Map();
     try {
       // A room has one `ts`, so no room is in two ranges, and the index
       // takes pages in any order (a range read again replaces its rooms).
       doubts = await this.byCreationRanges(ROOM_FIELDS, (page, total) => {
-        index.add(page);
+        this.apply(index, page, uncounted);
         rooms += page.rooms.length;
         this.onProgress({ phase: 'Rooms', done: index.size, total: Math.max(total ?? 0, index.size) });
       }, new Date(loadStarted).toISOString());
@@ -410,7 +500,7 @@ export class ServerSync {
       throw error;
     }
     this.index?.free();
-    Object.assign(this, { index, departments, doubts, watermark, watermarkSeenAt: loadStarted, watermarkSettled: false, lastReconcile: Date.now() });
+    Object.assign(this, { index, departments, doubts, uncounted, watermark, watermarkSeenAt: loadStarted, watermarkSettled: false, lastReconcile: Date.now() });
     return { rooms, bytes: this.bytes - started.bytes, requests: this.requests - started.requests, fields: this.fieldsBehaviour, doubts };
   }
 
@@ -435,10 +525,10 @@ export class ServerSync {
     let changed = 0;
     // Small pages first: a quiet server answers a refresh with a few rooms.
     for (let count = Math.min(settled ? 5 : 20, this.pageSize); ; count = Math.min(count * 2, this.pageSize)) {
-      const page = await this.roomsPage({ count, offset, sort: { _updatedAt: -1, _id: 1 } }, ROOM_FIELDS);
+      const page = await this.fullPage({ count, offset, sort: { _updatedAt: -1, _id: 1 } }, ROOM_FIELDS, (p) => (Number.isSafeInteger(p.total) ? p.total - offset : 0));
       total ??= page.total;
       if (offset === 0 && page.rooms.length) newest = Math.max(newest, Date.parse(page.rooms[0]._updatedAt));
-      this.index.add(page);
+      this.apply(this.index, page);
       offset += page.rooms.length;
       changed += page.rooms.filter((r) => !(Date.parse(r._updatedAt) <= this.watermark)).length;
       const oldest = page.rooms.at(-1)?._updatedAt;
@@ -447,11 +537,24 @@ export class ServerSync {
     if (newest > this.watermark) Object.assign(this, { watermark: newest, watermarkSeenAt: started.at, watermarkSettled: false });
     else if (!settled && started.at - this.watermarkSeenAt >= this.overlapMs) this.watermarkSettled = true;
     await this.updateDepartments();
-    const reconcile = this.index.size !== total || Date.now() - this.lastReconcile >= this.reconcileEveryMs;
-    const removed = reconcile ? await this.reconcile() : 0;
+    const check = this.index.size !== total || Date.now() - this.lastReconcile >= this.reconcileEveryMs;
+    let removed = 0;
+    let repaired = null;
+    let reconciled = false;
+    if (check) {
+      repaired = await this.repair(started.at);
+      removed = repaired.removed;
+      this.lastReconcile = Date.now();
+      this.doubts = [];
+      if (!repaired.agreed) {
+        // The last resort: every room read again.
+        removed += await this.reconcile();
+        reconciled = true;
+      }
+    }
     // At rest again: the index packs what changed once it is worth it.
     this.index.settle();
-    return { read: offset, changed, removed, reconciled: reconcile, size: this.index.size, bytes: this.bytes - started.bytes, requests: this.requests - started.requests, fields: this.fieldsBehaviour, doubts: this.doubts };
+    return { read: offset, changed, removed, checked: check, repaired, reconciled, size: this.index.size, bytes: this.bytes - started.bytes, requests: this.requests - started.requests, fields: this.fieldsBehaviour, doubts: this.doubts };
   }
 
   /**
@@ -468,12 +571,14 @@ export class ServerSync {
     // fresher rooms, never a wrong version); only the removal waits for
     // every range.
     const doubts = await this.byCreationRanges(ROOM_FIELDS, (page) => {
-      this.index.add(page);
+      this.apply(this.index, page);
       for (const room of page.rooms) ids.push(room._id);
     });
     await this.updateDepartments();
     this.lastReconcile = Date.now();
     this.doubts = doubts;
+    const listed = new Set(ids);
+    for (const id of this.uncounted.keys()) if (!listed.has(id)) this.uncounted.delete(id);
     return this.index.retain(ids);
   }
 

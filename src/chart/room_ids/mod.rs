@@ -177,9 +177,28 @@ impl RoomIds {
     /// assert_eq!((held.len(), held.get("a")), (2, None));
     /// ```
     pub fn retain(&mut self, keep: &RoomIds) -> Vec<Held> {
+        self.retain_unless(keep, |_| false)
+    }
+
+    /// Forgets every id that neither `keep` holds nor `spared` accepts by
+    /// its version; returns the versions forgotten. [`RoomIds::retain`]
+    /// spares nothing; a repair of one creation range spares the rooms
+    /// created outside it.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::chart::room_ids::{Held, RoomIds};
+    /// let (mut held, listed) = (RoomIds::default(), RoomIds::default());
+    /// held.insert("a", Held { updated_at: 1, entry: Some((0, 10)) });
+    /// held.insert("b", Held { updated_at: 1, entry: Some((0, 40)) });
+    /// // Spare the rooms created after 10 (entries are `ts * 2 + open`).
+    /// let forgotten = held.retain_unless(&listed, |h| h.entry.is_some_and(|(_, v)| v >> 1 > 10));
+    /// assert_eq!((forgotten.len(), held.len()), (1, 1));
+    /// ```
+    pub fn retain_unless(&mut self, keep: &RoomIds, spared: impl Fn(Held) -> bool) -> Vec<Held> {
         let mut forgotten = Vec::new();
-        self.recent.retain(|key, text| keep.find(key, text).is_some(), &mut forgotten);
-        self.sealed.retain(|squeezed| keep.find(unsqueeze(squeezed), None).is_some(), &mut forgotten);
+        self.recent.retain(|key, text, held| spared(held) || keep.find(key, text).is_some(), &mut forgotten);
+        self.sealed.retain(|squeezed, held| spared(held) || keep.find(unsqueeze(squeezed), None).is_some(), &mut forgotten);
         forgotten
     }
 

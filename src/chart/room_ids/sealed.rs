@@ -358,7 +358,7 @@ impl Sealed {
 
     /// Kills every live record whose key `keep` refuses; their versions go
     /// to `forgotten`.
-    pub(super) fn retain(&mut self, keep: impl Fn(u128) -> bool, forgotten: &mut Vec<Held>) {
+    pub(super) fn retain(&mut self, keep: impl Fn(u128, Held) -> bool, forgotten: &mut Vec<Held>) {
         let mut bucket = 0;
         for i in 0..self.len {
             while self.directory[bucket + 1] as usize <= i {
@@ -366,7 +366,7 @@ impl Sealed {
             }
             if self.slot_code(i) != 0 {
                 let room = self.room(i, bucket);
-                if !keep(room.key) {
+                if !keep(room.key, room.held()) {
                     forgotten.push(room.held());
                     self.kill(i);
                 }

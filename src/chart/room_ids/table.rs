@@ -140,16 +140,17 @@ impl Table {
         held(&removed)
     }
 
-    /// Forgets every id `keep` refuses (given its packed key, and its text
-    /// for a text id); returns the versions forgotten.
-    pub(super) fn retain(&mut self, keep: impl Fn(Key, Option<&str>) -> bool, forgotten: &mut Vec<Held>) {
+    /// Forgets every id `keep` refuses (given its packed key, its text for
+    /// a text id, and the version held); returns the versions forgotten.
+    pub(super) fn retain(&mut self, keep: impl Fn(Key, Option<&str>, Held) -> bool, forgotten: &mut Vec<Held>) {
         // From the last record down: forgetting one moves the last record
         // into its place, and that one has been looked at already.
         for number in (0..self.records.len() as u32).rev() {
-            let key = self.records[number as usize].key();
+            let record = &self.records[number as usize];
+            let (key, version) = (record.key(), held(record));
             let kept = match self.text_of(key) {
-                Some(text) => keep(TAG_TEXT << TAG_SHIFT, Some(text)),
-                None => keep(key, None),
+                Some(text) => keep(TAG_TEXT << TAG_SHIFT, Some(text), version),
+                None => keep(key, None, version),
             };
             if !kept {
                 let at = self.slot_of_record(key, number);
