@@ -23,6 +23,18 @@ let busy = false;
 let last = null;
 /** The department records the menu offers. */
 let departmentRecords = [];
+/**
+ * Where the chart's numbers come from: `local` (the index in the worker)
+ * or `server` (the server's own chart endpoint, while a server's rooms
+ * load or when they are too many to load here).
+ */
+let answers = 'local';
+/** The server whose answers are shown while `answers` is `server`. */
+let answering = null;
+/** The last progress of a load's rooms: `{ done, total }`. */
+let loadProgress = null;
+/** Past this many rooms the page stays on the server's answers (the worker's default when unset). */
+const maxRooms = Number(new URLSearchParams(location.search).get('maxRooms')) || undefined;
 
 /** Sends a request to the worker; progress messages update the bar. */
 function ask(message) {
@@ -34,7 +46,7 @@ function ask(message) {
 worker.onmessage = ({ data }) => {
   if (data.type === 'progress') return showProgress(data);
   // The worker kept the index in this browser for the next visit.
-  if (data.type === 'saved') return Object.assign(document.body.dataset, { saved: data.where ?? 'failed', savedMs: String(Math.round(data.ms)) });
+  if (data.type === 'saved') return Object.assign(document.body.dataset, { saved: data.where ?? 'failed', savedMs: String(Math.round(data.ms)), savedSource: data.source });
   pending.get(data.id)?.(data);
   pending.delete(data.id);
 };
@@ -43,6 +55,10 @@ const format = (n) => Number(n).toLocaleString('en');
 const megabytes = (n) => `${(n / 1e6).toLocaleString('en', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} MB`;
 
 function showProgress({ phase, done, total, unit }) {
+  if (phase === 'Rooms read') {
+    loadProgress = { done, total };
+    showAnswerSource();
+  }
   const bar = $('progress');
   bar.hidden = false;
   if (total) {
@@ -52,8 +68,10 @@ function showProgress({ phase, done, total, unit }) {
     bar.removeAttribute('value');
   }
   const amount = (n) => (unit === 'bytes' ? megabytes(n) : `${format(n)}${unit === 'rooms' ? ' rooms' : ''}`);
-  const percent = total ? ` (${Math.floor((100 * done) / total)}%)` : '';
-  $('progress-label').textContent = total ? `${phase}: ${amount(done)} of ${amount(total)}${percent}` : `${phase}: ${amount(done)}`;
+  // Never 100% before the end: the server's total can grow while loading.
+  const percent = total ? ` (${Math.min(99, Math.floor((100 * done) / total))}%)` : '';
+  const of = phase === 'Rooms read' ? ' of the server\'s ' : ' of ';
+  $('progress-label').textContent = total ? `${phase}: ${amount(done)}${of}${amount(total)}${percent}` : `${phase}: ${amount(done)}`;
 }
 
 function hideProgress() {
@@ -77,9 +95,69 @@ function showSource(failure = '') {
     line.dataset.kind = failure ? 'error' : 'info';
     return;
   }
-  const what = `Showing ${shown.label}: ${format(shown.size)} rooms, loaded at ${clock(shown.at)}.`;
+  const when = shown.saved ? `this browser's saved copy of ${clock(shown.at)}, not yet confirmed by the server` : `loaded at ${clock(shown.at)}`;
+  const what = `Showing ${shown.label}: ${format(shown.size)} rooms, ${when}.`;
   line.textContent = failure ? `${what} The newer load failed, so this is still the earlier data.` : what;
   line.dataset.kind = failure ? 'stale' : 'ok';
+}
+
+// ---- The live status (beside the data's name) --------------------------
+//
+// One state at a time, announced (role=alert) only when it changes; the
+// age beside it ticks without being announced. After three missed
+// refreshes in a row the numbers are greyed: they may no longer hold.
+
+const live = { state: null, since: 0, updatedAt: 0, misses: 0 };
+const MISSES_BEFORE_GREY = 3;
+
+/** Sets the live state: `live`, `failing`, `offline`, `saved`, `server`, or `null` (not a live source). */
+function setLive(state, text = '') {
+  const box = $('live-status');
+  box.hidden = state === null;
+  if (state !== live.state || $('live-state').textContent !== text) {
+    if (state !== live.state) live.since = Date.now();
+    live.state = state;
+    box.dataset.state = state ?? '';
+    $('live-state').textContent = text;
+  }
+  tickLive();
+}
+
+function tickLive() {
+  const age = $('live-age');
+  const seconds = Math.max(0, Math.round((Date.now() - live.updatedAt) / 1000));
+  const ago = seconds < 60 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
+  if (live.state === 'live') age.textContent = `· updated ${ago}`;
+  else if ((live.state === 'failing' || live.state === 'offline') && live.updatedAt) age.textContent = `· numbers from ${clock(new Date(live.updatedAt))}${live.retrying ? ' · reconnecting…' : ''}`;
+  else age.textContent = live.retrying ? '· reconnecting…' : '';
+  document.body.dataset.stale = String(live.misses >= MISSES_BEFORE_GREY);
+  document.body.dataset.live = live.state ?? '';
+}
+setInterval(tickLive, 1000);
+
+/** A refused or failed request, as a manager reads it: the status and the server's own words. */
+function failureText(result) {
+  const body = result.body === undefined ? '' : typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
+  return result.status ? `${result.status}: ${body || result.message}` : result.message;
+}
+
+/** What could not be made to agree with the server, shown at the top: `items` are strings or nodes. */
+function showDoubts(kind, items) {
+  const box = $('doubts');
+  const others = [...box.children].filter((child) => child.dataset.kind !== kind);
+  const mine = items.map((item) => {
+    const line = document.createElement('p');
+    line.dataset.kind = kind;
+    line.append(item);
+    return line;
+  });
+  box.replaceChildren(...others, ...mine);
+  box.hidden = box.children.length === 0;
+}
+
+/** The doubts a load or refresh left (ranges the server counts more rooms in than could be read). */
+function showSyncDoubts(doubts = []) {
+  showDoubts('sync', doubts.map((d) => `The server counts ${format(d.server)} rooms created from ${d.range.start} to ${d.range.end}, but only ${format(d.read)} could be read after reading them three times: the chart may be short there.`));
 }
 
 // ---- The view and the URL ---------------------------------------------
@@ -195,7 +273,14 @@ function params() {
   return { start: $('start').value, end: $('end').value };
 }
 
+let serverViewTimer = 0;
 async function update() {
+  if (answers === 'server') {
+    // Debounced: a date typed or a menu clicked through asks once.
+    clearTimeout(serverViewTimer);
+    serverViewTimer = setTimeout(serverView, 300);
+    return;
+  }
   if (!shown) return;
   const id = ++latestQuery;
   const view = readView();
@@ -203,6 +288,38 @@ async function update() {
   if (id !== latestQuery || result.type !== 'chart') return;
   render(result, view);
 }
+
+/** A server's non-chart answer (401, 403, an HTML page) as a failure body the page can show. */
+function serverFailure(answer) {
+  if (answer.type !== 'server-body') return { success: false, error: `The server could not be asked: ${answer.message}` };
+  if (answer.body?.success === true || answer.body?.errorType) return answer.body;
+  return { success: false, error: `HTTP ${answer.status}: ${JSON.stringify(answer.body)}` };
+}
+
+/** The server's own chart for the view, drawn as such (one request per department chosen). */
+async function serverView() {
+  if (!answering) return;
+  const id = ++latestQuery;
+  const view = readView();
+  const requests = (view.departments.length ? view.departments : [null]).map((d) => (d === null ? params() : { ...params(), departmentId: d }));
+  const bodies = await Promise.all(requests.map((p) => ask({ type: 'server-chart', server: answering, params: p })));
+  if (id !== latestQuery || answers !== 'server') return;
+  const at = Math.min(...bodies.map((b) => b.at ?? Date.now()));
+  render({ requests: requests.map((p, i) => ({ params: p, body: serverFailure(bodies[i]) })), previous: null, previousRange: null, series: null, startMs: null, endMs: null, usPerQuery: null, fromServer: at }, { ...view, chart: 'departments', compare: false });
+}
+
+/** The line above the totals while the server answers: whose numbers, when, and how far the local copy is. */
+function showAnswerSource(at = showAnswerSource.at) {
+  showAnswerSource.at = at;
+  const line = $('answer-source');
+  line.hidden = answers !== 'server' || !at;
+  if (line.hidden) return;
+  const progress = loadProgress ? `${format(loadProgress.done)} of the server's ${format(loadProgress.total)} rooms read` : 'starting';
+  const why = tooMany ? `this server's ${format(tooMany.total)} rooms are more than this page loads (${format(tooMany.maxRooms)}); the server answers every view` : `the local copy is loading (${progress}); "Over time" and the previous period need it`;
+  line.textContent = `The server's own answer at ${clock(new Date(at))}: ${why}.`;
+}
+/** `{ total, maxRooms }` when a server has more rooms than this page loads. */
+let tooMany = null;
 
 /** Per department name: the counts summed over the requests (one per department chosen). */
 function merge(bodies) {
@@ -227,7 +344,8 @@ function sortRows(rows, sort) {
 function render(result, view) {
   const bodies = result.requests.map((r) => r.body);
   showRaw(result.requests);
-  $('timing').textContent = `computed in ${result.usPerQuery < 1000 ? `${result.usPerQuery < 10 ? result.usPerQuery.toFixed(1) : Math.round(result.usPerQuery)} µs` : `${(result.usPerQuery / 1000).toFixed(1)} ms`}${result.requests.length > 1 ? ` per department (${result.requests.length} requests)` : ''}`;
+  showAnswerSource(result.fromServer ?? null);
+  $('timing').textContent = result.usPerQuery === null ? '' : `computed in ${result.usPerQuery < 1000 ? `${result.usPerQuery < 10 ? result.usPerQuery.toFixed(1) : Math.round(result.usPerQuery)} µs` : `${(result.usPerQuery / 1000).toFixed(1)} ms`}${result.requests.length > 1 ? ` per department (${result.requests.length} requests)` : ''}`;
   const failure = bodies.find((b) => b.success !== true);
   markDates(failure, result);
   const error = $('error');
@@ -303,6 +421,7 @@ function markDates(failure, result) {
     if (wrong === name) field.setAttribute('aria-invalid', 'true');
     else field.removeAttribute('aria-invalid');
   }
+  if (result.fromServer) return; // the pickers keep what they show
   $('start-picker').value = result.startMs === null ? '' : localDate(result.startMs);
   $('end-picker').value = result.endMs === null ? '' : localDate(result.endMs);
 }
@@ -328,7 +447,7 @@ function localDate(ms) {
 
 /** Why the total is not every room loaded. */
 function explainUncounted(counted, view) {
-  if (!shown) return;
+  if (!shown || answers === 'server') return void ($('uncounted').textContent = '');
   const never = shown.size - shown.countable;
   const parts = [`${format(counted)} of ${format(shown.size)} rooms loaded are counted.`];
   if (never > 0) parts.push(`${format(never)} never count (not livechat, no department or date, "open" neither true nor absent), as on the server.`);
@@ -585,29 +704,72 @@ async function load(next, { keepRange = false, remember: record = true, fresh = 
     result = await ask({ type: 'files', rooms: next.rooms, departments: next.departments ?? null, timeZone: zone, fresh });
   } else {
     setStatus(`Connecting to ${next.server.url}…`);
-    result = await ask({ type: 'server', server: next.server, timeZone: zone, fresh });
+    $('shown').textContent = `Connecting to ${next.server.url}…${shown ? ` (until it is ready, the numbers below are still ${shown.label}'s)` : ''}`;
+    $('shown').dataset.kind = 'info';
+    // The server's own chart first: one request, whatever the size.
+    answers = 'server';
+    answering = next.server;
+    tooMany = null;
+    loadProgress = null;
+    setLive('server', 'Server\'s answers while loading');
+    serverView();
+    result = await ask({ type: 'server', server: next.server, timeZone: zone, fresh, maxRooms });
+    if (result.type === 'failed' && result.tooMany) {
+      // Past what a tab can hold: the server stays the engine.
+      setLoading(false);
+      hideProgress();
+      tooMany = result.tooMany;
+      source = next;
+      server = null;
+      shown = null;
+      $('shown').textContent = `Showing ${next.server.url}: the server's own answers (${format(tooMany.total)} rooms, more than this page loads).`;
+      $('shown').dataset.kind = 'ok';
+      setStatus(`${next.server.url} holds ${format(tooMany.total)} rooms, more than this page loads (${format(tooMany.maxRooms)}): the chart shows the server's own answers, asked again every refresh. "Over time" and the previous period need the rooms here and are not offered.`, 'ok');
+      setLive('server', 'Server\'s answers');
+      live.updatedAt = Date.now();
+      serverView();
+      scheduleServerAnswers();
+      document.body.dataset.loaded = 'true';
+      return true;
+    }
+    answers = 'local';
+    answering = null;
+    showAnswerSource(null);
   }
   setLoading(false);
   hideProgress();
   const label = sourceLabel(next);
   if (result.type === 'failed') {
+    if (next.kind === 'server') setLive(server ? live.state : null, server ? $('live-state').textContent : '');
     setStatus(`Could not load ${label}: ${result.message}`, 'error');
     showSource(`${label}: ${result.message}`);
     showLoadFailure(result);
     setLiveControls(Boolean(server));
     scheduleRefresh();
+    // The server's answers drawn while connecting give way to what is held.
+    if (next.kind === 'server') update();
     return false;
   }
   showLoadFailure(null);
   const sameSource = source && source.kind === next.kind && sourceLabel(source) === label;
   source = next;
   server = next.kind === 'server' ? next.server : null;
-  shown = { kind: next.kind, label, at: new Date(), size: result.size, countable: result.countable, range: result.range };
+  // A saved copy is as old as it was saved, and says so until the server confirms it.
+  const saved = Boolean(result.reopened && server);
+  shown = { kind: next.kind, label, at: saved ? new Date(result.reopened.savedAt) : new Date(), saved, size: result.size, countable: result.countable, range: result.range };
+  live.misses = 0;
+  live.updatedAt = server ? shown.at.getTime() : 0;
+  if (!server) setLive(null);
+  else if (saved) setLive('saved', 'Saved copy · asking the server');
+  else setLive('live', 'Live');
+  showSyncDoubts(result.doubts);
+  if (!server) showDoubts('compare', []);
+  if (server) localStorage.setItem(LAST_SERVER, server.url);
   document.body.dataset.loads = String(Number(document.body.dataset.loads ?? 0) + 1);
   if (next.kind === 'sample') document.body.dataset.sampleEnd = String(next.end);
   fillDepartments(result.departments);
   const memory = result.memoryBytes >= 1e6 ? megabytes(result.memoryBytes) : `${Math.ceil(result.memoryBytes / 1e3)} kB`;
-  const wire = result.wire ? ` ${format(Math.round(result.wire.perRoom))} bytes per room over the wire (${format(result.wire.requests)} requests).` : '';
+  const wire = result.wire ? ` ${FIELDS_SAID[result.wire.fields] ?? ''} ${format(Math.round(result.wire.perRoom))} bytes per room over the wire (${format(result.wire.requests)} requests).` : '';
   const reopened = result.reopened
     ? ` Reopened from this browser's copy of ${clock(new Date(result.reopened.savedAt))} (${megabytes(result.reopened.bytes)}, ${Math.round(result.reopened.ms)} ms)${server ? '; asking the server what changed since' : ''}.`
     : '';
@@ -621,6 +783,8 @@ async function load(next, { keepRange = false, remember: record = true, fresh = 
   // A server's saved copy is as old as it was saved: refresh at once.
   if (server && result.reopened) setTimeout(refresh, 0);
   else scheduleRefresh();
+  // A fresh load is compared with the server's own chart at once.
+  if (server && !result.reopened) setTimeout(() => checkWithServer(), 0);
   // A new source (not a reload of the same one) shows all of its data.
   const hasRange = $('start').value !== '' || $('end').value !== '';
   if (!(keepRange || (sameSource && hasRange)) && fitToData()) {
@@ -647,31 +811,112 @@ function scheduleRefresh() {
   if (server && seconds > 0) refreshTimer = setTimeout(refresh, seconds * 1000);
 }
 
+/** What the status line says of each `fields` behaviour (see sync.js). */
+const FIELDS_SAID = {
+  applied: 'The server sends only the fields the chart reads.',
+  ignored: 'The server ignores the fields asked for (Rocket.Chat 7 and 8 by default) and sends whole rooms.',
+  refused: 'The server refuses a fields list (Rocket.Chat 9) and sends whole rooms.',
+  off: 'Whole rooms asked for.',
+  unknown: '',
+};
+const LAST_SERVER = 'chats-per-department:last-server';
+/** The server's chart is compared with the local one after each load and this often. */
+const COMPARE_EVERY_MS = 600_000;
+let lastCompare = 0;
+
 let lastGood = null;
 async function refresh() {
   clearTimeout(refreshTimer);
   if (!server || busy) return scheduleRefresh();
   busy = true;
+  live.retrying = live.misses > 0;
+  tickLive();
   const result = await ask({ type: 'refresh' });
   busy = false;
+  live.retrying = false;
   hideProgress();
-  const live = $('live');
+  const liveLine = $('live');
   if (result.type === 'refreshed') {
     lastGood = new Date();
+    live.misses = 0;
+    live.updatedAt = lastGood.getTime();
+    setLive('live', 'Live');
     const removed = result.removed ? `, ${format(result.removed)} deleted rooms removed` : '';
-    live.textContent = `Updated at ${clock(lastGood)}: ${format(result.changed)} changed rooms (${format(result.bytes)} bytes read)${removed}; ${format(result.size)} rooms held.`;
-    delete live.dataset.kind;
-    Object.assign(shown, { size: result.size, countable: result.countable, range: result.range, at: lastGood });
+    liveLine.textContent = `Updated at ${clock(lastGood)}: ${format(result.changed)} changed rooms (${format(result.bytes)} bytes read)${removed}; ${format(result.size)} rooms held.`;
+    delete liveLine.dataset.kind;
+    Object.assign(shown, { size: result.size, countable: result.countable, range: result.range, at: lastGood, saved: false });
     showSource();
+    showSyncDoubts(result.doubts);
     fillDepartments(result.departments);
     update();
+    if (Date.now() - lastCompare >= COMPARE_EVERY_MS) checkWithServer();
   } else {
-    live.dataset.kind = 'error';
-    const since = lastGood ? `as of ${clock(lastGood)}` : 'as loaded';
-    live.textContent = `Refresh failed at ${clock()}: ${result.message}. The chart shows the data ${since}.`;
+    live.misses++;
+    const offline = !result.status;
+    const since = clock(new Date(live.state === 'failing' || live.state === 'offline' ? live.since : Date.now()));
+    setLive(offline ? 'offline' : 'failing', offline ? `Offline since ${since} (${result.message})` : `Refresh failing since ${since} (${failureText(result)})`);
+    liveLine.dataset.kind = 'error';
+    const as = lastGood ? `as of ${clock(lastGood)}` : shown?.saved ? `of the saved copy (${clock(shown.at)})` : 'as loaded';
+    liveLine.textContent = `Refresh failed at ${clock()}: ${failureText(result)}. The chart shows the data ${as}.`;
   }
   document.body.dataset.refreshes = String(Number(document.body.dataset.refreshes ?? 0) + 1);
   scheduleRefresh();
+}
+
+/** With too many rooms to load, the server's answers are asked again as often as a refresh would be. */
+function scheduleServerAnswers() {
+  clearTimeout(refreshTimer);
+  const seconds = Number($('refresh-every').value);
+  if (answers !== 'server' || !tooMany || !(seconds > 0)) return;
+  refreshTimer = setTimeout(async () => {
+    await serverView();
+    live.updatedAt = Date.now();
+    tickLive();
+    scheduleServerAnswers();
+  }, seconds * 1000);
+}
+
+/**
+ * Compares the local chart with the server's own for the current view;
+ * a difference is only reported after waiting past the server's 5 s cache
+ * and refreshing, and then at the top of the page, with the zone that
+ * explains it when one does (dates without an offset read in another zone).
+ */
+async function checkWithServer() {
+  if (!server) return null;
+  lastCompare = Date.now();
+  let { ours, theirs, requests } = await bothBodies();
+  if (theirs.every((t) => t.type === 'server-body') && !agree(ours, theirs)) {
+    await sleep(5500);
+    await refresh();
+    ({ ours, theirs, requests } = await bothBodies());
+  }
+  document.body.dataset.compared = String(Number(document.body.dataset.compared ?? 0) + 1);
+  if (theirs.some((t) => t.type !== 'server-body') || agree(ours, theirs)) {
+    showDoubts('compare', []);
+    return { agree: agree(ours, theirs), theirs };
+  }
+  const candidates = [...new Set(['UTC', Intl.DateTimeFormat().resolvedOptions().timeZone, ...offsetZones(requests)])];
+  const explained = await ask({ type: 'explain-zone', requests, bodies: theirs.map((t) => t.body), candidates });
+  const zone = explained.type === 'zone' ? explained.zone : null;
+  const why = zone
+    ? `The server's numbers match dates read in ${zone}, not in ${timeZone()}: set "Server time zone" to ${zone}.`
+    : 'The cause is not a time zone (UTC, this browser\'s zone and the typed offsets were tried): see "Compare with the server" for the difference per department.';
+  showDoubts('compare', [`The server's own chart differs from this one for the current view (checked at ${clock()}, after waiting past its 5 s cache). ${why}`]);
+  document.body.dataset.zoneExplained = zone ?? '';
+  return { agree: false, theirs, zone };
+}
+
+/** IANA zones with the fixed offsets typed in the dates (`+02:00` is `Etc/GMT-2` when whole hours). */
+function offsetZones(requests) {
+  const zones = [];
+  for (const p of requests) {
+    for (const text of [p.start, p.end]) {
+      const match = /([+-])(\d\d):?(\d\d)$/.exec(String(text ?? ''));
+      if (match && match[3] === '00' && Number(match[2]) <= 14) zones.push(`Etc/GMT${match[1] === '+' ? '-' : '+'}${Number(match[2])}`);
+    }
+  }
+  return zones;
 }
 
 $('refresh-every').addEventListener('change', scheduleRefresh);
@@ -709,10 +954,46 @@ window.addEventListener('drop', (e) => {
   loadFiles(files.find((f) => f !== deps), deps);
 });
 
+// Credentials go only to a server the manager confirmed: a link may name a
+// server (`?source=server&server=…`), and connecting to it when this
+// browser has not used it before asks first, showing its address. Behind
+// the proxy the server is the proxy's, and a link cannot change it.
+let proxied = null;
+const linkedServer = viewFromSearch(location.search).source === 'server' ? viewFromSearch(location.search).server : '';
+let confirmed = null;
+
+function needsConfirmation(url) {
+  if (proxied) return false;
+  if (!linkedServer || url !== linkedServer) return false;
+  return url !== localStorage.getItem(LAST_SERVER) && url !== confirmed;
+}
+
+function connect() {
+  const candidate = { url: $('server-url').value.trim(), userId: $('server-user').value.trim(), token: $('server-token').value.trim(), fields: $('server-fields').checked };
+  if (needsConfirmation(candidate.url)) {
+    $('confirm-server-url').textContent = candidate.url;
+    $('confirm-server').hidden = false;
+    $('confirm-server-yes').focus();
+    return;
+  }
+  $('confirm-server').hidden = true;
+  load({ kind: 'server', server: candidate });
+}
+
 $('server-form').addEventListener('submit', (e) => {
   e.preventDefault();
-  const candidate = { url: $('server-url').value.trim(), userId: $('server-user').value.trim(), token: $('server-token').value.trim(), fields: $('server-fields').checked };
-  load({ kind: 'server', server: candidate });
+  connect();
+});
+$('confirm-server-yes').addEventListener('click', () => {
+  confirmed = $('server-url').value.trim();
+  connect();
+});
+$('confirm-server-no').addEventListener('click', () => {
+  $('confirm-server').hidden = true;
+  $('server-url').focus();
+});
+$('server-url').addEventListener('input', () => {
+  $('confirm-server').hidden = true;
 });
 
 // Comparison with the server's own chart. The server caches each body for
@@ -727,7 +1008,7 @@ async function bothBodies() {
   const ours = await ask({ type: 'chart', params: params(), departments: view.departments, compare: false, bucket: null });
   const theirs = [];
   for (const { params: p } of ours.requests) theirs.push(await ask({ type: 'server-chart', server, params: p }));
-  return { ours: ours.requests.map((r) => r.body), theirs };
+  return { ours: ours.requests.map((r) => r.body), theirs, requests: ours.requests.map((r) => r.params) };
 }
 
 const agree = (ours, theirs) => theirs.every((t, i) => t.type === 'server-body' && canonical(ours[i]) === canonical(t.body));
@@ -797,10 +1078,14 @@ function likelyCauses(theirs) {
 // own /api/ reaches the server: no CORS setting needed on it.
 fetch(new URL('./__proxy', location.href)).then((r) => (r.ok ? r.json() : null)).then((proxy) => {
   if (!proxy?.target) return;
-  if (!$('server-url').value) $('server-url').value = new URL('./', location.href).href;
+  proxied = proxy.target;
+  const own = new URL('./', location.href).href;
+  const asked = $('server-url').value;
+  $('server-url').value = own;
+  $('server-url').readOnly = true;
   const note = $('proxy-note');
   note.hidden = false;
-  note.textContent = `This page's /api/ is proxied to ${proxy.target}: use this page's own address as the server URL.`;
+  note.textContent = `This page's /api/ is proxied to ${proxy.target}, so the server is that one${asked && asked !== own ? ` (the link named ${asked}, which this page does not use)` : ''}.`;
 }).catch(() => {});
 
 // ---- Start: the view the URL holds ---------------------------------------

@@ -134,9 +134,9 @@ const sameDepartments = (a, b) => a.length === b.length && a.every((d, i) => d._
 export class ServerSync {
   constructor({
     server, ChatIndex, timeZone, fields = true, pageSize = 100, parallel = 4, overlapMs = 10_000, reconcileEveryMs = 600_000,
-    timeoutMs = 30_000, retries = 3, retryDelayMs = 500, repairBudget = 400, fetch = globalThis.fetch, onProgress = () => {}, onRetry = () => {},
+    timeoutMs = 30_000, retries = 3, retryDelayMs = 500, repairBudget = 400, maxRooms = Infinity, fetch = globalThis.fetch, onProgress = () => {}, onRetry = () => {},
   }) {
-    Object.assign(this, { server, ChatIndex, timeZone, fields, pageSize, parallel, overlapMs, reconcileEveryMs, timeoutMs, retries, retryDelayMs, repairBudget, fetch, onProgress, onRetry });
+    Object.assign(this, { server, ChatIndex, timeZone, fields, pageSize, parallel, overlapMs, reconcileEveryMs, timeoutMs, retries, retryDelayMs, repairBudget, maxRooms, fetch, onProgress, onRetry });
     /** Creation time (ms) of each held room no query counts, by `_id` (see `counted`). */
     this.uncounted = new Map();
     this.index = null;
@@ -479,6 +479,10 @@ export class ServerSync {
     const started = { bytes: this.bytes, requests: this.requests };
     const loadStarted = Date.now();
     await this.learnFields();
+    // Past `maxRooms` the tab does not try to hold the rooms: the server
+    // answers the chart itself (the page stays on its answers).
+    const { total } = await this.roomsPage({ count: 1 }, PROBE_FIELDS);
+    if (total > this.maxRooms) throw Object.assign(new RestError(ROOMS, 200, `the server holds ${total} rooms, more than the ${this.maxRooms} this page loads`), { tooMany: { total, maxRooms: this.maxRooms } });
     const departments = await this.fetchDepartments(true);
     // Changes made while loading are newer than this: the first refresh reads them.
     const watermark = await this.newestUpdate();
@@ -492,7 +496,7 @@ export class ServerSync {
       doubts = await this.byCreationRanges(ROOM_FIELDS, (page, total) => {
         this.apply(index, page, uncounted);
         rooms += page.rooms.length;
-        this.onProgress({ phase: 'Rooms', done: index.size, total: Math.max(total ?? 0, index.size) });
+        this.onProgress({ phase: 'Rooms read', done: index.size, total: Math.max(total ?? 0, index.size) });
       }, new Date(loadStarted).toISOString());
       index.settle();
     } catch (error) {

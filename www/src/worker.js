@@ -10,12 +10,14 @@
 //               {id, type: 'chart', params, departments, compare, bucket?}   the bodies a view needs
 //               {id, type: 'server-chart', server, params}                   the server's own body
 //               {id, type: 'day-bounds', start, end, timeZone}               picker dates → instants
+//               {id, type: 'explain-zone', requests, bodies, candidates}     the zone the server's bodies were read in, if one explains them
 // Messages out: {id, type: 'progress', phase, done, total, unit}
 //               {id, type: 'loaded', size, countable, range, departments, memoryBytes, wire?, reopened?}
-//               {id, type: 'refreshed', size, countable, changed, removed, bytes, departments}
+//               {id, type: 'refreshed', size, countable, changed, removed, bytes, departments, fields, doubts}
 //               {id, type: 'chart', requests, previous, series, startMs, endMs, usPerQuery}
 //               {id, type: 'server-body', status, body}
 //               {id, type: 'bounds', start, end}
+//               {id, type: 'zone', zone}                                     null when no candidate explains the difference
 //               {id, type: 'failed', status?, body?, message}
 //               {type: 'saved', where, ms}                                   the index was kept (where: 'OPFS', 'IndexedDB' or null)
 import init, { ChatIndex, dateParse } from '../../pkg/web.js';
@@ -31,6 +33,14 @@ let index = null;
 let sync = null;
 /** The zone the current index reads dates in. */
 let zone = 'UTC';
+/**
+ * Rooms past which a server's rooms are not loaded into this tab: the
+ * index holds about 21-25 bytes a room, but a load's peak is several times
+ * that (a 10M-room stream peaks near 750 MB of wasm memory) and a tab may
+ * get far less than the 4 GiB a wasm memory can address. Past it, the page
+ * stays on the server's own answers.
+ */
+const MAX_ROOMS = 5_000_000;
 
 const post = (message) => self.postMessage(message);
 
@@ -115,9 +125,9 @@ async function loadFiles(id, roomsFile, departmentsFile, timeZone) {
 }
 
 /** A live server's sync, not loaded yet. */
-function serverSync(id, server, timeZone) {
+function serverSync(id, server, timeZone, maxRooms = MAX_ROOMS) {
   const next = new ServerSync({
-    server, ChatIndex, timeZone, fields: server.fields !== false,
+    server, ChatIndex, timeZone, fields: server.fields !== false, maxRooms,
     onProgress: (p) => post({ id, type: 'progress', unit: 'rooms', ...p }),
     // A busy or flaky server: say so while waiting to ask again.
     onRetry: (r) => post({ id, type: 'progress', phase: `${r.reason}; asking again in ${Math.ceil(r.waitMs / 1000)} s, attempt`, done: r.attempt + 1, total: next.retries + 1, unit: 'attempts' }),
@@ -125,12 +135,12 @@ function serverSync(id, server, timeZone) {
   return next;
 }
 
-async function loadServer(id, server, timeZone) {
-  const next = serverSync(id, server, timeZone);
+async function loadServer(id, server, timeZone, maxRooms) {
+  const next = serverSync(id, server, timeZone, maxRooms);
   const wire = await next.load();
   replace(null);
   sync = next;
-  return { wire: { ...wire, perRoom: wire.rooms ? wire.bytes / wire.rooms : 0 } };
+  return { wire: { ...wire, perRoom: wire.rooms ? wire.bytes / wire.rooms : 0 }, doubts: wire.doubts };
 }
 
 /**
@@ -163,15 +173,16 @@ function saveSoon(delayMs) {
     saveTimer = 0;
     const held = current();
     if (!held || !heldKey) return;
+    const key = heldKey;
     // The bytes and the sync state together, before any await: a refresh
     // running meanwhile cannot put them out of step.
     const meta = { savedAt: Date.now(), rooms: held.size };
-    if (sync) Object.assign(meta, { departments: sync.departments, watermark: sync.watermark, lastReconcile: sync.lastReconcile });
+    if (sync) Object.assign(meta, { departments: sync.departments, watermark: sync.watermark, lastReconcile: sync.lastReconcile, fields: sync.fieldsBehaviour, uncounted: [...sync.uncounted] });
     const t0 = performance.now();
     const bytes = held.toBytes();
     lastSaveMs = performance.now() - t0;
-    const where = await save(heldKey, bytes, meta);
-    post({ type: 'saved', where, ms: performance.now() - t0 });
+    const where = await save(key, bytes, meta);
+    post({ type: 'saved', where, ms: performance.now() - t0, source: key.split('|')[0] });
   }, delayMs);
 }
 
@@ -193,8 +204,9 @@ async function reopen(id, key, data) {
   }
   if (data.type === 'server') {
     const reopened = serverSync(id, data.server, data.timeZone);
-    const { departments = [], watermark, lastReconcile = 0 } = saved.meta;
-    Object.assign(reopened, { index: next, departments, watermark: watermark ?? -Infinity, watermarkSeenAt: 0, watermarkSettled: false, lastReconcile });
+    const { departments = [], watermark, lastReconcile = 0, fields, uncounted = [] } = saved.meta;
+    Object.assign(reopened, { index: next, departments, watermark: watermark ?? -Infinity, watermarkSeenAt: 0, watermarkSettled: false, lastReconcile, uncounted: new Map(uncounted) });
+    if (fields && reopened.fieldsBehaviour !== 'off') reopened.fieldsBehaviour = fields;
     replace(null);
     sync = reopened;
   } else {
@@ -260,6 +272,28 @@ function chart({ params, departments, compare, bucket }) {
   };
 }
 
+const canonical = (body) => JSON.stringify(Object.entries(body).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+/**
+ * The first of `candidates` (IANA zones) in which reading the requests'
+ * dates gives exactly the server's `bodies`, or `null`: a difference that
+ * a zone explains is dates without an offset read in another zone.
+ */
+function explainZone({ requests, bodies, candidates }) {
+  const target = current();
+  if (!target) return null;
+  for (const candidate of candidates) {
+    if (candidate === zone) continue;
+    const instant = (text) => {
+      const ms = typeof text === 'string' ? dateParse(text, { timeZone: candidate }) : NaN;
+      return Number.isNaN(ms) ? text : new Date(ms).toISOString();
+    };
+    const ours = requests.map((p) => target.query({ ...p, start: instant(p.start), end: instant(p.end) }));
+    if (ours.every((body, i) => canonical(body) === canonical(bodies[i]))) return candidate;
+  }
+  return null;
+}
+
 self.onmessage = async ({ data }) => {
   const { id, type } = data;
   try {
@@ -269,6 +303,7 @@ self.onmessage = async ({ data }) => {
       return post({ id, type: 'chart', ...chart(data) });
     }
     if (type === 'day-bounds') return post({ id, type: 'bounds', ...dayBounds(data.start, data.end, data.timeZone) });
+    if (type === 'explain-zone') return post({ id, type: 'zone', zone: explainZone(data) });
     if (type === 'refresh') {
       if (!sync) return post({ id, type: 'failed', message: 'No live server loaded.' });
       const result = await sync.refresh();
@@ -276,13 +311,20 @@ self.onmessage = async ({ data }) => {
       // rooms), during which charts wait: save changes at most every 30 s,
       // and never more than 2% of the time.
       if (result.changed || result.removed) saveSoon(Math.max(30_000, 50 * lastSaveMs));
-      return post({ id, type: 'refreshed', ...result, countable: sync.index.countable, range: sync.index.timeRange(), departments: sync.departments, memoryBytes: sync.index.memoryBytes });
+      return post({ id, type: 'refreshed', ...result, repaired: undefined, countable: sync.index.countable, range: sync.index.timeRange(), departments: sync.departments, memoryBytes: sync.index.memoryBytes });
     }
     if (type === 'server-chart') {
       const query = Object.fromEntries(Object.entries(data.params).filter(([, v]) => v !== undefined && v !== null));
       const url = restUrl(data.server.url, 'api/v1/livechat/analytics/dashboards/charts/chats-per-department', query);
       const response = await fetch(url, { headers: credentials(data.server) });
-      return post({ id, type: 'server-body', status: response.status, body: await response.json() });
+      const text = await response.text();
+      let body;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = { success: false, error: text.slice(0, 200) };
+      }
+      return post({ id, type: 'server-body', status: response.status, body, at: Date.now() });
     }
     const key = sourceKey(data);
     if (data.fresh) await forget(key);
@@ -291,7 +333,7 @@ self.onmessage = async ({ data }) => {
     if (read) {
       extra = type === 'sample' ? await loadSample(id, data.end, data.timeZone)
         : type === 'files' ? await loadFiles(id, data.rooms, data.departments, data.timeZone)
-          : await loadServer(id, data.server, data.timeZone);
+          : await loadServer(id, data.server, data.timeZone, data.maxRooms);
     }
     // A save still due was the previous source's.
     clearTimeout(saveTimer);
@@ -302,6 +344,6 @@ self.onmessage = async ({ data }) => {
     const held = current();
     post({ id, type: 'loaded', size: held.size, countable: held.countable, range: held.timeRange(), memoryBytes: held.memoryBytes, departments: departmentList(), ...extra });
   } catch (error) {
-    post({ id, type: 'failed', status: error.status, body: error.body, message: error.message });
+    post({ id, type: 'failed', status: error.status, body: error.body, message: error.message, tooMany: error.tooMany });
   }
 };
