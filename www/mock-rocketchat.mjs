@@ -139,7 +139,7 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
    * `mock.faults` spoils rooms requests one by one; `mock.fieldsBehaviour`
    * may change while running (a server upgraded under a dashboard).
    */
-  const mock = { failNext: 0, faults: [], fieldsBehaviour };
+  const mock = { failNext: 0, faults: [], fieldsBehaviour, roomsDelayMs: 0 };
   const cache = new Map();
   let clock = 0;
   let inserted = 0;
@@ -345,11 +345,16 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
       }
       default:
     }
-    try {
-      answer(route, url, req, send);
-    } catch (error) {
-      send(500, { success: false, error: String(error?.stack ?? error) });
-    }
+    const respond = () => {
+      try {
+        answer(route, url, req, send);
+      } catch (error) {
+        send(500, { success: false, error: String(error?.stack ?? error) });
+      }
+    };
+    // A big or far server: each rooms page takes `mock.roomsDelayMs`.
+    if (route === '/api/v1/livechat/rooms' && mock.roomsDelayMs > 0) return void setTimeout(respond, mock.roomsDelayMs);
+    respond();
   });
 
   function answer(route, url, req, send) {

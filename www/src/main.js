@@ -541,10 +541,23 @@ function fitToData() {
   return true;
 }
 
-$('start-picker').addEventListener('change', (e) => e.target.value && setDays(e.target.value, null));
-$('end-picker').addEventListener('change', (e) => e.target.value && setDays(null, e.target.value));
+/**
+ * Whether the manager chose the range (typed, picked, a quick range) since
+ * the last load fitted it: connecting to a server then keeps it, so the
+ * server's first answer and the local chart show the same view.
+ */
+let rangeChosen = false;
+$('start-picker').addEventListener('change', (e) => {
+  rangeChosen = true;
+  return e.target.value && setDays(e.target.value, null);
+});
+$('end-picker').addEventListener('change', (e) => {
+  rangeChosen = true;
+  return e.target.value && setDays(null, e.target.value);
+});
 for (const id of ['start', 'end']) {
   $(id).addEventListener('input', () => {
+    rangeChosen = true;
     remember({ replace: true });
     update();
   });
@@ -556,6 +569,7 @@ for (const button of document.querySelectorAll('[data-days]')) {
   // "Last 7 days": today and the six days before, in the server's zone,
   // counted from now, whatever the fields hold.
   button.addEventListener('click', () => {
+    rangeChosen = true;
     const end = today();
     setDays(addDays(end, 1 - Number(button.dataset.days)), end);
   });
@@ -787,7 +801,10 @@ async function load(next, { keepRange = false, remember: record = true, fresh = 
   if (server && !result.reopened) setTimeout(() => checkWithServer(), 0);
   // A new source (not a reload of the same one) shows all of its data.
   const hasRange = $('start').value !== '' || $('end').value !== '';
-  if (!(keepRange || (sameSource && hasRange)) && fitToData()) {
+  const chosen = next.kind === 'server' && rangeChosen && hasRange;
+  // A reload that keeps the range (another zone) keeps the choice too.
+  if (!keepRange) rangeChosen = false;
+  if (!(keepRange || chosen || (sameSource && hasRange)) && fitToData()) {
     document.body.dataset.loaded = 'true';
     return true;
   }
