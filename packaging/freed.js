@@ -6,6 +6,30 @@
 export function guardFreed(ChatIndex) {
   const freed = () => new Error('this ChatIndex was freed; create a new one');
   const proto = ChatIndex.prototype;
+  // Bytes whose buffer was detached are refused before wasm is entered:
+  // inside, reading them throws midway and leaves the index borrowed.
+  for (const [name, what] of [['add', 'rooms'], ['setDepartments', 'departments']]) {
+    const method = proto[name];
+    if (typeof method !== 'function') throw new Error(`guardFreed: ChatIndex.${name} is missing`);
+    Object.defineProperty(proto, name, {
+      value: function bytesChecked(value) {
+        refuseDetached(value, `${name}(${what}): ${what}`);
+        return method.call(this, value);
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+  const fromBytes = ChatIndex.fromBytes;
+  if (typeof fromBytes !== 'function') throw new Error('guardFreed: ChatIndex.fromBytes is missing');
+  Object.defineProperty(ChatIndex, 'fromBytes', {
+    value: function bytesChecked(bytes, options) {
+      refuseDetached(bytes, 'ChatIndex.fromBytes(bytes): bytes');
+      return fromBytes.call(this, bytes, options);
+    },
+    writable: true,
+    configurable: true,
+  });
   for (const name of ['add', 'remove', 'retain', 'retainCreated', 'setDepartments', 'query', 'queryJson', 'series', 'timeRange', 'departments', 'toBytes', 'settle']) {
     const method = proto[name];
     if (typeof method !== 'function') throw new Error(`guardFreed: ChatIndex.${name} is missing`);
@@ -50,7 +74,72 @@ export function guardFreed(ChatIndex) {
   proto.free = function () {
     if (this.__wbg_ptr) free.call(this);
   };
-  return ChatIndex;
+  // The constructor's departments, checked the same way (a Proxy keeps
+  // the class itself, its statics and `instanceof` as they are).
+  return new Proxy(ChatIndex, {
+    construct(target, args, newTarget) {
+      refuseDetached(args[0], 'new ChatIndex(departments): departments');
+      return Reflect.construct(target, args, newTarget);
+    },
+  });
+}
+
+/** Whether `value` is an ArrayBuffer, or a view of one, whose buffer was detached (transferred). */
+export function detachedBytes(value) {
+  let buffer;
+  try {
+    // Brand checks, not getters a caller can write: anything else (a proxy,
+    // revoked or not) is no buffer and is left to the reader's own errors.
+    if (ArrayBuffer.isView(value)) buffer = typedArrayBuffer(value);
+    else if (isArrayBuffer(value)) buffer = value;
+    else return false;
+  } catch {
+    return false;
+  }
+  const detached = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached')?.get;
+  if (detached) return detached.call(buffer);
+  try {
+    // Engines without `detached`: a view of a detached buffer cannot be made.
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The buffer of a typed array or DataView, read through the built-in getters. */
+function typedArrayBuffer(view) {
+  const typed = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'buffer').get;
+  try {
+    return typed.call(view);
+  } catch {
+    return Object.getOwnPropertyDescriptor(DataView.prototype, 'buffer').get.call(view);
+  }
+}
+
+/** Whether `value` is an ArrayBuffer (not a SharedArrayBuffer), by brand. */
+function isArrayBuffer(value) {
+  try {
+    Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Throws a `TypeError` naming `where` when `value` is detached bytes. */
+export function refuseDetached(value, where) {
+  if (detachedBytes(value)) {
+    throw new TypeError(`${where} is a view of a detached ArrayBuffer (transferred to another thread, or detached): its bytes are gone; nothing was read`);
+  }
+}
+
+/** `f` with its arguments at `names`' positions (non-empty names) refused when detached. */
+export function guardBytes(name, f, names) {
+  return function bytesChecked(...args) {
+    names.forEach((what, i) => what && refuseDetached(args[i], `${name}(${names.filter(Boolean).join(', ')}): ${what}`));
+    return f.apply(this, args);
+  };
 }
 
 // Chunks go to wasm in pieces of at most this many bytes, so a huge chunk
@@ -89,6 +178,10 @@ async function addStream(stream) {
       }
       if (next.failed !== undefined) throw new Error(`addStream: the stream failed: ${next.failed}`);
       const bytes = next.bytes;
+      if (detachedBytes(bytes)) {
+        cancelReader(reader, 'detached chunk');
+        throw new TypeError(`addStream: chunk ${chunk} is a view of a detached ArrayBuffer (after a tee() or a transfer, say): its bytes are gone; nothing was added`);
+      }
       for (let at = 0; at < bytes.length; at += PIECE) {
         try {
           this.__streamPush(pending, bytes.subarray(at, at + PIECE));

@@ -4,11 +4,11 @@
 // reach this one instance (node.mjs re-exports it).
 'use strict';
 const wasm = require('./node/chats_per_department.js');
-const { guardFreed } = require('./freed.cjs');
+const { guardFreed, guardBytes } = require('./freed.cjs');
 
 module.exports = {
-  chatsPerDepartment: wasm.chatsPerDepartment,
-  chatsPerDepartmentJson: wasm.chatsPerDepartmentJson,
+  chatsPerDepartment: guardBytes('chatsPerDepartment', wasm.chatsPerDepartment, ['rooms', 'departments']),
+  chatsPerDepartmentJson: guardBytes('chatsPerDepartmentJson', wasm.chatsPerDepartmentJson, ['rooms', 'departments']),
   departmentEntries: wasm.departmentEntries,
   dateParse: wasm.dateParse,
   wasmMemoryBytes: wasm.wasmMemoryBytes,

@@ -2,7 +2,7 @@
 // when something is called before `init()` (instead of "Cannot read
 // properties of undefined").
 import initWasm, * as wasm from './web/chats_per_department.js';
-import { guardFreed } from './freed.js';
+import { guardFreed, guardBytes } from './freed.js';
 
 let ready = false;
 const notReady = (name) =>
@@ -26,8 +26,8 @@ const guarded = (name, f) =>
     return f(...args);
   };
 
-export const chatsPerDepartment = guarded('chatsPerDepartment', wasm.chatsPerDepartment);
-export const chatsPerDepartmentJson = guarded('chatsPerDepartmentJson', wasm.chatsPerDepartmentJson);
+export const chatsPerDepartment = guarded('chatsPerDepartment', guardBytes('chatsPerDepartment', wasm.chatsPerDepartment, ['rooms', 'departments']));
+export const chatsPerDepartmentJson = guarded('chatsPerDepartmentJson', guardBytes('chatsPerDepartmentJson', wasm.chatsPerDepartmentJson, ['rooms', 'departments']));
 export const departmentEntries = guarded('departmentEntries', wasm.departmentEntries);
 export const dateParse = guarded('dateParse', wasm.dateParse);
 export const wasmMemoryBytes = guarded('wasmMemoryBytes', wasm.wasmMemoryBytes);
@@ -36,5 +36,11 @@ export class ChatIndex extends guardFreed(wasm.ChatIndex) {
   constructor(departments, options) {
     if (!ready) throw notReady('new ChatIndex');
     super(departments, options);
+  }
+
+  /** As the generated `fromBytes`, after `init()`, giving an instance of this class. */
+  static fromBytes(bytes, options) {
+    if (!ready) throw notReady('ChatIndex.fromBytes');
+    return Object.setPrototypeOf(super.fromBytes(bytes, options), ChatIndex.prototype);
   }
 }

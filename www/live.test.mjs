@@ -63,6 +63,7 @@ for (const fieldsBehaviour of FIELDS_BEHAVIOURS) {
     assert.deepEqual(await raw(page), serverBody(mock.data.rooms, mock.data.departments, view));
     assert.equal(await liveState(page), 'server');
     assert.match(await page.textContent('#shown'), /^Connecting to http:\/\/127\.0\.0\.1:\d+\/… \(until it is ready, the numbers below are still the sample's\)/);
+    await page.evaluate(() => scrollTo(0, 0));
     await page.screenshot({ path: new URL(`live-server-first-${fieldsBehaviour}-1366.png`, shots).pathname });
     // A range changed while loading is asked of the server.
     const narrower = { start: '2026-02-01T00:00:00.000Z', end: '2026-02-28T23:59:59.999Z' };

@@ -55,3 +55,68 @@ test('Chromium: the same scenarios in the web build', async () => {
     await site.close();
   }
 });
+
+test('Node: ids with a lone surrogate in remove, retain and retainCreated are refused by position, and nothing is removed', () => {
+  const index = new lib.ChatIndex(null, { timeZone: 'UTC' });
+  index.add([
+    { _id: 'r\uFFFD', t: 'l', departmentId: 'd', ts: '2020-05-01T00:00:00Z' },
+    { _id: 'x', t: 'l', departmentId: 'd', ts: '2020-05-02T00:00:00Z' },
+  ]);
+  const refused = /ids\[1\] contains a lone surrogate/;
+  assert.throws(() => index.remove(['x1', 'r\uD800']), (e) => e instanceof TypeError && /^remove\(ids\): /.test(e.message) && refused.test(e.message));
+  assert.throws(() => index.retain(['x', 'r\uDC00']), (e) => e instanceof TypeError && refused.test(e.message));
+  assert.throws(() => index.retainCreated(['x', 'r\uD800'], 0, Date.UTC(2021, 0, 1)), (e) => e instanceof TypeError && refused.test(e.message));
+  assert.equal(index.size, 2, 'nothing removed');
+  assert.equal(index.remove(['r\uFFFD']), 1, 'the room named by its own id still goes');
+  index.free();
+});
+
+test('Node: detached bytes are refused before wasm is entered, naming the argument; the index is unchanged and freeable, and the module lives on', async () => {
+  const detached = () => {
+    const bytes = new TextEncoder().encode('[{"_id":"b","t":"l","departmentId":"d","ts":"2020-05-01T00:00:00Z"}]');
+    structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+    return bytes;
+  };
+  const P = { start: '2020-01-01', end: '2021-01-01' };
+  const departments = [{ _id: 'd', name: 'Sales' }];
+  const index = new lib.ChatIndex(departments, { timeZone: 'UTC' });
+  index.add([{ _id: 'a', t: 'l', departmentId: 'd', ts: '2020-05-01T00:00:00Z' }]);
+  const before = JSON.stringify(index.query(P));
+  const named = (where) => (e) => e instanceof TypeError && e.message.startsWith(`${where} is a view of a detached ArrayBuffer`);
+  assert.throws(() => index.add(detached()), named('add(rooms): rooms'));
+  assert.throws(() => index.add(detached().buffer), named('add(rooms): rooms'));
+  assert.throws(() => index.setDepartments(detached()), named('setDepartments(departments): departments'));
+  assert.throws(() => new lib.ChatIndex(detached()), named('new ChatIndex(departments): departments'));
+  assert.throws(() => lib.ChatIndex.fromBytes(detached()), named('ChatIndex.fromBytes(bytes): bytes'));
+  for (let i = 0; i < 2000; i++) assert.throws(() => lib.chatsPerDepartment(detached(), departments, P), named('chatsPerDepartment(rooms, departments): rooms'));
+  assert.throws(() => lib.chatsPerDepartmentJson([], detached(), P), named('chatsPerDepartmentJson(rooms, departments): departments'));
+  // A stream whose second chunk was detached (after a tee(), say): refused by number, nothing added.
+  const json = new TextEncoder().encode('[{"_id":"c","t":"l","departmentId":"d","ts":"2020-05-01T00:00:00Z"}]');
+  const stream = new ReadableStream({ start(c) { c.enqueue(json.slice(0, 5)); c.enqueue(detached()); c.enqueue(json.slice(5)); c.close(); } });
+  await assert.rejects(index.addStream(stream), (e) => e instanceof TypeError && /^addStream: chunk 1 is a view of a detached ArrayBuffer/.test(e.message));
+  assert.equal(JSON.stringify(index.query(P)), before, 'the index is unchanged');
+  assert.equal(index.size, 1);
+  // Fresh bytes still work, in the index and the one-shot path: the module is alive.
+  assert.equal(index.add(new TextEncoder().encode('[{"_id":"e","t":"l","departmentId":"d","ts":"2020-05-01T00:00:00Z"}]')), 1);
+  assert.deepEqual(lib.chatsPerDepartment(json, departments, P), { Sales: { open: 0, closed: 1 }, success: true });
+  assert.ok(lib.ChatIndex.fromBytes(index.toBytes()) instanceof lib.ChatIndex);
+  index.free();
+});
+
+test('Node: with Object.prototype frozen, departments named after its members are counted like any other (a child process: the freeze is for good)', () => {
+  const script = `
+    Object.freeze(Object.prototype);
+    const lib = require(${JSON.stringify(fileURLToPath(new URL('../../pkg/node.cjs', import.meta.url)))});
+    const names = ['toString', 'constructor', 'valueOf', 'hasOwnProperty', '__proto__', 'isPrototypeOf', 'Sales'];
+    const departments = names.map((name, i) => ({ _id: 'd' + i, name }));
+    const rooms = names.map((_, i) => ({ _id: 'r' + i, t: 'l', departmentId: 'd' + i, ts: '2020-05-01T00:00:00Z' }));
+    const P = { start: '2020-01-01', end: '2021-01-01' };
+    const index = new lib.ChatIndex(departments, { timeZone: 'UTC' });
+    index.add(rooms);
+    const bodies = [lib.chatsPerDepartment(rooms, departments, P), index.query(P), index.series(P, { bucket: 'week' }).buckets.find((b) => b.body.Sales).body];
+    process.stdout.write(JSON.stringify(bodies.map((b) => Object.keys(b).filter((k) => Object.hasOwn(b, k) && b[k] && b[k].closed === 1).sort())));
+  `;
+  const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+  const expected = ['Sales', '__proto__', 'constructor', 'hasOwnProperty', 'isPrototypeOf', 'toString', 'valueOf'];
+  assert.deepEqual(out, [expected, expected, expected]);
+});

@@ -26,7 +26,7 @@
 //   `reconcileEveryMs` anyway) the creation span is bisected: the server's
 //   count for a range (`count=1&createdAt={start,end}`: the page's `total`)
 //   against the rooms held there, halving only the ranges that differ,
-//   down to ranges of a page or less, which are read whole: their rooms
+//   down to ranges of `leafRooms` rooms or fewer, which are read whole: their rooms
 //   are added (a missing one comes back) and `index.retainCreated(ids, …)`
 //   drops the ones the server no longer lists there. d deletions cost
 //   about d·log(n) one-room requests. Reading every room again
@@ -134,9 +134,9 @@ const sameDepartments = (a, b) => a.length === b.length && a.every((d, i) => d._
 export class ServerSync {
   constructor({
     server, ChatIndex, timeZone, fields = true, pageSize = 100, parallel = 4, overlapMs = 10_000, reconcileEveryMs = 600_000,
-    timeoutMs = 30_000, retries = 3, retryDelayMs = 500, repairBudget = 400, maxRooms = Infinity, fetch = globalThis.fetch, onProgress = () => {}, onRetry = () => {},
+    timeoutMs = 30_000, retries = 3, retryDelayMs = 500, repairBudget = Infinity, leafRooms = 16, maxRooms = Infinity, fetch = globalThis.fetch, onProgress = () => {}, onRetry = () => {},
   }) {
-    Object.assign(this, { server, ChatIndex, timeZone, fields, pageSize, parallel, overlapMs, reconcileEveryMs, timeoutMs, retries, retryDelayMs, repairBudget, maxRooms, fetch, onProgress, onRetry });
+    Object.assign(this, { server, ChatIndex, timeZone, fields, pageSize, parallel, overlapMs, reconcileEveryMs, timeoutMs, retries, retryDelayMs, repairBudget, leafRooms, maxRooms, fetch, onProgress, onRetry });
     /** Creation time (ms) of each held room no query counts, by `_id` (see `counted`). */
     this.uncounted = new Map();
     this.index = null;
@@ -272,7 +272,8 @@ export class ServerSync {
 
   /** The server's count of rooms created from `start` to `end` (ISO, inclusive): one page of one room. */
   async countCreated(start, end) {
-    const page = await this.roomsPage({ count: 1, createdAt: { start, end } }, PROBE_FIELDS);
+    // Sorted by key like the load's pages, so a server answers from the same index.
+    const page = await this.roomsPage({ count: 1, sort: { ts: 1, _id: 1 }, createdAt: { start, end } }, PROBE_FIELDS);
     return Number.isSafeInteger(page.total) ? page.total : null;
   }
 
@@ -434,10 +435,13 @@ export class ServerSync {
    * Makes the rooms held created up to `endMs` agree with the server's by
    * bisecting the creation span (see the header). Returns `{ removed,
    * added, requests, agreed }`; `agreed` is false when the budget of
-   * requests ran out first.
+   * requests (`repairBudget`, and never more than reading every room
+   * again) ran out first.
    */
   async repair(endMs) {
     const started = this.requests;
+    // Never more requests than reading every room again would take.
+    const budget = Math.max(64, Math.min(this.repairBudget, Math.ceil(this.index.size / this.pageSize)));
     const out = { removed: 0, added: 0, agreed: true };
     const range = this.index.timeRange();
     const oldest = await this.roomsPage({ count: 1, sort: { ts: 1, _id: 1 } }, PROBE_FIELDS);
@@ -449,9 +453,11 @@ export class ServerSync {
       if (server === null) return void (out.agreed = false);
       const held = this.heldCreated(a, b);
       if (held === server) return;
-      if (this.requests - started > this.repairBudget) return void (out.agreed = false);
-      if (server <= this.pageSize || b - a < 2) {
-        // A range of a page or less: read it whole.
+      if (this.requests - started > budget) return void (out.agreed = false);
+      if (server <= this.leafRooms || b - a < 2) {
+        // A range of a few rooms: read it whole (halving further costs a
+        // request a step; a room read costs its bytes, whole rooms where
+        // the server ignores or refuses `fields`).
         const ids = [];
         const size = this.index.size;
         for await (const page of this.byCreation(ROOM_FIELDS, { start: iso(a), end: iso(b) })) {
