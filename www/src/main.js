@@ -315,9 +315,20 @@ function showAnswerSource(at = showAnswerSource.at) {
   line.hidden = answers !== 'server' || !at;
   if (line.hidden) return;
   const progress = loadProgress ? `${format(loadProgress.done)} of the server's ${format(loadProgress.total)} rooms read` : 'starting';
-  const why = tooMany ? `this server's ${format(tooMany.total)} rooms are more than this page loads (${format(tooMany.maxRooms)}); the server answers every view` : `the local copy is loading (${progress}); "Over time" and the previous period need it`;
+  const why = tooMany ? `this server's ${format(tooMany.total)} rooms are more than this page loads (${format(tooMany.maxRooms)}); the server answers every view`
+    : busy ? `the local copy is loading (${progress}); "Over time" and the previous period need it`
+      : 'the local copy is loaded and is being compared with it, or disagrees (see above)';
   line.textContent = `The server's own answer at ${clock(new Date(at))}: ${why}.`;
 }
+/** Back to the local index's answers (it agrees with the server, or is all there is). */
+function useLocalAnswers() {
+  if (answers === 'local') return;
+  answers = 'local';
+  answering = null;
+  showAnswerSource(null);
+  update();
+}
+
 /** `{ total, maxRooms }` when a server has more rooms than this page loads. */
 let tooMany = null;
 
@@ -746,9 +757,9 @@ async function load(next, { keepRange = false, remember: record = true, fresh = 
       document.body.dataset.loaded = 'true';
       return true;
     }
-    answers = 'local';
-    answering = null;
-    showAnswerSource(null);
+    // A fresh load takes over once it agrees with the server's chart
+    // (`checkWithServer`, below); a reopened copy at once, marked as such.
+    if (result.type === 'failed' || result.reopened) useLocalAnswers();
   }
   setLoading(false);
   hideProgress();
@@ -911,8 +922,15 @@ async function checkWithServer() {
   document.body.dataset.compared = String(Number(document.body.dataset.compared ?? 0) + 1);
   if (theirs.some((t) => t.type !== 'server-body') || agree(ours, theirs)) {
     showDoubts('compare', []);
+    if (answers === 'server' && !tooMany) useLocalAnswers();
     return { agree: agree(ours, theirs), theirs };
   }
+  // The server's numbers are the ones wanted: shown until the two agree.
+  if (!tooMany && answers !== 'server') {
+    answers = 'server';
+    answering = server;
+  }
+  serverView();
   const candidates = [...new Set(['UTC', Intl.DateTimeFormat().resolvedOptions().timeZone, ...offsetZones(requests)])];
   const explained = await ask({ type: 'explain-zone', requests, bodies: theirs.map((t) => t.body), candidates });
   const zone = explained.type === 'zone' ? explained.zone : null;
