@@ -449,30 +449,34 @@ export class ServerSync {
     if (!starts.length) return { ...out, requests: this.requests - started };
     const startMs = Math.min(...starts);
     const iso = (ms) => new Date(ms).toISOString();
+    /** Reads a range whole: adds its rooms, drops the held ones the server no longer lists there. */
+    const readWhole = async (a, b) => {
+      const ids = [];
+      const size = this.index.size;
+      for await (const page of this.byCreation(ROOM_FIELDS, { start: iso(a), end: iso(b) })) {
+        this.apply(this.index, page);
+        for (const room of page.rooms) ids.push(room._id);
+      }
+      out.added += this.index.size - size;
+      const listed = new Set(ids);
+      const gone = [...this.uncounted].filter(([id, ts]) => ts >= a && ts <= b && !listed.has(id)).map(([id]) => id);
+      for (const id of gone) this.uncounted.delete(id);
+      out.removed += this.index.retainCreated(ids, a, b) + this.index.remove(gone);
+    };
     const visit = async (a, b, server) => {
       if (server === null) return void (out.agreed = false);
       const held = this.heldCreated(a, b);
       if (held === server) return;
       if (this.requests - started > budget) return void (out.agreed = false);
-      if (server <= this.leafRooms || b - a < 2) {
-        // A range of a few rooms: read it whole (halving further costs a
-        // request a step; a room read costs its bytes, whole rooms where
-        // the server ignores or refuses `fields`).
-        const ids = [];
-        const size = this.index.size;
-        for await (const page of this.byCreation(ROOM_FIELDS, { start: iso(a), end: iso(b) })) {
-          this.apply(this.index, page);
-          for (const room of page.rooms) ids.push(room._id);
-        }
-        out.added += this.index.size - size;
-        const listed = new Set(ids);
-        const gone = [...this.uncounted].filter(([id, ts]) => ts >= a && ts <= b && !listed.has(id)).map(([id]) => id);
-        for (const id of gone) this.uncounted.delete(id);
-        out.removed += this.index.retainCreated(ids, a, b) + this.index.remove(gone);
-        return;
-      }
+      // A range of a few rooms: read it whole (halving further costs a
+      // request a step; a room read costs its bytes, whole rooms where the
+      // server ignores or refuses `fields`).
+      if (server <= this.leafRooms || b - a < 2) return readWhole(a, b);
       const middle = a + Math.floor((b - a) / 2);
       const left = await this.countCreated(iso(a), iso(middle));
+      // Halving that does not split a page's worth of rooms (many created
+      // in the same instant) would go on down to the millisecond: read it.
+      if (left !== null && server <= this.pageSize && (left === 0 || left === server)) return readWhole(a, b);
       await visit(a, middle, left);
       await visit(middle + 1, b, left === null ? null : server - left);
     };
