@@ -11,9 +11,10 @@ export function guardFreed(ChatIndex) {
   for (const [name, what] of [['add', 'rooms'], ['setDepartments', 'departments']]) {
     const method = proto[name];
     if (typeof method !== 'function') throw new Error(`guardFreed: ChatIndex.${name} is missing`);
+    const where = `${name}(${what}): ${what}`;
     Object.defineProperty(proto, name, {
       value: function bytesChecked(value) {
-        refuseDetached(value, `${name}(${what}): ${what}`);
+        refuseDetached(value, where);
         return method.call(this, value);
       },
       writable: true,
@@ -136,8 +137,10 @@ export function refuseDetached(value, where) {
 
 /** `f` with its arguments at `names`' positions (non-empty names) refused when detached. */
 export function guardBytes(name, f, names) {
+  // The messages are made once, not on every call.
+  const where = names.map((what) => what && `${name}(${names.filter(Boolean).join(', ')}): ${what}`);
   return function bytesChecked(...args) {
-    names.forEach((what, i) => what && refuseDetached(args[i], `${name}(${names.filter(Boolean).join(', ')}): ${what}`));
+    where.forEach((label, i) => label && refuseDetached(args[i], label));
     return f.apply(this, args);
   };
 }

@@ -321,6 +321,7 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
     }
     // A hostile or flaky server: `mock.faults.push('html')` spoils the next rooms request.
     const fault = route === '/api/v1/livechat/rooms' ? mock.faults.shift() : undefined;
+    const page = () => rooms(url, USERS[req.headers['x-user-id']] ?? {});
     if (fault) stats.faults = (stats.faults ?? 0) + 1;
     switch (fault) {
       case 'html':
@@ -337,13 +338,13 @@ export function startMock({ port = 0, data = mockData(), prefix = '', cacheMs = 
       case 'drop':
         return void req.socket.destroy();
       case 'wrong-total':
-        return send(200, { ...rooms(url, USERS[req.headers['x-user-id']] ?? {}), total: 1 });
+        return send(200, { ...page(), total: 1 });
       case 'empty':
-        return send(200, { ...rooms(url, USERS[req.headers['x-user-id']] ?? {}), rooms: [], count: 0 });
+        return send(200, { ...page(), rooms: [], count: 0 });
       case 'short': {
-        const page = rooms(url, USERS[req.headers['x-user-id']] ?? {});
-        const half = page.rooms.slice(0, Math.floor(page.rooms.length / 2));
-        return send(200, { ...page, rooms: half, count: half.length });
+        const whole = page();
+        const half = whole.rooms.slice(0, Math.floor(whole.rooms.length / 2));
+        return send(200, { ...whole, rooms: half, count: half.length });
       }
       default:
     }

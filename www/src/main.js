@@ -3,6 +3,7 @@
 // happens in the worker (worker.js); this file only talks to it and draws.
 import { chartPng, drawDepartments, drawSeries } from './chart.js';
 import { DEFAULT_VIEW, searchFromView, viewFromSearch } from './view.js';
+import { canonicalBody } from './sync.js';
 import { currentHour } from '../sample/sample.mjs';
 import './style.css';
 
@@ -107,7 +108,7 @@ function showSource(failure = '') {
 // age beside it ticks without being announced. After three missed
 // refreshes in a row the numbers are greyed: they may no longer hold.
 
-const live = { state: null, since: 0, updatedAt: 0, misses: 0 };
+const live = { state: null, since: 0, updatedAt: 0, misses: 0, retrying: false };
 const MISSES_BEFORE_GREY = 3;
 
 /** Sets the live state: `live`, `failing`, `offline`, `saved`, `server`, or `null` (not a live source). */
@@ -732,6 +733,7 @@ async function load(next, { keepRange = false, remember: record = true, fresh = 
     $('shown').textContent = `Connecting to ${next.server.url}…${shown ? ` (until it is ready, the numbers below are still ${shown.label}'s)` : ''}`;
     $('shown').dataset.kind = 'info';
     // The server's own chart first: one request, whatever the size.
+    const before = { state: live.state, text: $('live-state').textContent };
     answers = 'server';
     answering = next.server;
     tooMany = null;
@@ -752,27 +754,26 @@ async function load(next, { keepRange = false, remember: record = true, fresh = 
       setStatus(`${next.server.url} holds ${format(tooMany.total)} rooms, more than this page loads (${format(tooMany.maxRooms)}): the chart shows the server's own answers, asked again every refresh. "Over time" and the previous period need the rooms here and are not offered.`, 'ok');
       setLive('server', 'Server\'s answers');
       live.updatedAt = Date.now();
-      serverView();
+      showAnswerSource();
       scheduleServerAnswers();
       document.body.dataset.loaded = 'true';
       return true;
     }
     // A fresh load takes over once it agrees with the server's chart
-    // (`checkWithServer`, below); a reopened copy at once, marked as such.
+    // (`checkWithServer`, below); a reopened copy at once, marked as such;
+    // after a failure, what was held before comes back with its status.
+    if (result.type === 'failed') setLive(before.state, before.text);
     if (result.type === 'failed' || result.reopened) useLocalAnswers();
   }
   setLoading(false);
   hideProgress();
   const label = sourceLabel(next);
   if (result.type === 'failed') {
-    if (next.kind === 'server') setLive(server ? live.state : null, server ? $('live-state').textContent : '');
     setStatus(`Could not load ${label}: ${result.message}`, 'error');
     showSource(`${label}: ${result.message}`);
     showLoadFailure(result);
     setLiveControls(Boolean(server));
     scheduleRefresh();
-    // The server's answers drawn while connecting give way to what is held.
-    if (next.kind === 'server') update();
     return false;
   }
   showLoadFailure(null);
@@ -913,12 +914,7 @@ function scheduleServerAnswers() {
 async function checkWithServer() {
   if (!server) return null;
   lastCompare = Date.now();
-  let { ours, theirs, requests } = await bothBodies();
-  if (theirs.every((t) => t.type === 'server-body') && !agree(ours, theirs)) {
-    await sleep(5500);
-    await refresh();
-    ({ ours, theirs, requests } = await bothBodies());
-  }
+  const { ours, theirs, requests } = await comparedBodies();
   document.body.dataset.compared = String(Number(document.body.dataset.compared ?? 0) + 1);
   if (theirs.some((t) => t.type !== 'server-body') || agree(ours, theirs)) {
     showDoubts('compare', []);
@@ -1036,7 +1032,6 @@ $('server-url').addEventListener('input', () => {
 // waiting past that and refreshing. With several departments chosen, each
 // request is compared.
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const canonical = (body) => JSON.stringify(Object.entries(body).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 async function bothBodies() {
   const view = readView();
@@ -1046,7 +1041,20 @@ async function bothBodies() {
   return { ours: ours.requests.map((r) => r.body), theirs, requests: ours.requests.map((r) => r.params) };
 }
 
-const agree = (ours, theirs) => theirs.every((t, i) => t.type === 'server-body' && canonical(ours[i]) === canonical(t.body));
+const agree = (ours, theirs) => theirs.every((t, i) => t.type === 'server-body' && canonicalBody(ours[i]) === canonicalBody(t.body));
+
+/**
+ * Both bodies for the view; when the server answers and differs, asked
+ * again after waiting past its 5 s cache and refreshing (`onWait` says so).
+ */
+async function comparedBodies(onWait = () => {}) {
+  const both = await bothBodies();
+  if (!both.theirs.every((t) => t.type === 'server-body') || agree(both.ours, both.theirs)) return both;
+  onWait();
+  await sleep(5500);
+  await refresh();
+  return bothBodies();
+}
 
 $('compare-server').addEventListener('click', async () => {
   if (!server) return;
@@ -1054,13 +1062,9 @@ $('compare-server').addEventListener('click', async () => {
   out.hidden = false;
   delete out.dataset.kind;
   out.textContent = 'Asking the server…';
-  let { ours, theirs } = await bothBodies();
-  if (theirs.every((t) => t.type === 'server-body') && !agree(ours, theirs)) {
+  const { ours, theirs } = await comparedBodies(() => {
     out.textContent = 'The numbers differ; waiting past the server\'s 5 s cache and refreshing before concluding…';
-    await sleep(5500);
-    await refresh();
-    ({ ours, theirs } = await bothBodies());
-  }
+  });
   const unreachable = theirs.find((t) => t.type !== 'server-body');
   if (unreachable) {
     out.dataset.kind = 'error';

@@ -116,7 +116,10 @@ export function credentials(server) {
  * creation date). The index keeps no creation time for the others, so the
  * sync keeps theirs (`ServerSync.uncounted`) to count a range's rooms.
  */
-export const counted = (room) => room.t === 'l' && (room.open === true || !Object.hasOwn(room, 'open')) && Object.hasOwn(room, 'departmentId') && Number.isFinite(Date.parse(room.ts));
+export const counted = (room, ts = Date.parse(room.ts)) => room.t === 'l' && (room.open === true || !Object.hasOwn(room, 'open')) && Object.hasOwn(room, 'departmentId') && Number.isFinite(ts);
+
+/** Two chart bodies as one text whatever their key order (a server's department order is MongoDB's). */
+export const canonicalBody = (body) => JSON.stringify(Object.entries(body).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 /** Department records reduced to what the index and the menu use. */
 const departmentList = (records) => records.map((d) => ({ _id: String(d._id), name: d.name }));
@@ -255,19 +258,23 @@ export class ServerSync {
    * room with other fields (ignored), or only the fields asked for
    * (applied). With no room to look at, nothing is decided and nothing is
    * sent. `GET /api/info`'s version is not asked: patched and configured
-   * servers differ from their version's default.
+   * servers differ from their version's default. Returns the probe's page
+   * when it made one (its `total` is the server's count of rooms), else
+   * `null`.
    */
   async learnFields() {
-    if (this.fieldsBehaviour !== 'unknown') return this.fieldsBehaviour;
+    if (this.fieldsBehaviour !== 'unknown') return null;
     const query = { count: 1, sort: { ts: 1, _id: 1 } };
     try {
       const page = await this.get(ROOMS, { ...query, fields: PROBE_FIELDS });
-      if (Array.isArray(page.rooms) && page.rooms.length) this.fieldsBehaviour = projected(page, PROBE_FIELDS) ? 'applied' : 'ignored';
+      if (!Array.isArray(page.rooms)) return null;
+      if (page.rooms.length) this.fieldsBehaviour = projected(page, PROBE_FIELDS) ? 'applied' : 'ignored';
+      return page;
     } catch (error) {
       if (!refusesParams(error)) throw error;
       this.fieldsBehaviour = 'refused';
+      return null;
     }
-    return this.fieldsBehaviour;
   }
 
   /** The server's count of rooms created from `start` to `end` (ISO, inclusive): one page of one room. */
@@ -417,8 +424,9 @@ export class ServerSync {
     index.add(page);
     for (const room of page.rooms) {
       if (typeof room._id !== 'string') continue;
-      if (counted(room)) uncounted.delete(room._id);
-      else if (Number.isFinite(Date.parse(room.ts))) uncounted.set(room._id, Date.parse(room.ts));
+      const ts = Date.parse(room.ts);
+      if (counted(room, ts)) uncounted.delete(room._id);
+      else if (Number.isFinite(ts)) uncounted.set(room._id, ts);
     }
   }
 
@@ -488,10 +496,10 @@ export class ServerSync {
   async load() {
     const started = { bytes: this.bytes, requests: this.requests };
     const loadStarted = Date.now();
-    await this.learnFields();
     // Past `maxRooms` the tab does not try to hold the rooms: the server
-    // answers the chart itself (the page stays on its answers).
-    const { total } = await this.roomsPage({ count: 1 }, PROBE_FIELDS);
+    // answers the chart itself (the page stays on its answers). The fields
+    // probe, when one is made, already holds the server's count.
+    const { total } = (await this.learnFields()) ?? await this.roomsPage({ count: 1 }, PROBE_FIELDS);
     if (total > this.maxRooms) throw Object.assign(new RestError(ROOMS, 200, `the server holds ${total} rooms, more than the ${this.maxRooms} this page loads`), { tooMany: { total, maxRooms: this.maxRooms } });
     const departments = await this.fetchDepartments(true);
     // Changes made while loading are newer than this: the first refresh reads them.

@@ -21,7 +21,7 @@
 //               {id, type: 'failed', status?, body?, message}
 //               {type: 'saved', where, ms}                                   the index was kept (where: 'OPFS', 'IndexedDB' or null)
 import init, { ChatIndex, dateParse } from '../../pkg/web.js';
-import { ServerSync, credentials, restUrl } from './sync.js';
+import { ServerSync, canonicalBody, credentials, restUrl } from './sync.js';
 import { SAMPLE_ROOMS, departmentsJson, roomsJson } from '../sample/sample.mjs';
 import { forget, openSaved, save } from './saved.js';
 
@@ -272,8 +272,6 @@ function chart({ params, departments, compare, bucket }) {
   };
 }
 
-const canonical = (body) => JSON.stringify(Object.entries(body).sort(([a], [b]) => (a < b ? -1 : 1)));
-
 /**
  * The first of `candidates` (IANA zones) in which reading the requests'
  * dates gives exactly the server's `bodies`, or `null`: a difference that
@@ -289,7 +287,7 @@ function explainZone({ requests, bodies, candidates }) {
       return Number.isNaN(ms) ? text : new Date(ms).toISOString();
     };
     const ours = requests.map((p) => target.query({ ...p, start: instant(p.start), end: instant(p.end) }));
-    if (ours.every((body, i) => canonical(body) === canonical(bodies[i]))) return candidate;
+    if (ours.every((body, i) => canonicalBody(body) === canonicalBody(bodies[i]))) return candidate;
   }
   return null;
 }
