@@ -151,3 +151,33 @@ fn a_bad_request_gives_the_query_error_and_a_huge_range_is_refused() {
     let ok = index.series(&wide, Bucket::Week, &Utc, &Utc).unwrap();
     assert_eq!(ok.buckets.len(), 6784);
 }
+
+/// Departments × buckets past the bound is a 400 body naming both; one
+/// department of the same index over the same range answers, and only
+/// buckets with chats hold departments.
+#[test]
+fn too_many_departments_times_buckets_is_refused_and_zeros_are_not_held() {
+    use chats_per_department::chart::index::MAX_SERIES_CELLS;
+    let mut index = ChatIndex::new(None);
+    let rooms: Vec<String> = (0..2_001)
+        .map(|d| {
+            format!(
+                r#"{{"t":"l","departmentId":"d{d}","department":{{"_id":"d{d}","name":"N{d}"}},"ts":{}}}"#,
+                86_400_000i64 * (d % 50) + d
+            )
+        })
+        .collect();
+    index.add_json(format!("[{}]", rooms.join(",")).as_bytes(), &Utc).unwrap();
+    // 10,000 days from 1970-01-01.
+    let all = Params::from_pairs([("start", "1970-01-01T00:00:00Z"), ("end", "1997-05-18T23:59:59.999Z")]);
+    let Err(Body::Failure(failure)) = index.series(&all, Bucket::Day, &Utc, &Utc) else { panic!("answered 2,001 × 10,000") };
+    assert!(failure.error.contains("2001 departments × 10000 buckets"), "{}", failure.error);
+    assert!(failure.error.contains(&MAX_SERIES_CELLS.to_string()), "{}", failure.error);
+    let one = Params::from_pairs([("start", "1970-01-01T00:00:00Z"), ("end", "1997-05-18T23:59:59.999Z"), ("departmentId", "d7")]);
+    let series = index.series(&one, Bucket::Day, &Utc, &Utc).unwrap();
+    assert_eq!(series.buckets.len(), 10_000);
+    let held: Vec<usize> = series.buckets.iter().enumerate().filter(|(_, (_, d))| !d.is_empty()).map(|(k, _)| k).collect();
+    assert_eq!(held, vec![7]);
+    let weeks = index.series(&all, Bucket::Week, &Utc, &Utc).unwrap();
+    assert_eq!(weeks.buckets.iter().map(|(_, d)| d.len()).sum::<usize>(), 2_001, "each department in one week");
+}

@@ -181,11 +181,16 @@ fn one_department(entries: &[i64]) -> Body {
 /// No list, no embedded names, `count` departments without rooms
 /// without `_id`, and no such rooms.
 fn departments(count: u32) -> Body {
+    departments_claiming(count).u64(0)
+}
+
+/// As [`departments`], up to the count of rooms without `_id`.
+fn departments_claiming(count: u32) -> Body {
     let mut b = Body::new().u8(0).u32(0).u32(count);
     for d in 0..count {
         b = b.u8(2).text(&format!("d{d}")).u64(0);
     }
-    b.u64(0)
+    b
 }
 
 /// Deletions leave the id table larger than its ids need; the snapshot
@@ -235,6 +240,10 @@ fn well_sealed_bodies_that_break_the_rules_are_refused() {
         // The same id packed twice.
         ("appears twice", one_department(&[]).u64(0).no_sealed().u64(2).keyed(word(1, 36)).keyed(word(1, 36))),
         ("more than the bytes left can hold: recent rooms", one_department(&[]).u64(0).no_sealed().u64(u64::MAX)),
+        // 2^64 − 1 rooms without `_id` (it wrapped to a size of 201), and
+        // the first count JavaScript cannot hold exactly.
+        ("more rooms without _id than an index can hold", departments_claiming(1).u64(u64::MAX).no_sealed().u64(0)),
+        ("more rooms without _id than an index can hold", departments_claiming(1).u64(1 << 53).no_sealed().u64(0)),
         ("bytes after", one_department(&[]).u64(0).no_sealed().u64(0).u8(9)),
         (
             "a department appears twice",

@@ -152,12 +152,14 @@ impl ChatIndexHandle {
         let (bucket, bucket_zone) = options::series(&options)?;
         let mut index = self.index_mut()?;
         let bucket_zone: &dyn LocalZone = bucket_zone.as_deref().unwrap_or(&*self.zone);
-        let (spans, counts) = match index.series_counts(&params, bucket, &*self.zone, bucket_zone) {
+        let (spans, cells) = match index.series_counts(&params, bucket, &*self.zone, bucket_zone) {
             Ok(result) => result,
             Err(failure) => return Ok(failure_body(&failure)),
         };
         let bounds: Vec<f64> = spans.iter().flat_map(|span| [span.start as f64, span.end as f64]).collect();
-        Ok(convert::series_body(&names_array(&mut index), &bounds, &numbers(counts)))
+        let cells: Vec<f64> =
+            cells.iter().flat_map(|cell| [cell.bucket as f64, cell.group as f64, cell.open as f64, cell.closed as f64]).collect();
+        Ok(convert::series_body(&names_array(&mut index), &bounds, &cells))
     }
 
     /// `index.timeRange()`: `{ first, last }` (ms) of the countable rooms, or `null`.

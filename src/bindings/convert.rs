@@ -9,6 +9,7 @@
 //! reads the plain values those functions build (typed arrays, strings,
 //! numbers and arrays of them), which cannot throw.
 
+use crate::chart::index::snapshot::{self, HEADER_BYTES};
 use crate::records::department::{body_key, DepartmentFields, Departments, Name};
 use crate::records::field::{DataError, DepartmentView, Field};
 use crate::records::json_input;
@@ -37,7 +38,7 @@ extern "C" {
     #[wasm_bindgen(js_name = chartBody)]
     pub(crate) fn chart_body(names: &Array, counts: &[f64]) -> JsValue;
     #[wasm_bindgen(js_name = seriesBody)]
-    pub(crate) fn series_body(names: &Array, bounds: &[f64], counts: &[f64]) -> JsValue;
+    pub(crate) fn series_body(names: &Array, bounds: &[f64], cells: &[f64]) -> JsValue;
     #[wasm_bindgen(js_name = departmentRecord)]
     pub(crate) fn department_record(id: &str, name: &str) -> JsValue;
     #[wasm_bindgen(js_name = timeRange)]
@@ -149,16 +150,37 @@ pub(crate) fn ids(value: &JsValue, method: &str) -> Result<Vec<String>, JsValue>
 }
 
 /// A snapshot's bytes, copied into wasm memory once, or a `TypeError`
-/// saying what `value` was.
+/// saying what `value` was. The header is read first and the size
+/// bounded, so bytes that are not a snapshot, or too many, are refused
+/// before wasm memory grows to hold them.
 pub(crate) fn snapshot(value: &JsValue) -> Result<Vec<u8>, JsValue> {
+    const CALL: &str = "ChatIndex.fromBytes(bytes)";
     let bytes = snapshot_bytes(value);
-    match bytes.as_string() {
-        Some(what) => Err(js_sys::TypeError::new(&format!(
-            "ChatIndex.fromBytes(bytes): bytes must be a Uint8Array or an ArrayBuffer (from index.toBytes()), not {what}"
+    if let Some(what) = bytes.as_string() {
+        return Err(js_sys::TypeError::new(&format!(
+            "{CALL}: bytes must be a Uint8Array or an ArrayBuffer (from index.toBytes()), not {what}"
         ))
-        .into()),
-        None => Ok(bytes.unchecked_into::<Uint8Array>().to_vec()),
+        .into());
     }
+    // A length past 4 GiB does not fit the `u32` of `length()`: rooms.js
+    // answers it as a number.
+    let size = match bytes.as_f64() {
+        Some(size) => size as u64,
+        None => u64::from(bytes.unchecked_ref::<Uint8Array>().length()),
+    };
+    if size > u64::from(MAX_JSON_BYTES) {
+        let tenths = size / 100_000_000;
+        return Err(js_sys::RangeError::new(&format!(
+            "{CALL}: {}.{} GB is more than a snapshot can be (at most 1 GiB, 1073741824 bytes)",
+            tenths / 10,
+            tenths % 10
+        ))
+        .into());
+    }
+    let bytes = bytes.unchecked_into::<Uint8Array>();
+    let head = bytes.subarray(0, HEADER_BYTES as u32).to_vec();
+    snapshot::check_header(&head, size).map_err(|error| JsValue::from(js_sys::Error::new(&error.message)))?;
+    Ok(bytes.to_vec())
 }
 
 /// The most JSON one call copies into wasm memory (which never shrinks,

@@ -113,6 +113,8 @@ function jsonOf(value) {
   // A string whose UTF-8 could pass 1 GiB is not copied into wasm to find out.
   if (typeof value === 'string' && value.length > MAX_JSON_BYTES / 3) return { tooLarge: value.length };
   if (typeof value === 'string') return { json: wellFormedText(value) };
+  // Nor bytes past 1 GiB (whose length may not even fit the u32 wasm reads).
+  if (isUint8Array(value) && value.length > MAX_JSON_BYTES) return { tooLarge: value.length };
   if (isUint8Array(value)) return { json: value };
   return undefined;
 }
@@ -429,19 +431,29 @@ export function chartBody(names, counts) {
   return body;
 }
 
-// A series from the core's spans (`[start, end]` pairs, ms) and counts
-// (per bucket, `[open, closed]` per name): each bucket's bounds as the ISO
-// strings a chart request would send, the milliseconds beside them, and
-// its chart body built as `chartBody` builds a query's.
-export function seriesBody(names, bounds, counts) {
+// A series from the core's spans (`[start, end]` pairs, ms) and cells
+// (`[bucket, group, open, closed]` for each bucket and group with chats,
+// by group and then by bucket): each bucket's bounds as the ISO strings a
+// chart request would send, the milliseconds beside them, and its chart
+// body built as `chartBody` builds a query's (keys in group order, then
+// `success`).
+export function seriesBody(names, bounds, cells) {
+  names = keyNames(names);
   const buckets = [];
-  const width = names.length * 2;
   for (let k = 0; k < bounds.length / 2; k++) {
     const [start, end] = [bounds[2 * k], bounds[2 * k + 1]];
-    buckets.push({
-      start: new Date(start).toISOString(), end: new Date(end).toISOString(), startMs: start, endMs: end,
-      body: chartBody(names, counts.subarray(k * width, (k + 1) * width)),
-    });
+    buckets.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString(), startMs: start, endMs: end, body: {} });
+  }
+  for (let i = 0; i < cells.length; i += 4) {
+    const body = buckets[cells[i]].body;
+    const g = cells[i + 1];
+    const value = { open: cells[i + 2], closed: cells[i + 3] };
+    if (names.inherited[g]) Object.defineProperty(body, names[g], { value, enumerable: true, writable: true, configurable: true });
+    else body[names[g]] = value;
+  }
+  for (const { body } of buckets) {
+    if (SUCCESS_INHERITED) Object.defineProperty(body, 'success', { value: true, enumerable: true, writable: true, configurable: true });
+    else body.success = true;
   }
   return { buckets, success: true };
 }
@@ -482,14 +494,22 @@ export function describe(value) {
   }
 }
 
-/** A snapshot's bytes: the Uint8Array itself (any realm), a view of an ArrayBuffer, or what `value` was (a string). */
+/**
+ * A snapshot's bytes: the Uint8Array itself (any realm), a view of an
+ * ArrayBuffer, what `value` was (a string), or, past 1 GiB, its length (a
+ * number: no snapshot is that large, and the length may not fit a u32).
+ */
 export function snapshotBytes(value) {
-  if (isUint8Array(value)) return value;
-  try {
-    // Brand check for an ArrayBuffer (throws for anything else).
-    Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get.call(value);
-    return new Uint8Array(value);
-  } catch {
-    return describe(value);
+  let bytes;
+  if (isUint8Array(value)) bytes = value;
+  else {
+    try {
+      // Brand check for an ArrayBuffer (throws for anything else).
+      Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get.call(value);
+      bytes = new Uint8Array(value);
+    } catch {
+      return describe(value);
+    }
   }
+  return bytes.length > MAX_JSON_BYTES ? bytes.length : bytes;
 }

@@ -104,6 +104,31 @@ struct Group {
     slots: Vec<u32>,
 }
 
+/// The most departments × buckets one series answers: past it a
+/// series is refused with a 400 body naming both numbers. 2,000
+/// departments over 10,000 days (the most buckets) is within it.
+pub const MAX_SERIES_CELLS: u64 = 20_000_000;
+
+/// One bucket's counts for one department group in a series.
+///
+/// # Example
+/// ```
+/// use chats_per_department::chart::index::SeriesCell;
+/// let cell = SeriesCell { bucket: 3, group: 0, open: 1, closed: 2 };
+/// assert_eq!(cell.open + cell.closed, 3);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeriesCell {
+    /// The bucket's position among the series' spans.
+    pub bucket: u32,
+    /// The group's position in [`ChatIndex::group_names`].
+    pub group: u32,
+    /// Open chats.
+    pub open: u64,
+    /// Closed chats.
+    pub closed: u64,
+}
+
 #[derive(Debug)]
 struct Slot {
     department: DepartmentRef,
@@ -314,30 +339,78 @@ impl ChatIndex {
         parse_zone: &dyn LocalZone,
         bucket_zone: &dyn LocalZone,
     ) -> Result<Series, Body> {
-        let (spans, counts) = self.series_counts(params, bucket, parse_zone, bucket_zone)?;
-        let width = counts.len() / spans.len().max(1);
-        let buckets =
-            spans.into_iter().enumerate().map(|(k, span)| (span, self.named_counts(&counts[k * width..(k + 1) * width]))).collect();
+        let (spans, cells) = self.series_counts(params, bucket, parse_zone, bucket_zone)?;
+        let groups = self.groups.as_deref().unwrap_or_default();
+        let mut buckets: Vec<(Span, Vec<DepartmentCount>)> = spans.into_iter().map(|span| (span, Vec::new())).collect();
+        for cell in cells {
+            let name = groups[cell.group as usize].name.clone();
+            buckets[cell.bucket as usize].1.push(DepartmentCount { name, open: cell.open, closed: cell.closed });
+        }
         Ok(Series { buckets })
     }
 
     /// [`ChatIndex::series`] for callers that build the bodies themselves
-    /// (the wasm bindings): the spans, and per span `[open, closed]` per
-    /// group in the order of [`ChatIndex::group_names`], zeros included.
+    /// (the wasm bindings): the spans, and a [`SeriesCell`] for each bucket
+    /// and group with chats, by group (in the order of
+    /// [`ChatIndex::group_names`]) and then by bucket. Zeros are never
+    /// stored, so memory follows what is counted; more than
+    /// [`MAX_SERIES_CELLS`] departments × buckets is refused.
     pub fn series_counts(
         &mut self,
         params: &Params,
         bucket: Bucket,
         parse_zone: &dyn LocalZone,
         bucket_zone: &dyn LocalZone,
-    ) -> Result<(Vec<Span>, Vec<u64>), Body> {
+    ) -> Result<(Vec<Span>, Vec<SeriesCell>), Body> {
         let query = self.checked_query(params, parse_zone)?;
         let spans = spans(query.start, query.end, bucket, bucket_zone).map_err(Body::Failure)?;
-        let mut counts = Vec::new();
-        for span in &spans {
-            counts.extend(self.group_counts(&Query { start: span.start, end: span.end, department_id: query.department_id.clone() }));
+        self.ensure_groups();
+        let groups = self.groups.as_deref().unwrap_or_default();
+        let chosen: Vec<(u32, Vec<u32>)> = match &query.department_id {
+            Some(id) => {
+                self.numbers.get(DepartmentView::Id(id)).map(|slot| (self.group_of_slot[slot as usize], vec![slot])).into_iter().collect()
+            }
+            None => groups.iter().enumerate().map(|(g, group)| (g as u32, group.slots.clone())).collect(),
+        };
+        let asked = (chosen.len() as u64).saturating_mul(spans.len() as u64);
+        if asked > MAX_SERIES_CELLS {
+            return Err(Body::Failure(crate::server::failure::Failure::new(
+                format!(
+                    "A series of {} departments × {} buckets asks for {asked} counts; at most {MAX_SERIES_CELLS} are answered. Choose fewer departments or a shorter range.",
+                    chosen.len(),
+                    spans.len()
+                ),
+                None,
+            )));
         }
-        Ok((spans, counts))
+        let mut cells = Vec::new();
+        for (group, slots) in &chosen {
+            self.split_counts(slots, &spans, 0, *group, &mut cells);
+        }
+        Ok((spans, cells))
+    }
+
+    /// The cells of `spans` (numbered from `first`) for one group: a run
+    /// of buckets without chats costs one count, so work follows the
+    /// buckets that have chats, not every bucket.
+    fn split_counts(&mut self, slots: &[u32], spans: &[Span], first: usize, group: u32, cells: &mut Vec<SeriesCell>) {
+        let (Some(head), Some(tail)) = (spans.first(), spans.last()) else { return };
+        let (mut open, mut closed) = (0, 0);
+        for &slot in slots {
+            let (o, c) = self.slots[slot as usize].rooms.count(head.start, tail.end);
+            open += o;
+            closed += c;
+        }
+        if open + closed == 0 {
+            return;
+        }
+        if spans.len() == 1 {
+            cells.push(SeriesCell { bucket: first as u32, group, open, closed });
+            return;
+        }
+        let half = spans.len() / 2;
+        self.split_counts(slots, &spans[..half], first, group, cells);
+        self.split_counts(slots, &spans[half..], first + half, group, cells);
     }
 
     /// The first and last creation time (ms) of the rooms a query can

@@ -63,6 +63,8 @@ const MAGIC: &[u8; 8] = b"CPDINDEX";
 pub const VERSION: u32 = 4;
 const HEADER: usize = 8 + 4 + 4 + 8 + 8;
 const NOT_COUNTED: u32 = u32::MAX;
+/// 2^53 − 1: the largest count a JavaScript number holds exactly.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 impl ChatIndex {
     /// The index as a snapshot ([`ChatIndex::from_bytes`] reads it back).
@@ -151,36 +153,57 @@ impl ChatIndex {
     /// assert!(ChatIndex::from_bytes(b"{}").unwrap_err().message.contains("not a ChatIndex snapshot"));
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<ChatIndex, DataError> {
-        if bytes.len() < 8 || &bytes[..8] != MAGIC {
-            return Err(DataError::new("snapshot: not a ChatIndex snapshot (it does not start with CPDINDEX)"));
-        }
-        if bytes.len() < HEADER {
-            return Err(fail(bytes.len(), "truncated: shorter than the header", ""));
-        }
-        let mut header = Reader { bytes: &bytes[8..HEADER], at: 8 };
-        let version = header.u32("the version")?;
-        if version != VERSION {
-            return Err(DataError::new(format!("snapshot: version {version}; this library reads version {VERSION}")));
-        }
-        if header.u32("the reserved word")? != 0 {
-            return Err(DataError::new("snapshot: the reserved header word is not 0 (a newer or damaged snapshot)"));
-        }
-        let length = header.u64("the body length")?;
-        let sum = header.u64("the checksum")?;
+        let sum = check_header(&bytes[..bytes.len().min(HEADER)], bytes.len() as u64)?;
         let body = &bytes[HEADER..];
-        if length != body.len() as u64 {
-            let how = if (body.len() as u64) < length {
-                "truncated: the header announces more bytes"
-            } else {
-                "followed by other bytes than the header announces"
-            };
-            return Err(fail(bytes.len(), how, ""));
-        }
         if checksum(body) != sum {
             return Err(DataError::new("snapshot: corrupt: the checksum does not match the bytes"));
         }
         read_body(&mut Reader { bytes: body, at: HEADER })
     }
+}
+
+/// The bytes of a snapshot's header: a caller holding the snapshot
+/// outside this crate (in JavaScript, say) checks them before copying
+/// the rest.
+pub const HEADER_BYTES: usize = HEADER;
+
+/// Checks a snapshot's header (its first [`HEADER_BYTES`], or all of it
+/// when shorter) against the snapshot's whole length, before any of the
+/// body is read or copied: the magic, the version, and the body length
+/// the header announces. Returns the body checksum announced.
+///
+/// # Example
+/// ```
+/// use chats_per_department::chart::index::snapshot::{check_header, HEADER_BYTES};
+/// use chats_per_department::ChatIndex;
+/// let bytes = ChatIndex::new(None).to_bytes();
+/// assert!(check_header(&bytes[..HEADER_BYTES], bytes.len() as u64).is_ok());
+/// let error = check_header(&bytes[..HEADER_BYTES], 1 << 32).unwrap_err();
+/// assert!(error.message.contains("followed by other bytes"));
+/// ```
+pub fn check_header(head: &[u8], total: u64) -> Result<u64, DataError> {
+    if head.len() < 8 || &head[..8] != MAGIC {
+        return Err(DataError::new("snapshot: not a ChatIndex snapshot (it does not start with CPDINDEX)"));
+    }
+    if head.len() < HEADER || total < HEADER as u64 {
+        return Err(fail(total as usize, "truncated: shorter than the header", ""));
+    }
+    let mut header = Reader { bytes: &head[8..HEADER], at: 8 };
+    let version = header.u32("the version")?;
+    if version != VERSION {
+        return Err(DataError::new(format!("snapshot: version {version}; this library reads version {VERSION}")));
+    }
+    if header.u32("the reserved word")? != 0 {
+        return Err(DataError::new("snapshot: the reserved header word is not 0 (a newer or damaged snapshot)"));
+    }
+    let length = header.u64("the body length")?;
+    let body = total - HEADER as u64;
+    if length != body {
+        let how =
+            if body < length { "truncated: the header announces more bytes" } else { "followed by other bytes than the header announces" };
+        return Err(fail(total as usize, how, ""));
+    }
+    header.u64("the checksum")
 }
 
 fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
@@ -217,6 +240,10 @@ fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
         index.slots.push(Slot { department, rooms: Column::default() });
     }
     index.anonymous = r.u64("the rooms without _id")?;
+    // A size JavaScript cannot hold exactly is no index's: a forged count.
+    if index.anonymous > MAX_SAFE_INTEGER {
+        return Err(r.error("more rooms without _id than an index can hold", ""));
+    }
     if without > index.anonymous {
         return Err(r.error("more entries of rooms without _id than such rooms", ""));
     }

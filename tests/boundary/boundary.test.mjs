@@ -120,3 +120,75 @@ test('Node: with Object.prototype frozen, departments named after its members ar
   const expected = ['Sales', '__proto__', 'constructor', 'hasOwnProperty', 'isPrototypeOf', 'toString', 'valueOf'];
   assert.deepEqual(out, [expected, expected, expected]);
 });
+
+test('Node: a series holds only departments with chats; past departments × buckets of 20,000,000 it is a 400 body, and the memory it used comes back', () => {
+  const DAY = 86_400_000;
+  const first = Date.UTC(2000, 0, 1);
+  // 10,000 days: the most buckets a series answers.
+  const P = { start: '2000-01-01', end: new Date(first + 10_000 * DAY - 1).toISOString() };
+  const departments = (n) => Array.from({ length: n }, (_, i) => ({ _id: `d${i}`, name: `Department ${i}` }));
+  // A room in each department (groups are the departments with rooms).
+  const rooms = (n) => Array.from({ length: n }, (_, i) => ({ _id: `r${i}`, t: 'l', ...(i % 3 === 0 ? { open: true } : {}), departmentId: `d${i}`, ts: new Date(first + ((i * 4_999) % 10_000) * DAY + i).toISOString() }));
+
+  const wide = new lib.ChatIndex(departments(20_000), { timeZone: 'UTC' });
+  wide.add(rooms(20_000));
+  let before = lib.wasmMemoryBytes();
+  const refused = wide.series(P, { bucket: 'day' });
+  assert.equal(refused.success, false);
+  assert.match(refused.error, /20000 departments × 10000 buckets/);
+  assert.match(refused.error, /at most 20000000/);
+  assert.ok(lib.wasmMemoryBytes() - before < 16e6, `refusing grew wasm memory by ${lib.wasmMemoryBytes() - before} bytes`);
+  // The index is not poisoned: a query and a series of one department answer.
+  assert.equal(Object.keys(wide.query(P)).length, 20_001);
+  const one = wide.series({ ...P, departmentId: 'd7' }, { bucket: 'day' });
+  assert.equal(one.buckets.length, 10_000);
+  assert.deepEqual(one.buckets.filter((b) => Object.keys(b.body).length > 1).map((b) => b.body), [{ 'Department 7': { open: 0, closed: 1 }, success: true }]);
+  wide.free();
+
+  const index = new lib.ChatIndex(departments(2_000), { timeZone: 'UTC' });
+  index.add(rooms(2_000));
+  before = lib.wasmMemoryBytes();
+  const series = index.series(P, { bucket: 'day' });
+  assert.equal(series.buckets.length, 10_000);
+  const grown = lib.wasmMemoryBytes() - before;
+  assert.ok(grown < 16e6, `a 2,000 × 10,000 series grew wasm memory by ${grown} bytes`);
+  // Every bucket is the server's body for its bounds.
+  let counted = 0;
+  for (const bucket of series.buckets) {
+    const expected = index.query({ start: bucket.start, end: bucket.end });
+    assert.deepEqual(bucket.body, expected);
+    assert.deepEqual(Object.keys(bucket.body), Object.keys(expected));
+    counted += Object.keys(bucket.body).length - 1;
+  }
+  assert.equal(counted, 2_000);
+  // Asked again and again, the memory is reused, not held anew.
+  const settled = lib.wasmMemoryBytes();
+  for (let i = 0; i < 5; i++) index.series(P, { bucket: 'day' });
+  assert.equal(lib.wasmMemoryBytes(), settled);
+  index.free();
+});
+
+test('Node: ChatIndex.fromBytes checks the header and the size before copying: past 1 GiB, zeros and false lengths are refused and wasm memory does not grow', () => {
+  const index = new lib.ChatIndex(null, { timeZone: 'UTC' });
+  index.add([{ _id: 'a', t: 'l', departmentId: 'd', ts: '2020-05-01T00:00:00Z' }]);
+  const good = index.toBytes();
+  const before = lib.wasmMemoryBytes();
+  // Untouched zeros cost no memory until read, so these sizes are cheap to
+  // make; 4 GiB is the length a u32 reads as 0.
+  for (const [size, expected] of [[1.1 * 2 ** 30, /^ChatIndex\.fromBytes\(bytes\): 1\.1 GB is more than a snapshot can be \(at most 1 GiB/], [3.2 * 2 ** 30, /3\.4 GB is more/], [2 ** 32, /4\.2 GB is more/]]) {
+    assert.throws(() => lib.ChatIndex.fromBytes(new Uint8Array(Math.floor(size))), (e) => e instanceof RangeError && expected.test(e.message));
+  }
+  const zeros = new Uint8Array(2 ** 30);
+  assert.throws(() => lib.ChatIndex.fromBytes(zeros), /not a ChatIndex snapshot/);
+  // A true header followed by more bytes than it announces.
+  const long = new Uint8Array(2 ** 29);
+  long.set(good);
+  assert.throws(() => lib.ChatIndex.fromBytes(long), /followed by other bytes than the header announces/);
+  assert.throws(() => lib.ChatIndex.fromBytes(good.subarray(0, good.length - 1)), /truncated: the header announces more bytes/);
+  assert.ok(lib.wasmMemoryBytes() - before < 1e6, `wasm memory grew by ${lib.wasmMemoryBytes() - before} bytes`);
+  // The JSON paths: bytes past 1 GiB are refused by size, before any copy.
+  assert.equal(lib.chatsPerDepartment(new Uint8Array(2 ** 32), null, { start: '2020', end: '2021' }).error, 'rooms: 4.2 GB is more than one call can hold; use ChatIndex.addStream, which reads it in pieces [invalid-rooms]');
+  assert.ok(lib.wasmMemoryBytes() - before < 1e6);
+  assert.equal(lib.ChatIndex.fromBytes(good).size, 1);
+  index.free();
+});
