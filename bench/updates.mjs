@@ -3,14 +3,15 @@
 // bumped), as a dashboard's refresh does; each page is followed by a query.
 // Reports the amortised cost per updated room, query latency before and
 // after, memory per room with ids, and checks the final chart against the
-// one-shot path over the final rooms. Then the wire: the dashboard's live
+// one-shot path over the final rooms; memory after 1M one-room updates
+// with no query in between. Then the wire: the dashboard's live
 // sync (www/src/sync.js) against the mock server with realistic rooms,
 // bytes per room of a load with and without `fields=`, and of refreshes.
 //
-//   node bench/updates.mjs [--rooms=1m] [--pages=50] [--wire-rooms=20000]
+//   node bench/updates.mjs [--rooms=1m] [--pages=50] [--unqueried-updates=1000000] [--wire-rooms=20000]
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { ChatIndex, chatsPerDepartmentJson } from '../pkg/node.mjs';
+import { ChatIndex, chatsPerDepartmentJson, wasmMemoryBytes } from '../pkg/node.mjs';
 import { DEPARTMENTS, YEAR_START, YEAR_MS, ensureData, roomsPath } from './data.mjs';
 import { rng } from '../tests/differential/random.mjs';
 import { ServerSync } from '../www/src/sync.js';
@@ -82,6 +83,39 @@ const report = {
   sameAsOneShot: check,
 };
 index.free();
+
+// Hours of updates with nobody looking: a 2,000-room index takes 1M
+// one-room updates (a stream of changes, no query, no settle). Pending
+// changes are folded in by the index itself, so what it holds stays near
+// what it holds settled.
+{
+  const unqueried = Number(arg('unqueried-updates', '1000000'));
+  const small = new ChatIndex(DEPARTMENTS);
+  const held = rooms.slice(0, 2000).map((room) => ({ ...room }));
+  small.add(held);
+  small.settle();
+  const settledBytes = small.memoryBytes;
+  const wasmBefore = wasmMemoryBytes();
+  let most = 0;
+  const s = performance.now();
+  for (let k = 0; k < unqueried; k++) {
+    const room = held[k % held.length];
+    if (k & 1) delete room.open;
+    else room.open = true;
+    room._updatedAt = iso(clock++);
+    small.add([room]);
+    if (k % 1000 === 0) most = Math.max(most, small.memoryBytes);
+  }
+  report.unqueried = {
+    rooms: small.size,
+    updates: unqueried,
+    perUpdateUs: +(((performance.now() - s) * 1000) / unqueried).toFixed(2),
+    settledBytes,
+    mostBytesDuringUpdates: most,
+    wasmMemoryGrownBytes: wasmMemoryBytes() - wasmBefore,
+  };
+  small.free();
+}
 
 // The wire, as the dashboard's live mode uses it.
 const wireRooms = Number(arg('wire-rooms', '20000'));

@@ -138,3 +138,53 @@ fn index_answers_like_the_one_shot_path_in_utc() {
 fn index_answers_like_the_one_shot_path_in_a_local_zone() {
     check(&FixedOffset::from_minutes(-180), 0xD1B5_4A32_D192_ED03);
 }
+
+/// Pending changes are bounded by the index's size, not by how long it has
+/// gone without a query: one-room updates and repeated merges of a shard
+/// leave an index holding about what it holds settled, and answering the
+/// same.
+#[test]
+fn updates_and_merges_without_queries_hold_memory_bounded_by_the_index() {
+    let page = |k: usize, i: usize| {
+        let open = if k % 2 == 0 { r#","open":true"# } else { "" };
+        format!(
+            r#"[{{"_id":"r{i}","_updatedAt":{k},"t":"l"{open},"departmentId":"d{}","ts":{}}}]"#,
+            k % 20,
+            1_600_000_000_000u64 + i as u64 * 1000
+        )
+    };
+    let mut index = ChatIndex::new(None);
+    let all: Vec<String> = (0..2_000).map(|i| page(0, i)[1..].trim_end_matches(']').to_owned()).collect();
+    index.add_json(format!("[{}]", all.join(",")).as_bytes(), &Utc).unwrap();
+    index.settle();
+    let settled = index.memory_bytes();
+    let mut most = 0;
+    for k in 1..=60_000 {
+        index.add_json(page(k, k % 2_000).as_bytes(), &Utc).unwrap();
+        most = most.max(index.memory_bytes());
+    }
+    assert!(most < settled * 4 + 64 * 1024, "settled {settled} bytes; {most} after 60,000 updates");
+    let params = Params::from_pairs([("start", "2020"), ("end", "2021")]);
+    let mut fresh = ChatIndex::new(None);
+    let body = index.query(&params, &Utc);
+    // The same rooms, each at its last version, added at once.
+    let newest: Vec<String> = (0..2_000)
+        .map(|i| {
+            let k = (1..=60_000).rev().find(|k| k % 2_000 == i).unwrap();
+            page(k, i)[1..].trim_end_matches(']').to_owned()
+        })
+        .collect();
+    fresh.add_json(format!("[{}]", newest.join(",")).as_bytes(), &Utc).unwrap();
+    assert_eq!(body, fresh.query(&params, &Utc));
+
+    let mut merged = ChatIndex::new(None);
+    let mut most = 0;
+    for _ in 0..200 {
+        let mut shard = ChatIndex::new(None);
+        shard.add_json(format!("[{}]", all.join(",")).as_bytes(), &Utc).unwrap();
+        merged.merge(shard);
+        most = most.max(merged.memory_bytes());
+    }
+    assert!(most < settled * 4 + 64 * 1024, "settled {settled} bytes; {most} during 200 merges of one shard");
+    assert_eq!(merged.size(), 2_000);
+}

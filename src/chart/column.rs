@@ -28,6 +28,9 @@ use std::mem::size_of;
 const BLOCK: usize = 64;
 // One `open_masks` word per block.
 const _: () = assert!(BLOCK == u64::BITS as usize);
+/// Pending changes a column always may hold before
+/// [`Column::bound_pending`] merges them.
+const PENDING_FLOOR: usize = 4 * BLOCK;
 /// Bytes after the last block, so that reading any offset may load the
 /// eight bytes that hold it.
 const PADDING: usize = 8;
@@ -86,6 +89,19 @@ impl Column {
     /// not yet removed).
     pub fn remove(&mut self, entry: i64) {
         self.removed.push(entry);
+        self.bound_pending();
+    }
+
+    /// Merges pending changes once they outnumber the packed entries (and
+    /// [`PENDING_FLOOR`]): a column updated for hours without a query holds
+    /// at most about twice its rooms, and a merge, which costs a pass over
+    /// the column, comes once per that many changes. Called after each
+    /// removal and by the index after each page, never per added entry,
+    /// so a page loaded into an empty column is still sorted once.
+    pub fn bound_pending(&mut self) {
+        if self.added.len() + self.removed.len() > PENDING_FLOOR.max(self.len) {
+            self.settle();
+        }
     }
 
     /// `(open, closed)` rooms created within `start..=end`.

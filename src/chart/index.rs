@@ -607,6 +607,9 @@ impl ChatIndex {
                 self.slots[slot as usize].rooms.add(value);
             }
         }
+        for &slot in &slot_of_department {
+            self.slots[slot as usize].rooms.bound_pending();
+        }
         self.ids.tidy();
         records
     }

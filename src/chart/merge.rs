@@ -68,6 +68,9 @@ impl ChatIndex {
             }
         });
         self.anonymous += other.anonymous;
+        for &slot in &slot_of {
+            self.slots[slot as usize].rooms.bound_pending();
+        }
         self.ids.tidy();
         merged
     }

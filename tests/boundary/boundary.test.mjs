@@ -192,3 +192,40 @@ test('Node: ChatIndex.fromBytes checks the header and the size before copying: p
   assert.equal(lib.ChatIndex.fromBytes(good).size, 1);
   index.free();
 });
+
+test('Node: 200,000 one-room updates and 300 merges of one shard without a query hold about what the index holds settled', () => {
+  const T = Date.UTC(2020, 0, 1);
+  const room = (i, k) => ({ _id: `r${i}`, _updatedAt: k, t: 'l', ...(k % 2 ? {} : { open: true }), departmentId: `d${k % 20}`, ts: T + i * 1000 });
+  const rooms = Array.from({ length: 2000 }, (_, i) => room(i, 0));
+  const index = new lib.ChatIndex(null, { timeZone: 'UTC' });
+  index.add(rooms);
+  index.settle();
+  const settled = index.memoryBytes;
+  const before = lib.wasmMemoryBytes();
+  let most = 0;
+  for (let k = 1; k <= 200_000; k++) {
+    index.add([room(k % 2000, k)]);
+    if (k % 1000 === 0) most = Math.max(most, index.memoryBytes);
+  }
+  assert.ok(most < 4 * settled + 65_536, `settled ${settled} bytes, ${most} during the updates`);
+  assert.ok(lib.wasmMemoryBytes() - before < 2e6, `wasm memory grew by ${lib.wasmMemoryBytes() - before} bytes`);
+  const shard = new lib.ChatIndex(null, { timeZone: 'UTC' });
+  shard.add(rooms);
+  const bytes = shard.toBytes();
+  shard.free();
+  const merged = new lib.ChatIndex(null, { timeZone: 'UTC' });
+  most = 0;
+  for (let k = 0; k < 300; k++) {
+    merged.merge(lib.ChatIndex.fromBytes(bytes));
+    most = Math.max(most, merged.memoryBytes);
+  }
+  assert.ok(most < 4 * settled + 65_536, `settled ${settled} bytes, ${most} during the merges`);
+  assert.equal(merged.size, 2000);
+  const P = { start: '2020', end: '2021' };
+  const once = new lib.ChatIndex(null, { timeZone: 'UTC' });
+  once.add(rooms);
+  assert.deepEqual(merged.query(P), once.query(P));
+  once.free();
+  index.free();
+  merged.free();
+});
