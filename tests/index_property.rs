@@ -146,7 +146,7 @@ fn index_answers_like_the_one_shot_path_in_a_local_zone() {
 #[test]
 fn updates_and_merges_without_queries_hold_memory_bounded_by_the_index() {
     let page = |k: usize, i: usize| {
-        let open = if k % 2 == 0 { r#","open":true"# } else { "" };
+        let open = if k.is_multiple_of(2) { r#","open":true"# } else { "" };
         format!(
             r#"[{{"_id":"r{i}","_updatedAt":{k},"t":"l"{open},"departmentId":"d{}","ts":{}}}]"#,
             k % 20,
