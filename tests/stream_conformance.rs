@@ -89,7 +89,20 @@ fn mutate(r: &mut Rng, doc: &str) -> Vec<u8> {
             2 => bytes[at] = (r.next() >> 8) as u8,
             3 => bytes.truncate(at),
             _ => {
-                let piece = r.pick(&[",", "]", "}", "{}", r#""rooms":"#, "\u{FEFF}", "[[", "1e999", r#"\u0000"#]);
+                let piece = r.pick(&[
+                    ",",
+                    "]",
+                    "}",
+                    "{}",
+                    r#""rooms":"#,
+                    "\u{FEFF}",
+                    "[[",
+                    "1e999",
+                    r#"\u0000"#,
+                    r#"\ud800"#,
+                    r#"\udc00"#,
+                    r#"\ud83d\u0041"#,
+                ]);
                 bytes.splice(at..at, piece.bytes());
             }
         }
@@ -139,4 +152,28 @@ fn stream_equals_whole_text() {
     }
     println!("stream ≡ whole text: {compared} chunkings of 6000 documents ({valid} accepted, {refused} refused), 0 disagreements");
     assert!(valid > 1000 && refused > 1000, "both kinds exercised: {valid} accepted, {refused} refused");
+}
+
+/// A lone surrogate escape is named, with the line and column where the
+/// escape starts, by the whole-text reader and by the stream alike.
+#[test]
+fn a_lone_surrogate_is_named_where_it_starts() {
+    let cases: [(&str, &str); 5] = [
+        (r#"["\ud800"]"#, r#"rooms: lone surrogate \ud800 (half of a UTF-16 pair) at line 1 column 3"#),
+        (r#"[{"_id":"a\uDBFFb","t":"l"}]"#, r#"rooms: lone surrogate \uDBFF (half of a UTF-16 pair) at line 1 column 11"#),
+        (
+            "{\"rooms\":[\n{\"t\":\"l\",\"departmentId\":\"\\udc00x\"}]}",
+            r#"rooms: lone surrogate \udc00 (half of a UTF-16 pair) at line 2 column 26"#,
+        ),
+        ("{\"t\":\"l\"}\n{\"_id\":\"\\ud83d\\u0041\"}", r#"rooms: lone surrogate \ud83d (half of a UTF-16 pair) at line 2 column 9"#),
+        // A pair is text, and a bad escape is still serde's own words.
+        (r#"[{"_id":"\ud83d\ude00","t":"\uZZZZ"}]"#, "rooms: invalid escape at line 1 column 34"),
+    ];
+    let mut r = Rng(7);
+    for (doc, expected) in cases {
+        assert_eq!(outcome_whole(doc.as_bytes(), &Utc), Err(expected.to_owned()), "{doc}");
+        for _ in 0..20 {
+            assert_eq!(outcome_streamed(doc.as_bytes(), &Utc, &mut r), Err(expected.to_owned()), "{doc}");
+        }
+    }
 }

@@ -169,13 +169,7 @@ pub(crate) fn snapshot(value: &JsValue) -> Result<Vec<u8>, JsValue> {
         None => u64::from(bytes.unchecked_ref::<Uint8Array>().length()),
     };
     if size > u64::from(MAX_JSON_BYTES) {
-        let tenths = size / 100_000_000;
-        return Err(js_sys::RangeError::new(&format!(
-            "{CALL}: {}.{} GB is more than a snapshot can be (at most 1 GiB, 1073741824 bytes)",
-            tenths / 10,
-            tenths % 10
-        ))
-        .into());
+        return Err(js_sys::RangeError::new(&too_large(CALL, size, "a snapshot can be (1 GiB)")).into());
     }
     let bytes = bytes.unchecked_into::<Uint8Array>();
     let head = bytes.subarray(0, HEADER_BYTES as u32).to_vec();
@@ -205,12 +199,15 @@ fn json_of(answer: &JsValue, name: &str) -> Result<Option<Vec<u8>>, DataError> {
         (None, Some(bytes)) if bytes.length() <= MAX_JSON_BYTES => return Ok(Some(bytes.to_vec())),
         (None, Some(bytes)) => u64::from(bytes.length()),
     };
+    Err(DataError::new(too_large(name, size, "one call can hold; use ChatIndex.addStream, which reads it in pieces")))
+}
+
+/// "`name`: 1.1 GB is more than `limit`".
+#[cold]
+#[inline(never)]
+fn too_large(name: &str, size: u64, limit: &str) -> String {
     let tenths = size / 100_000_000;
-    Err(DataError::new(format!(
-        "{name}: {}.{} GB is more than one call can hold; use ChatIndex.addStream, which reads it in pieces",
-        tenths / 10,
-        tenths % 10
-    )))
+    format!("{name}: {}.{} GB is more than {limit}", tenths / 10, tenths % 10)
 }
 
 /// The `rooms` argument as `rooms.js` read it.

@@ -109,6 +109,36 @@ struct Group {
 /// departments over 10,000 days (the most buckets) is within it.
 pub const MAX_SERIES_CELLS: u64 = 20_000_000;
 
+/// The cells of `spans` (numbered from `first`) for the group of `slots`:
+/// a run of buckets without chats costs one count, so work follows the
+/// buckets that have chats, not every bucket.
+fn split_counts(all: &mut [Slot], slots: &[u32], spans: &[Span], first: usize, group: u32, cells: &mut Vec<SeriesCell>) {
+    let (Some(head), Some(tail)) = (spans.first(), spans.last()) else { return };
+    let (mut open, mut closed) = (0, 0);
+    for &slot in slots {
+        let (o, c) = all[slot as usize].rooms.count(head.start, tail.end);
+        open += o;
+        closed += c;
+    }
+    if open + closed == 0 {
+        return;
+    }
+    if spans.len() == 1 {
+        cells.push(SeriesCell { bucket: first as u32, group, open, closed });
+        return;
+    }
+    let half = spans.len() / 2;
+    split_counts(all, slots, &spans[..half], first, group, cells);
+    split_counts(all, slots, &spans[half..], first + half, group, cells);
+}
+
+/// The most records one `add` (or one page) holds, 2^23: each record is
+/// staged (about 50 bytes with the reader's own) before the page is
+/// applied, so 50M records of `{}` (150 MB of JSON) would need 2.5 GB of
+/// a wasm memory that holds 4 GiB and never shrinks. At the limit staging
+/// takes about 420 MB. A stream applies pages far smaller than this.
+pub const MAX_RECORDS_PER_CALL: usize = 1 << 23;
+
 /// One bucket's counts for one department group in a series.
 ///
 /// # Example
@@ -211,6 +241,9 @@ impl ChatIndex {
     pub fn read_page(feed: impl FnOnce(&mut Page) -> Result<(), DataError>) -> Result<Page, DataError> {
         let mut page = Page::default();
         feed(&mut page)?;
+        if page.overfull {
+            return Err(DataError::new(format!("rooms: more than {MAX_RECORDS_PER_CALL} records in one call; use ChatIndex.addStream")));
+        }
         Ok(page)
     }
 
@@ -366,51 +399,30 @@ impl ChatIndex {
         let spans = spans(query.start, query.end, bucket, bucket_zone).map_err(Body::Failure)?;
         self.ensure_groups();
         let groups = self.groups.as_deref().unwrap_or_default();
-        let chosen: Vec<(u32, Vec<u32>)> = match &query.department_id {
-            Some(id) => {
-                self.numbers.get(DepartmentView::Id(id)).map(|slot| (self.group_of_slot[slot as usize], vec![slot])).into_iter().collect()
-            }
-            None => groups.iter().enumerate().map(|(g, group)| (g as u32, group.slots.clone())).collect(),
-        };
-        let asked = (chosen.len() as u64).saturating_mul(spans.len() as u64);
+        // With a departmentId, its one slot (or none); else every group.
+        let one = query.department_id.as_ref().map(|id| self.numbers.get(DepartmentView::Id(id)));
+        let asked = one.map_or(groups.len(), |slot| usize::from(slot.is_some())) as u64 * spans.len() as u64;
         if asked > MAX_SERIES_CELLS {
             return Err(Body::Failure(crate::server::failure::Failure::new(
                 format!(
-                    "A series of {} departments × {} buckets asks for {asked} counts; at most {MAX_SERIES_CELLS} are answered. Choose fewer departments or a shorter range.",
-                    chosen.len(),
+                    "A series of {} departments × {} buckets: at most {MAX_SERIES_CELLS} counts; choose fewer departments or days.",
+                    groups.len(),
                     spans.len()
                 ),
                 None,
             )));
         }
         let mut cells = Vec::new();
-        for (group, slots) in &chosen {
-            self.split_counts(slots, &spans, 0, *group, &mut cells);
+        match one {
+            Some(Some(slot)) => split_counts(&mut self.slots, &[slot], &spans, 0, self.group_of_slot[slot as usize], &mut cells),
+            Some(None) => {}
+            None => {
+                for (group, members) in groups.iter().enumerate() {
+                    split_counts(&mut self.slots, &members.slots, &spans, 0, group as u32, &mut cells);
+                }
+            }
         }
         Ok((spans, cells))
-    }
-
-    /// The cells of `spans` (numbered from `first`) for one group: a run
-    /// of buckets without chats costs one count, so work follows the
-    /// buckets that have chats, not every bucket.
-    fn split_counts(&mut self, slots: &[u32], spans: &[Span], first: usize, group: u32, cells: &mut Vec<SeriesCell>) {
-        let (Some(head), Some(tail)) = (spans.first(), spans.last()) else { return };
-        let (mut open, mut closed) = (0, 0);
-        for &slot in slots {
-            let (o, c) = self.slots[slot as usize].rooms.count(head.start, tail.end);
-            open += o;
-            closed += c;
-        }
-        if open + closed == 0 {
-            return;
-        }
-        if spans.len() == 1 {
-            cells.push(SeriesCell { bucket: first as u32, group, open, closed });
-            return;
-        }
-        let half = spans.len() / 2;
-        self.split_counts(slots, &spans[..half], first, group, cells);
-        self.split_counts(slots, &spans[half..], first + half, group, cells);
     }
 
     /// The first and last creation time (ms) of the rooms a query can
@@ -682,18 +694,31 @@ pub struct Page {
     ids: String,
     /// Embedded department names, the first per id (as the index keeps them).
     embedded: Departments,
+    /// More than [`MAX_RECORDS_PER_CALL`] records were offered: the page
+    /// stopped holding them and is refused when read.
+    overfull: bool,
 }
 
 /// Not inlined, as `ChatIndex`'s (223 bytes of the gzipped module).
 impl Default for Page {
     #[inline(never)]
     fn default() -> Self {
-        Page { rooms: Vec::new(), departments: DepartmentNumbers::default(), ids: String::new(), embedded: Departments::default() }
+        Page {
+            rooms: Vec::new(),
+            departments: DepartmentNumbers::default(),
+            ids: String::new(),
+            embedded: Departments::default(),
+            overfull: false,
+        }
     }
 }
 
 impl RoomSink for Page {
     fn room(&mut self, room: RoomView<'_>) {
+        if self.rooms.len() >= MAX_RECORDS_PER_CALL {
+            self.overfull = true;
+            return;
+        }
         let (department, value) = match room.countable_ts() {
             Some(ts) => (self.departments.number(room.department), ts * 2 + i64::from(room.state == State::Open)),
             None => (NOT_COUNTABLE, 0),

@@ -189,7 +189,7 @@ pub fn read_room_record(json: &[u8], index: usize, zone: &dyn LocalZone, sink: &
         return Ok(());
     }
     let mut de = serde_json::Deserializer::from_slice(json);
-    let fail = |e: serde_json::Error| DataError::new(with_context("rooms", e));
+    let fail = |e: serde_json::Error| DataError::new(with_context("rooms", json, e));
     let mut records = Records { target: Target::Rooms { sink, zone }, first: 0, skip: false };
     RecordSeed { sink: &mut records, index }.deserialize(&mut de).map_err(fail)?;
     de.end().map_err(fail)
@@ -198,7 +198,7 @@ pub fn read_room_record(json: &[u8], index: usize, zone: &dyn LocalZone, sink: &
 fn read_records(json: &[u8], target: Target<'_>) -> Result<(), DataError> {
     let json = json.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(json);
     let name = target.name();
-    read_document(json, target, 0, false).map_err(|e| DataError::new(with_context(name, e)))
+    read_document(json, target, 0, false).map_err(|e| DataError::new(with_context(name, json, e)))
 }
 
 /// Reads a whole document whose first record is `rooms[first]`; with
@@ -285,14 +285,46 @@ pub fn resume_rooms(doc: &[u8], resume: Resume, zone: &dyn LocalZone, sink: &mut
 }
 
 /// serde_json reports syntax errors without saying which input; ours
-/// already start with the record's path.
-fn with_context(name: &str, error: serde_json::Error) -> String {
+/// already start with the record's path. A lone surrogate is named (see
+/// [`lone_surrogate`]).
+fn with_context(name: &str, json: &[u8], error: serde_json::Error) -> String {
     let text = error.to_string();
+    if let Some((code, column)) = lone_surrogate(json, &text, error.line(), error.column()) {
+        return format!("{name}: {code} at line {} column {column}", error.line());
+    }
     if text.starts_with(name) {
         text
     } else {
         format!("{name}: {text}")
     }
+}
+
+/// A string holding a `\u` escape of a surrogate (D800–DFFF) without its
+/// pair is not text (RFC 8259 §8.2; JavaScript's `isWellFormed` is false).
+/// serde_json calls it "unexpected end of hex escape" or "lone leading
+/// surrogate in hex escape" (also for a trailing one), pointing past it;
+/// this names the escape instead, with the column where it starts: `(the
+/// message without its position, column)`, given serde's message and
+/// position.
+#[cold]
+#[inline(never)]
+pub(crate) fn lone_surrogate(doc: &[u8], text: &str, line: usize, column: usize) -> Option<(String, usize)> {
+    if !text.starts_with("unexpected end of hex") && !text.starts_with("lone leading") {
+        return None;
+    }
+    let mut line_start = 0;
+    for _ in 1..line {
+        line_start += doc[line_start..].iter().position(|&b| b == b'\n')? + 1;
+    }
+    // The last escape `\uD800`–`\uDFFF` before the error (an escape never
+    // spans lines). Its hex digits were read already, so the first two say.
+    let at = (line_start + column).min(doc.len());
+    let escape = (line_start..at).rev().find(|&i| match doc.get(i..i + 4) {
+        Some([b'\\', b'u', d, x]) => d | 0x20 == b'd' && matches!(x | 0x20, b'8' | b'9' | b'a'..=b'f'),
+        _ => false,
+    })?;
+    let shown = std::str::from_utf8(doc.get(escape..escape + 6)?).ok()?;
+    Some((format!("lone surrogate {shown} (half of a UTF-16 pair)"), escape - line_start + 1))
 }
 
 enum Shape {

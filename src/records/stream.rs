@@ -25,7 +25,7 @@
 //! over generated and mutated documents cut at random.
 
 use crate::records::field::DataError;
-use crate::records::json_input::{read_room_record, resume_rooms, Resume};
+use crate::records::json_input::{lone_surrogate, read_room_record, resume_rooms, Resume};
 use crate::records::room::{RoomSink, RoomView};
 use crate::server::zone::LocalZone;
 
@@ -355,7 +355,7 @@ impl RoomStream {
         let mut doc = self.buf[self.head..i].to_vec();
         doc.extend_from_slice(b"[]}");
         if let Err(error) = resume_rooms(&doc, Resume::Document, zone, &mut Discard) {
-            return Err(self.whole_text_error(&error, 0));
+            return Err(self.whole_text_error(&doc, &error, 0));
         }
         self.advance(i + 1, Resume::Rooms { next: 0 });
         self.state = State::Element { first: true, page: true };
@@ -453,16 +453,20 @@ impl RoomStream {
         self.tried = self.buf.len().max(1);
         match resume_rooms(&doc, self.resume, zone, sink) {
             Ok(()) => Ok(()),
-            Err(error) if last || is_settled(&error, &doc) => Err(self.whole_text_error(&error, prefix.len())),
+            Err(error) if last || is_settled(&error, &doc) => Err(self.whole_text_error(&doc, &error, prefix.len())),
             Err(_) => Ok(()),
         }
     }
 
     /// serde_json's error on the stand-in document, with its position moved
     /// to the whole text's.
-    fn whole_text_error(&self, error: &serde_json::Error, prefix: usize) -> DataError {
-        let text = error.to_string();
-        let (line, column) = (error.line(), error.column());
+    fn whole_text_error(&self, doc: &[u8], error: &serde_json::Error, prefix: usize) -> DataError {
+        let mut text = error.to_string();
+        let (line, mut column) = (error.line(), error.column());
+        if let Some((code, at)) = lone_surrogate(doc, &text, line, column) {
+            column = at;
+            text = format!("{code} at line {line} column {column}");
+        }
         let code = match text.strip_suffix(&format!(" at line {line} column {column}")) {
             Some(code) if line > 0 => code,
             _ => return DataError::new(with_name(text)),

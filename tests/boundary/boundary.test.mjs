@@ -175,7 +175,7 @@ test('Node: ChatIndex.fromBytes checks the header and the size before copying: p
   const before = lib.wasmMemoryBytes();
   // Untouched zeros cost no memory until read, so these sizes are cheap to
   // make; 4 GiB is the length a u32 reads as 0.
-  for (const [size, expected] of [[1.1 * 2 ** 30, /^ChatIndex\.fromBytes\(bytes\): 1\.1 GB is more than a snapshot can be \(at most 1 GiB/], [3.2 * 2 ** 30, /3\.4 GB is more/], [2 ** 32, /4\.2 GB is more/]]) {
+  for (const [size, expected] of [[1.1 * 2 ** 30, /^ChatIndex\.fromBytes\(bytes\): 1\.1 GB is more than a snapshot can be \(1 GiB\)$/], [3.2 * 2 ** 30, /3\.4 GB is more/], [2 ** 32, /4\.2 GB is more/]]) {
     assert.throws(() => lib.ChatIndex.fromBytes(new Uint8Array(Math.floor(size))), (e) => e instanceof RangeError && expected.test(e.message));
   }
   const zeros = new Uint8Array(2 ** 30);
@@ -228,4 +228,38 @@ test('Node: 200,000 one-room updates and 300 merges of one shard without a query
   once.free();
   index.free();
   merged.free();
+});
+
+test('Node: 50M tiny records in one add are refused by count before memory runs out; the index is unchanged, usable and freeable', () => {
+  const P = { start: '2020', end: '2021' };
+  const index = new lib.ChatIndex(null, { timeZone: 'UTC' });
+  index.add([{ _id: 'a', t: 'l', departmentId: 'd', ts: '2020-05-01T00:00:00Z' }]);
+  const before = JSON.stringify(index.query(P));
+  const m0 = lib.wasmMemoryBytes();
+  const refused = (e) => e.message === 'rooms: more than 8388608 records in one call; use ChatIndex.addStream [invalid-rooms]';
+  assert.throws(() => index.add(Buffer.alloc(150e6, '{}\n')), refused);
+  const grown = lib.wasmMemoryBytes() - m0;
+  assert.ok(grown < 800e6, `wasm memory grew by ${grown} bytes`);
+  // Asked again, the memory is reused.
+  assert.throws(() => index.add(Buffer.alloc(150e6, '{}\n')), refused);
+  assert.equal(lib.wasmMemoryBytes() - m0, grown);
+  assert.equal(JSON.stringify(index.query(P)), before);
+  assert.equal(index.size, 1);
+  assert.equal(index.add('[{"_id":"b","t":"l","departmentId":"d","ts":"2020-05-02T00:00:00Z"}]'), 1);
+  index.free();
+});
+
+test('Node: a lone surrogate escape in JSON is named with where it starts, in every JSON path', async () => {
+  const P = { start: '2020', end: '2021' };
+  const text = '[{"_id":"a\\ud800","t":"l"}]';
+  const named = 'rooms: lone surrogate \\ud800 (half of a UTF-16 pair) at line 1 column 11 [invalid-rooms]';
+  assert.equal(lib.chatsPerDepartment(text, null, P).error, named);
+  assert.equal(lib.chatsPerDepartment(new TextEncoder().encode(text), null, P).error, named);
+  assert.equal(lib.chatsPerDepartment('[]', '[{"_id":"\\udc00","name":"x"}]', P).error, 'departments: lone surrogate \\udc00 (half of a UTF-16 pair) at line 1 column 10 [invalid-departments]');
+  const index = new lib.ChatIndex(null, { timeZone: 'UTC' });
+  assert.throws(() => index.add(text), (e) => e.message === named);
+  const stream = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(text.slice(0, 12))); c.enqueue(new TextEncoder().encode(text.slice(12))); c.close(); } });
+  await assert.rejects(index.addStream(stream), (e) => e.message === named);
+  assert.equal(index.size, 0);
+  index.free();
 });
