@@ -71,7 +71,7 @@ if grep -nE '\bany\b' pkg/*.d.ts pkg/*.d.?ts | grep -vE '^[^:]+:[0-9]+:\s*(\*|//
 echo "types: ok, no 'any'"
 
 step "JS: the package as consumers use it, differential suites (ajv@8, Node's Date.parse under several TZ, mingo pipelines), the library in three engines, page tests"
-node --test --test-concurrency=1 --test-reporter=spec tests/serve/*.test.mjs tests/package/*.test.mjs tests/boundary/*.test.mjs tests/differential/*.test.mjs tests/engines/*.test.mjs www/*.test.mjs 2>&1 | tee "$log/js.txt"
+node --test --test-concurrency=1 --test-reporter=spec tests/serve/*.test.mjs tests/package/*.test.mjs tests/boundary/*.test.mjs tests/saved/*.test.mjs tests/differential/*.test.mjs tests/engines/*.test.mjs www/*.test.mjs 2>&1 | tee "$log/js.txt"
 node scripts/engines-report.mjs
 
 printf '\nall suites passed\n'

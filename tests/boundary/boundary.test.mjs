@@ -34,7 +34,7 @@ test('Node: Dates, Uint8Arrays and stream chunks from another realm are what the
   index.free();
 });
 
-test('Chromium: the same scenarios in the web build', async () => {
+test('Chromium: the same scenarios in the web build, then with Object.prototype frozen (prototype-named departments, generated hostile calls)', async () => {
   const site = await serve({ port: 0, dir: '.' });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
   try {
@@ -49,6 +49,31 @@ test('Chromium: the same scenarios in the web build', async () => {
       return run(lib, { v8Utc });
     }, v8Utc);
     assert.equal(checked.length, 11);
+    assert.deepEqual(errors, []);
+    // With Object.prototype frozen before the module loads (a fresh page):
+    // prototype-named departments counted, and the generated calls.
+    const frozen = await browser.newPage();
+    frozen.on('pageerror', (e) => errors.push(e.message));
+    await frozen.goto(`${site.url}tests/boundary/`);
+    const result = await frozen.evaluate(async () => {
+      Object.freeze(Object.prototype);
+      const lib = await import('/pkg/web.js');
+      await lib.default();
+      const names = ['toString', 'constructor', 'valueOf', 'hasOwnProperty', '__proto__', 'Sales'];
+      const departments = names.map((name, i) => ({ _id: 'd' + i, name }));
+      const rooms = names.map((_, i) => ({ _id: 'r' + i, t: 'l', departmentId: 'd' + i, ts: '2020-05-01T00:00:00Z' }));
+      const P = { start: '2020-01-01', end: '2021-01-01' };
+      const index = new lib.ChatIndex(departments, { timeZone: 'UTC' });
+      index.add(rooms);
+      const bodies = [lib.chatsPerDepartment(rooms, departments, P), index.query(P), index.query(P), index.series(P, { bucket: 'week' }).buckets.find((b) => b.body.Sales).body];
+      index.free();
+      const { fuzz } = await import('/tests/boundary/fuzz.mjs');
+      const counts = await fuzz(lib, { seed: 9, steps: 1500 });
+      return { counted: bodies.map((b) => Object.keys(b).filter((k) => Object.hasOwn(b, k) && b[k]?.closed === 1).sort()), counts };
+    });
+    const expected = ['Sales', '__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf'];
+    assert.deepEqual(result.counted, [expected, expected, expected, expected]);
+    assert.equal(result.counts.calls, 1500);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
@@ -262,4 +287,25 @@ test('Node: a lone surrogate escape in JSON is named with where it starts, in ev
   await assert.rejects(index.addStream(stream), (e) => e.message === named);
   assert.equal(index.size, 0);
   index.free();
+});
+
+test('Node: generated hostile calls (detached views, surrogate ids, prototype names, damaged JSON and snapshots) never trap and never change an index they refuse', async () => {
+  const { fuzz } = await import('./fuzz.mjs');
+  let refused = 0;
+  for (let seed = 1; seed <= 5; seed++) refused += (await fuzz(lib, { seed, steps: 1500 })).refused;
+  assert.ok(refused > 1000, `only ${refused} calls were refused: the generator is too tame`);
+});
+
+test('Node: the same generated calls with Object.prototype frozen (a child process)', () => {
+  const script = `
+    Object.freeze(Object.prototype);
+    const lib = require(${JSON.stringify(fileURLToPath(new URL('../../pkg/node.cjs', import.meta.url)))});
+    import(${JSON.stringify(new URL('./fuzz.mjs', import.meta.url).href)}).then(async ({ fuzz }) => {
+      const counts = await fuzz(lib, { seed: 77, steps: 2000 });
+      process.stdout.write(JSON.stringify(counts));
+    }).catch((e) => { process.stderr.write(String(e.stack)); process.exit(1); });
+  `;
+  const counts = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+  assert.equal(counts.calls, 2000);
+  assert.ok(counts.refused > 200, JSON.stringify(counts));
 });

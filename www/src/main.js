@@ -47,7 +47,14 @@ function ask(message) {
 worker.onmessage = ({ data }) => {
   if (data.type === 'progress') return showProgress(data);
   // The worker kept the index in this browser for the next visit.
-  if (data.type === 'saved') return Object.assign(document.body.dataset, { saved: data.where ?? 'failed', savedMs: String(Math.round(data.ms)), savedSource: data.source });
+  if (data.type === 'saved') {
+    Object.assign(document.body.dataset, { saved: data.where ?? 'failed', savedMs: String(Math.round(data.ms)), savedSource: data.source });
+    // Said once (the worker does not repeat it); the chart itself is not in doubt.
+    const note = document.getElementById('saved-note');
+    note.hidden = Boolean(data.where);
+    note.textContent = data.where ? '' : `This browser could not keep a copy of these rooms (${data.error}); the previous copy, if any, is kept, and the next visit may read the rooms again.`;
+    return;
+  }
   pending.get(data.id)?.(data);
   pending.delete(data.id);
 };

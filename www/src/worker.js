@@ -156,8 +156,21 @@ function sourceKey(data) {
   return `${what}|${data.timeZone}`;
 }
 
-/** The key of the source held now (what `saveSoon` saves under). */
+/**
+ * The source a saved copy belongs to, whatever its date, size or zone: a
+ * source keeps only its newest copy.
+ */
+function sourceOf(data) {
+  return data.type === 'sample' ? 'sample'
+    : data.type === 'files' ? `files|${data.rooms?.name ?? '-'}|${data.departments?.name ?? '-'}`
+      : `server|${data.server.url}|${data.server.userId ?? ''}`;
+}
+
+/** The key of the source held now (what `saveSoon` saves under), and its source. */
 let heldKey = null;
+let heldSource = null;
+/** Keys whose last save failed (said once). */
+const saveFailed = new Set();
 let saveTimer = 0;
 /** How long the last save kept the worker busy (ms). */
 let lastSaveMs = 0;
@@ -176,13 +189,17 @@ function saveSoon(delayMs) {
     const key = heldKey;
     // The bytes and the sync state together, before any await: a refresh
     // running meanwhile cannot put them out of step.
-    const meta = { savedAt: Date.now(), rooms: held.size };
+    const meta = { savedAt: Date.now(), rooms: held.size, source: heldSource };
     if (sync) Object.assign(meta, { departments: sync.departments, watermark: sync.watermark, lastReconcile: sync.lastReconcile, fields: sync.fieldsBehaviour, uncounted: [...sync.uncounted] });
     const t0 = performance.now();
     const bytes = held.toBytes();
     lastSaveMs = performance.now() - t0;
-    const where = await save(key, bytes, meta);
-    post({ type: 'saved', where, ms: performance.now() - t0, source: key.split('|')[0] });
+    const { where, error } = await save(key, bytes, meta);
+    if (where) saveFailed.delete(key);
+    // A failed save is said once per source held; the previous copy stays.
+    else if (saveFailed.has(key)) return;
+    else saveFailed.add(key);
+    post({ type: 'saved', where, error, ms: performance.now() - t0, source: key.split('|')[0] });
   }, delayMs);
 }
 
@@ -337,6 +354,7 @@ self.onmessage = async ({ data }) => {
     clearTimeout(saveTimer);
     saveTimer = 0;
     heldKey = key;
+    heldSource = sourceOf(data);
     if (read) saveSoon(1500);
     zone = data.timeZone;
     const held = current();
