@@ -512,3 +512,24 @@ test('reopened: the index kept in this browser (OPFS) shows the same chart witho
   assert.deepEqual([...first.errors, ...second.errors], []);
   await context.close();
 });
+
+test('saved copy: when this browser cannot keep a copy (a real small quota), the page says so once and the chart is unaffected', async () => {
+  const context = await kit.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // The quota is the origin's, set before the page stores anything.
+  await page.goto(`${kit.site.url}404-before-the-page`).catch(() => {});
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: kit.site.url.replace(/\/$/, ''), quotaSize: 50_000 });
+  await page.goto(kit.site.url);
+  await page.waitForSelector('body[data-loaded=true]', { timeout: 60_000 });
+  await page.waitForSelector('body[data-saved]', { timeout: 30_000 });
+  assert.equal(await page.getAttribute('body', 'data-saved'), 'failed');
+  assert.equal(await page.isVisible('#saved-note'), true);
+  assert.match(await page.textContent('#saved-note'), /could not keep a copy of these rooms \(.+\); the previous copy, if any, is kept/);
+  await page.waitForFunction(() => /^HTTP 200/.test(document.getElementById('raw').textContent));
+  assert.equal((await raw(page)).success, true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
