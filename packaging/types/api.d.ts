@@ -156,7 +156,7 @@ export interface ChatIndexError extends Error {
 export class ChatIndex {
   /** `departments` as in `chatsPerDepartment`; omit or `null` to use the rooms' embedded names. */
   constructor(departments?: DepartmentsInput, options?: ZoneOptions);
-  /** Adds (or updates) a page of rooms; returns how many records it held. All or nothing: throws a `ChatIndexError` and changes nothing on a bad page. */
+  /** Adds (or updates) a page of rooms; returns how many records it held. All or nothing: throws a `ChatIndexError` and changes nothing on a bad page, on more than 8,388,608 records or more than 1 GiB of JSON (`addStream` takes any amount). */
   add(rooms: RoomsInput): number;
   /** Parses a byte stream (e.g. `response.body`) as chunks arrive. All or nothing, like `add`. */
   addStream(stream: ReadableStream<Uint8Array>): Promise<number>;
@@ -184,7 +184,9 @@ export class ChatIndex {
    * Chats over time: the body per day or week (weeks from Monday) of
    * `timeZone` (default: this index's zone), each bucket exactly what
    * `query` answers for the bucket's bounds (clipped to `start`..`end`).
-   * Invalid params give the same error body as `query`.
+   * Invalid params give the same error body as `query`; so do more than
+   * 10,000 buckets or 20,000,000 departments × buckets. Buckets list only
+   * the departments with chats, as `query` does.
    *
    * @example
    * index.series({ start: "2020-09-01", end: "2020-09-30" }, { bucket: "week" }).buckets[0].body;
@@ -226,7 +228,8 @@ export class ChatIndex {
    * An index saved by `toBytes()`. Every rule is checked again: a corrupt,
    * truncated or foreign snapshot throws an `Error` saying what is wrong
    * ("snapshot: …"); anything but a `Uint8Array` or `ArrayBuffer` throws a
-   * `TypeError`.
+   * `TypeError`, and more than 1 GiB a `RangeError`. The size and the
+   * header are checked before the bytes are copied into the module.
    */
   static fromBytes(bytes: Uint8Array | ArrayBuffer, options?: ZoneOptions): ChatIndex;
   /** Distinct rooms held, countable or not. */
