@@ -161,6 +161,7 @@ const PIECE = 1 << 20;
 async function addStream(stream) {
   if (!this.__wbg_ptr) throw new Error('this ChatIndex was freed; create a new one');
   const opened = streamReader(stream);
+  if (stream === null) throw new TypeError('addStream(stream): stream is null (a Response without a body?); nothing was added');
   if (opened.notStream !== undefined) {
     throw new TypeError(`addStream(stream): stream must be a ReadableStream of Uint8Array chunks (e.g. response.body), not ${opened.notStream}`);
   }

@@ -30,7 +30,8 @@ rm -f pkg/*/"$NAME.d.ts" pkg/*/"${NAME}_bg.wasm.d.ts"
 # web build's copy, and its CommonJS gets its JS snippets as CommonJS.
 node scripts/node-build.mjs pkg/node "$NAME"
 
-cp packaging/package.json packaging/web.js packaging/node.cjs packaging/node.mjs README.md LICENSE pkg/
+cp packaging/package.json packaging/web.js packaging/node.cjs packaging/node.mjs packaging/README.md packaging/types/wasm.d.ts LICENSE pkg/
+cp packaging/types/wasm.d.ts pkg/wasm.d.cts
 cat packaging/types/api.d.ts packaging/types/web.tail.d.ts > pkg/web.d.ts
 cat packaging/types/api.d.ts packaging/types/node.tail.d.ts > pkg/node.d.mts
 cat packaging/types/api.d.ts packaging/types/node.tail.d.ts > pkg/node.d.cts

@@ -11,7 +11,8 @@ case "${1:-build}" in
     ;;
   dev)
     node www/sample/generate.mjs
-    exec npx --no-install vite --config www/vite.config.mjs
+    # At info level, so that the dev server prints its URL (builds stay quiet).
+    exec npx --no-install vite --config www/vite.config.mjs --logLevel info
     ;;
   *) echo "usage: $0 build|dev" >&2; exit 2 ;;
 esac

@@ -156,10 +156,19 @@ export interface ChatIndexError extends Error {
 export class ChatIndex {
   /** `departments` as in `chatsPerDepartment`; omit or `null` to use the rooms' embedded names. */
   constructor(departments?: DepartmentsInput, options?: ZoneOptions);
-  /** Adds (or updates) a page of rooms; returns how many records it held. All or nothing: throws a `ChatIndexError` and changes nothing on a bad page, on more than 8,388,608 records or more than 1 GiB of JSON (`addStream` takes any amount). */
+  /** Adds (or updates) a page of rooms; returns how many records it held. All or nothing: throws a `ChatIndexError` and changes nothing on a bad page, on more than 8,388,608 records or more than 1 GiB of JSON (`addStream` reads input of every size). */
   add(rooms: RoomsInput): number;
-  /** Parses a byte stream (e.g. `response.body`) as chunks arrive. All or nothing, like `add`. */
-  addStream(stream: ReadableStream<Uint8Array>): Promise<number>;
+  /**
+   * Parses a byte stream (e.g. `response.body`) as chunks arrive; returns
+   * how many records it held. All or nothing, like `add`. `null` (a
+   * `Response` without a body) is accepted by the type, as `fetch` gives
+   * it, and rejected with a `TypeError` saying so.
+   *
+   * @example
+   * const response = await fetch("/rooms.ndjson");
+   * await index.addStream(response.body);
+   */
+  addStream(stream: ReadableStream<Uint8Array> | null): Promise<number>;
   /** Forgets the rooms with these `_id`s; returns how many were held. */
   remove(ids: readonly string[]): number;
   /** Keeps only the rooms whose `_id` is listed (rooms without `_id` stay); returns how many were forgotten. Pass the ids a server still has to drop rooms deleted there. */

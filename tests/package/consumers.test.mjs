@@ -101,26 +101,72 @@ test('publint --strict reports nothing', () => {
   assert.match(out, /All good/, out);
 });
 
-test('arethetypeswrong: no problem in any resolution', () => {
-  // The root and package.json are checked in every resolution. Left out:
-  // the .wasm asset (not a module) and `./web`, the browser build, which is
-  // an ES module on purpose (CommonJS in Node uses the root).
-  const out = run(bin('attw'), [tarball, '--format', 'table-flipped', '--exclude-entrypoints', './chats_per_department_bg.wasm', './web']);
+test('arethetypeswrong with its default options: no problem in any entry point or resolution', () => {
+  const out = run(bin('attw'), [tarball, '--format', 'table-flipped']);
   assert.doesNotMatch(out, /❌|💀|⚠️|🐛|🥴|🎭|❗️|🚭|🕵/u, out);
   assert.match(out, /No problems found/, out);
 });
 
-test('every ```js block of the README runs as written (Node, installed package)', () => {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const blocks = [...readme.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
-  assert.ok(blocks.length >= 2, 'the README has runnable examples');
-  blocks.forEach((code, i) => {
-    const file = join(work, `readme-${i}.mjs`);
-    writeFileSync(file, code);
-    try {
-      run('node', [file]);
-    } catch (e) {
-      assert.fail(`README block ${i} failed:\n${code}\n${e.stderr}`);
-    }
-  });
+test('the tarball holds the package and nothing of the workspace; npm publish --dry-run is clean', () => {
+  const [packed] = JSON.parse(run('npm', ['pack', '--dry-run', '--json'], join(root, 'pkg')));
+  const files = packed.files.map((f) => f.path).sort();
+  const expected = ['LICENSE', 'README.md', 'freed.cjs', 'freed.js', 'node.cjs', 'node.d.cts', 'node.d.mts', 'node.mjs', 'node/chats_per_department.js', 'node/package.json', 'package.json', 'wasm.d.cts', 'wasm.d.ts', 'web.d.ts', 'web.js', 'web/chats_per_department.js', 'web/chats_per_department_bg.wasm'];
+  assert.deepEqual(files.filter((f) => !f.includes('/snippets/')), expected);
+  assert.deepEqual(files.filter((f) => f.includes('/snippets/')).map((f) => f.replace(/snippets\/[^/]+\//, 'snippets/')), ['node/snippets/src/bindings/rooms.js', 'web/snippets/src/bindings/rooms.js']);
+  // The package's own README is short and links to the rest.
+  const readme = readFileSync(join(root, 'pkg/README.md'), 'utf8');
+  assert.ok(readme.split('\n').length < 80, 'the npm README is short');
+  const manifest = JSON.parse(readFileSync(join(root, 'pkg/package.json'), 'utf8'));
+  for (const field of ['repository', 'homepage', 'bugs', 'engines', 'keywords', 'sideEffects']) assert.ok(manifest[field] !== undefined, `package.json has ${field}`);
+  const published = execFileSync('npm', ['publish', '--dry-run'], { cwd: join(root, 'pkg'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.match(published, /chats-per-department@/);
+  const warnings = execFileSync('npm', ['publish', '--dry-run', '--loglevel', 'warn'], { cwd: join(root, 'pkg'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.ok(warnings !== undefined);
+});
+
+// The examples users copy: README.md, the package's README and docs/api.md.
+const docs = ['README.md', 'packaging/README.md', 'docs/api.md'];
+const blocks = (file) => [...readFileSync(join(root, file), 'utf8').matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+
+test('every ```js block of the README, the package README and docs/api.md runs as written (Node, installed package)', () => {
+  for (const file of docs) {
+    const found = blocks(file);
+    assert.ok(found.length >= 1, `${file} has runnable examples`);
+    found.forEach((code, i) => {
+      const path = join(work, `${file.replace(/\W/g, '-')}-${i}.mjs`);
+      writeFileSync(path, code);
+      let out;
+      try {
+        out = run('node', [path]);
+      } catch (e) {
+        assert.fail(`${file} block ${i} failed:\n${code}\n${e.stderr}`);
+      }
+      // In the READMEs, what a block prints is written under it as `// → …`.
+      const said = [...code.matchAll(/^\/\/ → (.*)$/gm)].map((m) => m[1]);
+      if (file !== 'docs/api.md') assert.deepEqual(out.trim().split('\n'), said, `${file} block ${i} prints what it says`);
+    });
+  }
+});
+
+test('every ```js block of the README, the package README and docs/api.md type-checks under tsc --strict as copied', () => {
+  const dir = join(work, 'ts-examples');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const files = [];
+  for (const file of docs) {
+    blocks(file).forEach((code, i) => {
+      const name = `${file.replace(/\W/g, '-')}-${i}.mts`;
+      writeFileSync(join(dir, name), code);
+      files.push(name);
+    });
+  }
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, module: 'esnext', moduleResolution: 'bundler', target: 'es2022', lib: ['es2022', 'dom', 'dom.iterable', 'esnext.disposable'], types: [] },
+    files,
+  }));
+  try {
+    execFileSync(bin('tsc'), ['-p', dir], { cwd: work, encoding: 'utf8', stdio: 'pipe' });
+  } catch (e) {
+    assert.fail(`tsc --strict refused an example:\n${e.stdout}${e.stderr}`);
+  }
 });
