@@ -160,7 +160,7 @@ export async function run({ chatsPerDepartment, chatsPerDepartmentJson, ChatInde
     return undefined;
   };
   const streaming = new ChatIndex(DEPARTMENTS, { timeZone: 'UTC' });
-  for (const [stream, type, text] of [[null, TypeError, /not null$/], [{}, TypeError, /not an Object$/], [new Uint8Array(), TypeError, /not a Uint8Array$/], [undefined, TypeError, /not undefined$/]]) {
+  for (const [stream, type, text] of [[null, TypeError, /stream is null \(a Response without a body\?\); nothing was added$/], [{}, TypeError, /not an Object$/], [new Uint8Array(), TypeError, /not a Uint8Array$/], [undefined, TypeError, /not undefined$/]]) {
     const error = await rejection(streaming.addStream(stream));
     check(error instanceof type && text.test(error.message), `addStream(${describeForTest(stream)}): ${error}`);
   }

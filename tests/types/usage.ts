@@ -48,8 +48,11 @@ const index = new ChatIndex(departments);
 const held: number = index.add(rooms) + index.size + index.memoryBytes;
 const again: ResponseBody = index.query({ start: 'a', end: 'b' });
 const viaStream: Promise<number> = index.addStream(new ReadableStream<Uint8Array>());
+// A fetch body is typed `ReadableStream | null`; it is taken as given (null is refused at run time).
+declare const response: Response;
+const viaFetch: Promise<number> = index.addStream(response.body);
 try { index.add('[]'); } catch (e) { const body = (e as ChatIndexError).body; console.log(body.error); }
-console.log(held, again, viaStream, index.queryJson({ start: 'a', end: 'b' }));
+console.log(held, again, viaStream, viaFetch, index.queryJson({ start: 'a', end: 'b' }));
 // @ts-expect-error: query needs the parameters
 index.query();
 // @ts-expect-error: size is read-only
