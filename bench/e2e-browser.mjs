@@ -99,7 +99,7 @@ async function check(page, what) {
     await page.dispatchEvent(field, 'input');
   }
   // Keys sorted: the server's order of departments is MongoDB's order of
-  // groups, which it does not define (server-semantics.md §5).
+  // groups, which it does not define (docs/exactness.md).
   const expected = JSON.stringify(Object.entries(serverBody(data.rooms, data.departments, PARAMS)).sort());
   try {
     await page.waitForFunction((want) => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fuzz campaign (issue "reliability"): each cargo-fuzz target for
+# The fuzz campaign: each cargo-fuzz target for
 # SECONDS (default 1800, i.e. 30 CPU minutes), one after another, then the
 # executions and coverage each reached. Findings land in fuzz/artifacts/;
 # copy each into fuzz/regressions/<target>/ so that plain `cargo test`

@@ -1,6 +1,6 @@
 //! Conformance table: the seed document's examples, Rocket.Chat's own
 //! end-to-end case, and one case per rule of the server's behaviour
-//! (`shared/reference/server-semantics.md`), each as input and exact body.
+//! (the server's rules, docs/exactness.md), each as input and exact body.
 
 use chats_per_department::server::params::{ParamValue, Params};
 use chats_per_department::server::zone::{FixedOffset, Utc};

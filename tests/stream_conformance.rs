@@ -1,4 +1,4 @@
-//! `addStream` ≡ `add` (issue "reliability", finding 5): the stream reader,
+//! `addStream` ≡ `add`: the stream reader,
 //! fed a document in random pieces, gives exactly what the whole-text
 //! reader gives — the same rooms in the same order, or the same error
 //! message with the same line and column — over generated REST pages,

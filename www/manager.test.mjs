@@ -1,5 +1,4 @@
-// The dashboard as a manager keeps it open all day (issue "the dashboard a
-// manager keeps open all day"): each bug found in use has a test here that
+// The dashboard as a manager keeps it open all day: each bug found in use has a test here that
 // failed before its fix, and each feature is checked against the library
 // computed in Node. Chromium via playwright-core; axe-core for access.
 import { test } from 'node:test';

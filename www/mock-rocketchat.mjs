@@ -1,7 +1,7 @@
 // A local stand-in for a live Rocket.Chat server, for the dashboard's tests
 // and the live-sync differential: the three REST routes the dashboard uses,
 // with the server's behaviour where it matters to a dashboard left open
-// (server-semantics.md §8):
+// (docs/live-server.md):
 //
 // - `livechat/rooms` as `findRooms` answers it: only `t: 'l'` rooms, the
 //   `createdAt`/`closedAt` filters, JSON `sort` (default `{ts: -1}`, newest

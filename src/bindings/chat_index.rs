@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-/// `ChatIndex` (declared in `types.d.ts`).
+/// `ChatIndex` (declared in `packaging/types/api.d.ts`).
 #[wasm_bindgen(js_name = ChatIndex, skip_typescript)]
 pub struct ChatIndexHandle {
     index: RefCell<ChatIndex>,

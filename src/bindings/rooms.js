@@ -391,9 +391,8 @@ function keyNames(names) {
     // throws in strict code), so these are defined instead.
     keys.inherited = keys.map((key) => key in Object.prototype);
     // One object with every key, in order, made by `defineProperty`: V8
-    // then builds each later body along these transitions twice as fast
-    // (20 departments: 0.93 -> 0.44 µs in Node 20; measured in
-    // bench/query-parts.mjs). The transitions a plain `body[key] = value`
+    // then builds each later body along these transitions about twice as
+    // fast (bench/query-parts.mjs measures it). The transitions a plain `body[key] = value`
     // creates first are ones its generic keyed store cannot follow
     // quickly.
     const primer = {};

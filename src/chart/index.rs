@@ -898,7 +898,7 @@ mod tests {
 
     /// Memory with ids is the product's number: a first page reserves the
     /// id table exactly, and later pages (replacements, a few new rooms)
-    /// must not double it (they did once: 51.9 → 91.9 B/room at 1M).
+    /// must not double it (an earlier version did).
     #[test]
     fn pages_after_the_first_keep_memory_near_the_records() {
         let room = |i: usize, updated: u32| {

@@ -4,9 +4,9 @@
 //!
 //! Eight bytes at a time inside a `u64` (SWAR). A SIMD128 build of the
 //! same scan (16 bytes per step, `core::arch::wasm32`, the whole crate
-//! built with `+simd128`) was measured and not kept: 100k REST rooms in
-//! Node, one-shot 89–97 ms against 93–99 ms, `fromBytes` and re-query
-//! within noise, for a second module to ship and choose at `init`. Strings
+//! built with `+simd128`) was measured and not kept: on REST rooms it was
+//! within noise of this one, for a second module to ship and choose at
+//! `init` (the numbers are in the changelog). Strings
 //! in rooms are short (ids of 17 characters, dates of 24): the time goes
 //! to the branch at each string's end and to the work per member, not to
 //! comparing bytes. SIMD would pay in a reader that finds every quote and

@@ -282,7 +282,7 @@ export async function run({ chatsPerDepartment, chatsPerDepartmentJson, ChatInde
   checked.push('lone surrogates');
 
   // 9. addStream ≡ add: the same documents accepted, the same counts and bodies, the same error
-  // bodies (line and column included), whatever the chunking. The cases, then generated
+  // bodies (line and column included), whatever the chunking. Hand-picked cases, then generated
   // documents damaged at random and cut at random.
   const R = '{"_id":"r","t":"l","open":true,"departmentId":"d","ts":"2020-05-01T00:00:00Z"}';
   const S = '{"_id":"s","t":"l","departmentId":"d","ts":"2020-06-01T00:00:00Z"}';

@@ -2,7 +2,7 @@
 // REST API only (no realtime subscription needed). Runs in the dashboard's
 // worker and, unchanged, in Node for the live-sync differential test.
 //
-// What a live server does to a dashboard (server-semantics.md §8), and the
+// What a live server does to a dashboard (docs/live-server.md), and the
 // answer to each:
 // - `livechat/rooms` pages newest first by offset, so rooms created while
 //   paging shift later pages. The full load pages oldest first instead, and
@@ -35,7 +35,7 @@
 //   bytes) is fetched again on every refresh, so renames show at once.
 // - `fields` (a projection) is applied by servers before 7.0, ignored by
 //   7.x and 8.x (full rooms come back), and refused by 9.0 with a 400
-//   `invalid-params` (server-semantics.md §8). It is never needed for a
+//   `invalid-params` (docs/live-server.md). It is never needed for a
 //   right answer, so it is only a saving: one probe learns which case holds
 //   (`learnFields`), and it is sent again only where it is applied. A 400
 //   `invalid-params` or a page carrying other fields, met on any request
