@@ -71,13 +71,15 @@ export function serve({ port = 8080, dir = 'www', host = '127.0.0.1', isolated =
     }
     const url = new URL(req.url, 'http://x');
     const path = decodeURIComponent(url.pathname); // a malformed escape throws: 400
-    if (url.pathname.startsWith('/api/') || url.pathname === '/__proxy') {
+    // The page asks /proxy.json whether there is a proxy: a static host
+    // serves the built file (`{}`); this server answers it with its target.
+    if (url.pathname.startsWith('/api/') || (url.pathname === '/proxy.json' && target)) {
       const site = req.headers['sec-fetch-site'];
       const origin = req.headers.origin;
       if (site === 'cross-site' || site === 'same-site' || (origin !== undefined && origin !== `http://${req.headers.host}`)) {
         return void res.writeHead(403, { 'content-type': 'text/plain' }).end('another site may not use this proxy');
       }
-      if (url.pathname === '/__proxy') {
+      if (url.pathname === '/proxy.json') {
         const body = JSON.stringify(target ? { target: target.href } : {});
         return void res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
       }

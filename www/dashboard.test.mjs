@@ -233,7 +233,9 @@ test('live server: rooms inserted while paging count once; closes, transfers, de
     await page.click('#reload-all');
     await page.waitForFunction((n) => document.getElementById('status').textContent.includes(`${n} rooms loaded`), live.data.rooms.filter((r) => r.t === 'l').length.toLocaleString('en'));
     await expectBody(page, current(live.data, params));
-    assert.match(await page.textContent('#status'), /bytes per room over the wire/);
+    // The wire's bytes are a developer's detail: behind "Technical details", not in the status line.
+    assert.doesNotMatch(await page.textContent('#status'), /over the wire/);
+    assert.match(await page.textContent('#load-details-text'), /bytes per room over the wire/);
     assert.deepEqual(errors, []);
     await page.screenshot({ path: join(shots.pathname, 'dashboard-live.png'), fullPage: true });
     await page.close();
@@ -348,7 +350,7 @@ test('server time zone: pickers and quick ranges give that zone\'s days; zone-le
   await page.dispatchEvent('#end-picker', 'change');
   await page.waitForFunction(() => document.getElementById('end').value === '2026-04-01T02:59:59.999Z');
   // "Last 7 days": today in Sao Paulo and the six days before, from now.
-  await page.click('[data-days="7"]');
+  await page.click('[data-range="7d"]');
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo' }).format(new Date());
   const first = new Date(Date.parse(`${today}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
   await page.waitForFunction((d) => document.getElementById('start-picker').value === d, first);

@@ -46,6 +46,10 @@ async function expectBody(driver, expected, what) {
 
 /** Types into a field as a user does: clear it, then keys. */
 async function type(driver, selector, text) {
+  // The server-format fields are under "Advanced": open it as a user would.
+  await driver.executeScript((sel) => {
+    for (let d = document.querySelector(sel).closest('details'); d; d = d.parentElement?.closest('details')) d.open = true;
+  }, selector);
   const field = await driver.findElement(By.css(selector));
   await field.clear();
   await field.sendKeys(text);

@@ -98,7 +98,8 @@ test('bug 1 and 9: a phone with 15 long department names; labels shortened, not 
   const body = chatsPerDepartment(text, null, await shownRange(page));
   const counted = Object.values(body).reduce((s, c) => (c === true ? s : s + c.open + c.closed), 0);
   assert.equal(counted, 600);
-  assert.equal(await page.textContent('#uncounted'), '600 of 602 rooms loaded are counted. 2 never count (not livechat, no department or date, "open" neither true nor absent), as on the server.');
+  assert.equal(await page.textContent('#uncounted'), '600 of the 602 rooms loaded are in this chart. 2 rooms can never be counted, as on the server.');
+  assert.equal(await page.isVisible('#uncounted-why summary'), true, 'why, behind a disclosure');
   await page.screenshot({ path: shot('manager-phone-long-names.png'), fullPage: true });
   await page.close();
 });
@@ -112,7 +113,7 @@ test('bugs 2 and 3: quick ranges count from now whatever the fields hold; the pi
   assert.equal(await page.inputValue('#end-picker'), '2026-11-25');
   assert.equal(await page.inputValue('#start-picker'), '2025-11-25');
   await setText(page, '#end', 'not a date');
-  await page.click('[data-days="7"]');
+  await page.click('[data-range="7d"]');
   await page.waitForFunction(() => document.getElementById('start').value === '2026-11-19T00:00:00.000Z');
   assert.equal(await page.inputValue('#end'), '2026-11-25T23:59:59.999Z');
   assert.equal(await page.inputValue('#start-picker'), '2026-11-19');
@@ -120,7 +121,7 @@ test('bugs 2 and 3: quick ranges count from now whatever the fields hold; the pi
   await page.fill('#end-picker', '2026-11-10');
   await page.dispatchEvent('#end-picker', 'change');
   await page.waitForFunction(() => document.getElementById('end').value === '2026-11-10T23:59:59.999Z');
-  await page.click('[data-days="30"]');
+  await page.click('[data-range="30d"]');
   await page.waitForFunction(() => document.getElementById('start').value === '2026-10-27T00:00:00.000Z');
   assert.equal(await page.inputValue('#end'), '2026-11-25T23:59:59.999Z');
   await setText(page, '#start', 'Mar 5 2026 12:00');
@@ -210,7 +211,7 @@ test('bug 10: timing in µs, progress in MB, no double loads, favicon, tab keys,
   page.on('response', (r) => r.status() >= 400 && missing.push(`${r.status()} ${r.url()}`));
   await page.reload();
   await page.waitForSelector('body[data-loaded=true]');
-  const timing = /computed in ([\d.]+) µs/.exec(await page.textContent('#timing'));
+  const timing = /Computed in this browser in ([\d.]+) µs/.exec(await page.textContent('#timing'));
   assert.ok(timing && Number(timing[1]) > 0, `timing shown: ${await page.textContent('#timing')}`);
   const bottom = await page.$eval('#chart-box', (e) => e.getBoundingClientRect().bottom);
   assert.ok(bottom <= 768, `the whole chart is above the fold at 1366×768 (bottom at ${bottom}px)`);
@@ -258,7 +259,7 @@ test('accessibility: axe-core finds nothing, on a desktop and a phone, per depar
     assert.deepEqual(await axe(page), [], `${viewport.width}px, per department`);
     await page.check('input[name=view][value=time]');
     await page.check('#compare-previous');
-    await page.waitForFunction(() => document.querySelector('#table thead th')?.textContent === 'Day');
+    await page.waitForFunction(() => document.querySelector('#table thead th')?.textContent === 'Department, per day');
     assert.deepEqual(await axe(page), [], `${viewport.width}px, over time`);
     await page.close();
   }
@@ -357,7 +358,8 @@ test('over time: every day and week bucket is the chart the server gives for its
   await page.check('input[name=view][value=time]');
   for (const [bucket, count] of [['day', 46], ['week', 8]]) {
     await page.selectOption('#bucket', bucket);
-    await page.waitForFunction((n) => document.querySelectorAll('#table tbody tr').length === n, count);
+    // Departments as rows, a column per bucket (and the department's, and the total).
+    await page.waitForFunction((n) => document.querySelectorAll('#table thead th').length === n + 2, count);
     assert.ok((await drawnPixels(page)) > 3000, 'drawn');
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
     const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n').slice(1).map((l) => l.split(','));

@@ -35,8 +35,22 @@ export function pageKit() {
   /** The range the page shows. */
   const shownRange = async (page) => ({ start: await page.inputValue('#start'), end: await page.inputValue('#end') });
 
+  /**
+   * Shows a control as a user reaches it: the phone's controls bar opened,
+   * the "Advanced" disclosure opened for the server-format date fields.
+   */
+  async function reveal(page, selector) {
+    await page.evaluate((sel) => {
+      const field = document.querySelector(sel);
+      const query = document.getElementById('query');
+      if (query.contains(field) && getComputedStyle(document.getElementById('query-fields')).display === 'none') document.getElementById('controls-toggle').click();
+      for (let d = field.closest('details'); d; d = d.parentElement?.closest('details')) d.open = true;
+    }, selector);
+  }
+
   /** Ticks a department in the menu (several may be ticked). */
   async function pickDepartment(page, id) {
+    await reveal(page, '#department-menu summary');
     if (!(await page.$eval('#department-menu', (d) => d.open))) await page.click('#department-menu summary');
     await page.check(`#department-list input[value="${id}"]`);
   }
@@ -59,6 +73,7 @@ export function pageKit() {
   const raw = async (page) => JSON.parse((await page.textContent('#raw')).replace(/^HTTP \d*\n/, ''));
 
   async function setText(page, selector, value) {
+    await reveal(page, selector);
     await page.fill(selector, value);
     await page.dispatchEvent(selector, 'input');
   }
@@ -93,6 +108,6 @@ export function pageKit() {
   return {
     get site() { return site; },
     get browser() { return browser; },
-    sample, pageSample, shownRange, pickDepartment, shots, openPage, loadFailure, raw, setText, setRange, expectBody, drawnPixels,
+    sample, pageSample, shownRange, pickDepartment, shots, openPage, loadFailure, raw, setText, setRange, expectBody, drawnPixels, reveal,
   };
 }

@@ -93,7 +93,7 @@ test('requests another site makes are refused with 403: Origin, Sec-Fetch-Site',
   ];
   for (const headers of hostile) {
     assert.equal((await ask('/api/v1/livechat/rooms', { headers })).status, 403, JSON.stringify(headers));
-    assert.equal((await ask('/__proxy', { headers })).status, 403, `/__proxy ${JSON.stringify(headers)}`);
+    assert.equal((await ask('/proxy.json', { headers })).status, 403, `/proxy.json ${JSON.stringify(headers)}`);
   }
   assert.equal(received.length, 0);
 });

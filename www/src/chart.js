@@ -15,6 +15,44 @@ const MAX_SERIES = SERIES_COLOURS.length - 1;
 
 let chart = null;
 
+/** The server's key for an unknown department, as a manager reads it. */
+const label = (name) => (name === 'undefined' ? 'No department' : name);
+const UNDEFINED_WHY = 'The server\'s body calls these "undefined": rooms whose department is unknown here.';
+
+/** Ink and grid for the page's theme (light or dark, as the browser asks). */
+const dark = () => typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+function theme() {
+  return dark() ? { ink: '#d8dde3', grid: '#3a4048', closed: '#9aa1aa', previous: '#59606a' } : { ink: '#3d434a', grid: '#e4e7ea', closed: GREY, previous: PREVIOUS };
+}
+if (typeof matchMedia === 'function') {
+  // A theme change redraws the chart in the other ink.
+  matchMedia('(prefers-color-scheme: dark)').addEventListener?.('change', () => {
+    if (!chart) return;
+    const kind = chart.$kind;
+    const { data } = chart;
+    chart.destroy();
+    chart = null;
+    const canvas = document.getElementById('chart');
+    const c = ensure(canvas, kind);
+    c.data = data;
+    recolour(c);
+    c.update('none');
+  });
+}
+function recolour(c) {
+  const t = theme();
+  for (const set of c.data.datasets) {
+    if (set.label === 'Closed') set.backgroundColor = t.closed;
+    if (set.label === 'Previous period (total)') set.backgroundColor = t.previous;
+  }
+}
+
+/** Text no wider than `pixels` at the chart's font (about 6.5 px a character). */
+const fit = (text, pixels) => {
+  const max = Math.max(8, Math.floor(pixels / 6.5));
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+};
+
 /** Shortens a label to at most 40% of the chart's width; the tooltip has it whole. */
 function shorten(label, width) {
   const max = Math.max(12, Math.floor((width * 0.4) / 6.5));
@@ -24,6 +62,9 @@ function shorten(label, width) {
 function ensure(canvas, type) {
   if (chart && chart.$kind === type) return chart;
   chart?.destroy();
+  const t = theme();
+  Chart.defaults.color = t.ink;
+  Chart.defaults.borderColor = t.grid;
   chart = new Chart(canvas, {
     type: 'bar',
     data: { labels: [], datasets: [] },
@@ -38,7 +79,36 @@ function ensure(canvas, type) {
           y: { stacked: true, ticks: { autoSkip: false, callback(value) { return shorten(this.getLabelForValue(value), this.chart.width); } } },
         }
         : { x: { stacked: true, ticks: { maxRotation: 0, autoSkipPadding: 12 } }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
-      plugins: { legend: { position: 'top' }, tooltip: { mode: 'index', intersect: false } },
+      plugins: {
+        // Legend entries no wider than the chart: never clipped at its edges.
+        legend: {
+          position: 'top',
+          labels: {
+            generateLabels(c) {
+              const items = Chart.defaults.plugins.legend.labels.generateLabels(c);
+              for (const item of items) item.text = fit(item.text, c.width - 60);
+              return items;
+            },
+          },
+        },
+        // Tooltips stay inside the chart (and so the viewport): long names
+        // are shortened to its width; the table has them whole.
+        tooltip: {
+          mode: 'index',
+          intersect: false,
+          callbacks: {
+            title(items) {
+              return items.map((item) => fit(item.label, item.chart.width - 40));
+            },
+            label(item) {
+              return fit(`${item.dataset.label}: ${item.formattedValue}`, item.chart.width - 60);
+            },
+            footer(items) {
+              return items.some((item) => item.label === 'No department' || item.dataset.label === 'No department') ? fit(UNDEFINED_WHY, items[0].chart.width - 40) : '';
+            },
+          },
+        },
+      },
     },
   });
   chart.$kind = type;
@@ -51,12 +121,13 @@ function ensure(canvas, type) {
  */
 export function drawDepartments(canvas, rows, { previous = false } = {}) {
   const c = ensure(canvas, 'departments');
-  c.data.labels = rows.map((r) => r.name);
+  const t = theme();
+  c.data.labels = rows.map((r) => label(r.name));
   c.data.datasets = [
     { label: 'Open', data: rows.map((r) => r.open), backgroundColor: BLUE, stack: 'now', borderRadius: 3 },
-    { label: 'Closed', data: rows.map((r) => r.closed), backgroundColor: GREY, stack: 'now', borderRadius: 3 },
+    { label: 'Closed', data: rows.map((r) => r.closed), backgroundColor: t.closed, stack: 'now', borderRadius: 3 },
   ];
-  if (previous) c.data.datasets.push({ label: 'Previous period (total)', data: rows.map((r) => r.previous ?? 0), backgroundColor: PREVIOUS, stack: 'previous', borderRadius: 3 });
+  if (previous) c.data.datasets.push({ label: 'Previous period (total)', data: rows.map((r) => r.previous ?? 0), backgroundColor: t.previous, stack: 'previous', borderRadius: 3 });
   c.update('none');
 }
 
@@ -70,7 +141,7 @@ export function drawSeries(canvas, series) {
   const busiest = [...series.departments].sort((a, b) => sum(b.totals) - sum(a.totals));
   const shown = busiest.length > MAX_SERIES + 1 ? busiest.slice(0, MAX_SERIES) : busiest;
   const rest = busiest.slice(shown.length);
-  const datasets = shown.map((d, i) => ({ label: d.name, data: d.totals, backgroundColor: SERIES_COLOURS[i] }));
+  const datasets = shown.map((d, i) => ({ label: label(d.name), data: d.totals, backgroundColor: SERIES_COLOURS[i] }));
   if (rest.length) datasets.push({ label: `Other departments (${rest.length})`, data: series.labels.map((_, k) => sum(rest.map((d) => d.totals[k]))), backgroundColor: SERIES_COLOURS.at(-1) });
   c.data.labels = series.labels;
   c.data.datasets = datasets;
@@ -79,14 +150,30 @@ export function drawSeries(canvas, series) {
 
 const sum = (list) => list.reduce((s, n) => s + n, 0);
 
-/** The chart as a PNG on white (the canvas itself is transparent). */
-export function chartPng(canvas) {
+/**
+ * The chart as a PNG on the page's background, under a title: what it shows (`title`,
+ * the period, zone and departments) and where from (`subtitle`, the
+ * source and the time), so that the image says what it is on its own.
+ */
+export function chartPng(canvas, { title = '', subtitle = '' } = {}) {
+  const scale = canvas.width / (canvas.clientWidth || canvas.width);
+  const line = Math.round(20 * scale);
+  const head = title || subtitle ? Math.round(line * 2.6) : 0;
   const out = document.createElement('canvas');
   out.width = canvas.width;
-  out.height = canvas.height;
+  out.height = canvas.height + head;
   const g = out.getContext('2d');
-  g.fillStyle = '#fff';
+  // On the page's own background: the chart's ink is the theme's.
+  const night = dark();
+  g.fillStyle = night ? '#16191d' : '#fff';
   g.fillRect(0, 0, out.width, out.height);
-  g.drawImage(canvas, 0, 0);
+  g.fillStyle = night ? '#e8ebee' : '#1f2329';
+  g.textBaseline = 'top';
+  g.font = `600 ${Math.round(15 * scale)}px system-ui, sans-serif`;
+  if (title) g.fillText(title, Math.round(8 * scale), Math.round(6 * scale), out.width - 16 * scale);
+  g.fillStyle = night ? '#aab1b9' : '#5f656d';
+  g.font = `${Math.round(12 * scale)}px system-ui, sans-serif`;
+  if (subtitle) g.fillText(subtitle, Math.round(8 * scale), Math.round(6 * scale) + line, out.width - 16 * scale);
+  g.drawImage(canvas, 0, head);
   return new Promise((resolve) => out.toBlob(resolve, 'image/png'));
 }

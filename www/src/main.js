@@ -2,7 +2,7 @@
 // comparison; kept in the URL), the controls, and drawing. All data work
 // happens in the worker (worker.js); this file only talks to it and draws.
 import { chartPng, drawDepartments, drawSeries } from './chart.js';
-import { DEFAULT_VIEW, searchFromView, viewFromSearch } from './view.js';
+import { DEFAULT_VIEW, RANGES, searchFromView, viewFromSearch } from './view.js';
 import { canonicalBody } from './sync.js';
 import { currentHour } from '../sample/sample.mjs';
 import './style.css';
@@ -180,6 +180,7 @@ function readView() {
   return {
     start: $('start').value,
     end: $('end').value,
+    range: rolling,
     departments: selectedDepartments(),
     timeZone: timeZone(),
     source: source ? (source.kind === 'files' ? 'file' : source.kind) : linked.source,
@@ -196,6 +197,8 @@ function readView() {
 function applyView(view) {
   if (view.start !== null) $('start').value = view.start;
   if (view.end !== null) $('end').value = view.end;
+  rolling = view.range;
+  showRangeChoice();
   $('time-zone').value = view.timeZone;
   for (const radio of document.querySelectorAll('input[name=view]')) radio.checked = radio.value === view.chart;
   $('bucket').value = view.bucket;
@@ -227,6 +230,7 @@ window.addEventListener('popstate', () => {
   applyView({ ...DEFAULT_VIEW, ...view });
   typing = false;
   if (zoneChanged && source) load(source, { keepRange: true, remember: false });
+  else if (rolling) roll();
   else update();
 });
 
@@ -250,9 +254,12 @@ function fillDepartments(records) {
     const label = document.createElement('label');
     label.className = 'check';
     const box = Object.assign(document.createElement('input'), { type: 'checkbox', value: d._id, checked: keep.has(d._id) });
-    label.append(box, ` ${name(d)}`);
+    label.append(box, ` ${shownName(name(d))}`);
     return label;
   }));
+  // A search box once the list is longer than a glance.
+  $('department-search').hidden = records.length <= 10;
+  $('department-search').value = '';
   summarizeDepartments();
 }
 
@@ -267,12 +274,41 @@ $('department-list').addEventListener('change', () => {
   remember();
   update();
 });
+// The menu closes as menus do: Escape (focus back on its button) and a
+// click anywhere else; with many departments it has a search box.
+const menu = $('department-menu');
+menu.addEventListener('keydown', (e) => {
+  if (e.key !== 'Escape' || !menu.open) return;
+  e.preventDefault();
+  menu.open = false;
+  menu.querySelector('summary').focus();
+});
+document.addEventListener('pointerdown', (e) => {
+  if (menu.open && !menu.contains(e.target)) menu.open = false;
+});
+menu.addEventListener('focusout', (e) => {
+  if (menu.open && e.relatedTarget && !menu.contains(e.relatedTarget)) menu.open = false;
+});
+menu.addEventListener('toggle', () => {
+  if (menu.open && !$('department-search').hidden) $('department-search').focus();
+});
+$('department-search').addEventListener('input', () => {
+  const words = $('department-search').value.trim().toLocaleLowerCase();
+  for (const label of $('department-list').children) label.hidden = Boolean(words) && !label.textContent.toLocaleLowerCase().includes(words);
+});
+
 $('department-clear').addEventListener('click', () => {
   for (const box of document.querySelectorAll('#department-list input')) box.checked = false;
   wantedDepartments = [];
   summarizeDepartments();
   remember();
   update();
+});
+
+// On a phone the controls fold into one bar naming the period; it opens them.
+$('controls-toggle').addEventListener('click', () => {
+  const open = $('query').classList.toggle('open');
+  $('controls-toggle').setAttribute('aria-expanded', String(open));
 });
 
 // ---- Querying and drawing ----------------------------------------------
@@ -364,7 +400,8 @@ function render(result, view) {
   const bodies = result.requests.map((r) => r.body);
   showRaw(result.requests);
   showAnswerSource(result.fromServer ?? null);
-  $('timing').textContent = result.usPerQuery === null ? '' : `computed in ${result.usPerQuery < 1000 ? `${result.usPerQuery < 10 ? result.usPerQuery.toFixed(1) : Math.round(result.usPerQuery)} µs` : `${(result.usPerQuery / 1000).toFixed(1)} ms`}${result.requests.length > 1 ? ` per department (${result.requests.length} requests)` : ''}`;
+  $('timing').textContent = result.usPerQuery === null ? '' : `Computed in this browser in ${result.usPerQuery < 1000 ? `${result.usPerQuery < 10 ? result.usPerQuery.toFixed(1) : Math.round(result.usPerQuery)} µs` : `${(result.usPerQuery / 1000).toFixed(1)} ms`}${result.requests.length > 1 ? ` per department (${result.requests.length} requests)` : ''}.`;
+  showPeriod(result, view);
   const failure = bodies.find((b) => b.success !== true);
   markDates(failure, result);
   const error = $('error');
@@ -435,6 +472,8 @@ function showInvalid(failure) {
 /** `aria-invalid` on the date a failure names; the pickers follow valid dates. */
 function markDates(failure, result) {
   const wrong = failure ? /"(start|end)"/.exec(failure.error)?.[1] : null;
+  // The field the server refuses is shown, with its text.
+  if (wrong) $('advanced').open = true;
   for (const name of ['start', 'end']) {
     const field = $(name);
     if (wrong === name) field.setAttribute('aria-invalid', 'true');
@@ -465,14 +504,55 @@ function localDate(ms) {
 }
 
 /** Why the total is not every room loaded. */
+const rooms = (n) => `${format(n)} ${n === 1 ? 'room' : 'rooms'}`;
 function explainUncounted(counted, view) {
-  if (!shown || answers === 'server') return void ($('uncounted').textContent = '');
+  const why = $('uncounted-why');
+  if (!shown || answers === 'server') {
+    why.hidden = true;
+    return void ($('uncounted').textContent = '');
+  }
   const never = shown.size - shown.countable;
-  const parts = [`${format(counted)} of ${format(shown.size)} rooms loaded are counted.`];
-  if (never > 0) parts.push(`${format(never)} never count (not livechat, no department or date, "open" neither true nor absent), as on the server.`);
+  const parts = [`${format(counted)} of the ${rooms(shown.size)} loaded ${counted === 1 ? 'is' : 'are'} in this chart.`];
   const outside = shown.countable - counted;
-  if (outside > 0) parts.push(`${format(outside)} ${view.departments.length ? 'are outside this range or in other departments' : 'are outside this range'}.`);
+  if (outside > 0) parts.push(`${rooms(outside)} ${outside === 1 ? 'is' : 'are'} ${view.departments.length ? 'outside this period or in other departments' : 'outside this period'}.`);
+  if (never > 0) parts.push(`${rooms(never)} can never be counted, as on the server.`);
   $('uncounted').textContent = parts.join(' ');
+  why.hidden = never === 0;
+}
+
+/** The server's key for rooms whose department is unknown, and what a manager reads instead. */
+const NO_DEPARTMENT = 'No department';
+const shownName = (name) => (name === 'undefined' ? NO_DEPARTMENT : name);
+const NO_DEPARTMENT_WHY = 'Rooms whose department is unknown here (deleted, or missing from the departments list); the server\'s body calls them "undefined".';
+
+/** "1 Dec – 7 Dec 2026", in the manager's locale, of the server's days. */
+function periodDates(startMs, endMs) {
+  if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) return '';
+  try {
+    const days = new Intl.DateTimeFormat(undefined, { timeZone: timeZone(), day: 'numeric', month: 'short', year: 'numeric' });
+    return startMs > endMs ? days.format(startMs) : days.formatRange(startMs, endMs);
+  } catch {
+    return `${new Date(startMs).toISOString()} – ${new Date(endMs).toISOString()}`;
+  }
+}
+
+/** The departments a view shows, in words. */
+function departmentsText(view) {
+  if (!view.departments.length) return 'all departments';
+  const names = view.departments.map((id) => shownName(String(departmentRecords.find((d) => d._id === id)?.name ?? id)));
+  return names.length <= 3 ? names.join(', ') : `${names.length} departments`;
+}
+
+/** The period shown, named wherever the chart is: beside the totals, the controls bar, the chart's name, exports. */
+let period = { text: '', dates: '', start: null, end: null };
+function showPeriod(result, view) {
+  const dates = periodDates(result.startMs, result.endMs);
+  const text = dates ? `${dates} · ${timeZone()} · ${departmentsText(view)}` : '';
+  period = { text, dates, start: result.startMs, end: result.endMs };
+  $('period').textContent = text;
+  $('period-short').textContent = text || 'Choose a period';
+  const what = view.chart === 'time' ? `Stacked bar chart of chats per ${view.bucket} by department` : 'Bar chart of open and closed chats per department';
+  $('chart').setAttribute('aria-label', text ? `${what}, ${text}` : what);
 }
 
 const th = (text) => Object.assign(document.createElement('th'), { scope: 'col', textContent: text });
@@ -484,9 +564,10 @@ function fillTable(rows, totals, previous, previousRange) {
   if (previous && previousRange) $('table').tHead.rows[0].cells[4].title = `${previousRange.start} to ${previousRange.end}`;
   $('table').tBodies[0].replaceChildren(...rows.map((r) => {
     const tr = document.createElement('tr');
-    const cells = [r.name, format(r.open), format(r.closed), format(r.open + r.closed)];
+    const cells = [shownName(r.name), format(r.open), format(r.closed), format(r.open + r.closed)];
     if (previous) cells.push(format(r.previous), change(r.open + r.closed, r.previous));
     for (const text of cells) tr.insertCell().textContent = text;
+    if (r.name === 'undefined') tr.cells[0].title = NO_DEPARTMENT_WHY;
     return tr;
   }));
   const foot = ['Total', format(totals.open), format(totals.closed), format(totals.open + totals.closed)];
@@ -509,21 +590,30 @@ function seriesRows(answers, order) {
   return { labels, buckets, departments };
 }
 
+/**
+ * Over time, departments as rows and buckets as columns (the table scrolls
+ * inside its own box): a hundred departments make a long table, never a
+ * page a hundred columns wide.
+ */
 function fillSeriesTable(series) {
-  $('table').tHead.rows[0].replaceChildren(...[$('bucket').value === 'week' ? 'Week of' : 'Day', ...series.departments.map((d) => `${d.name} (open / closed)`), 'Total'].map(th));
-  $('table').tBodies[0].replaceChildren(...series.labels.map((label, k) => {
+  const bucketWord = $('bucket').value === 'week' ? 'week' : 'day';
+  $('table').tHead.rows[0].replaceChildren(...[`Department, per ${bucketWord}`, ...series.labels, 'Total (open / closed)'].map(th));
+  const sum = (list) => list.reduce((t, n) => t + n, 0);
+  $('table').tBodies[0].replaceChildren(...series.departments.map((d) => {
     const tr = document.createElement('tr');
-    let total = 0;
-    tr.insertCell().textContent = label;
-    for (const d of series.departments) {
-      tr.insertCell().textContent = `${format(d.open[k])} / ${format(d.closed[k])}`;
-      total += d.totals[k];
-    }
-    tr.insertCell().textContent = format(total);
+    const name = Object.assign(document.createElement('th'), { scope: 'row', textContent: shownName(d.name) });
+    if (d.name === 'undefined') name.title = NO_DEPARTMENT_WHY;
+    tr.append(name);
+    d.totals.forEach((total, k) => {
+      const cell = tr.insertCell();
+      cell.textContent = format(total);
+      cell.title = `${format(d.open[k])} open, ${format(d.closed[k])} closed`;
+    });
+    tr.insertCell().textContent = `${format(sum(d.totals))} (${format(sum(d.open))} / ${format(sum(d.closed))})`;
     return tr;
   }));
-  const sum = (list) => list.reduce((s, n) => s + n, 0);
-  $('table').tFoot.rows[0].replaceChildren(...['Total', ...series.departments.map((d) => `${format(sum(d.open))} / ${format(sum(d.closed))}`), format(sum(series.departments.map((d) => sum(d.totals))))].map((text) => Object.assign(document.createElement('td'), { textContent: text })));
+  const perBucket = series.labels.map((_, k) => sum(series.departments.map((d) => d.totals[k])));
+  $('table').tFoot.rows[0].replaceChildren(...['Total', ...perBucket.map(format), format(sum(perBucket))].map((text) => Object.assign(document.createElement('td'), { textContent: text })));
 }
 
 /** The raw bodies: the server's answer to each request the view makes. */
@@ -540,8 +630,12 @@ function showRaw(requests) {
 // Rocket.Chat's own page does for the browser's day. The worker converts,
 // with the library's Date.parse in that zone.
 
+let daysAsked = 0;
 async function setDays(startDate, endDate) {
+  // Only the latest request counts: answers may come back out of order.
+  const asked = ++daysAsked;
   const bounds = await ask({ type: 'day-bounds', start: startDate, end: endDate, timeZone: timeZone() });
+  if (asked !== daysAsked) return undefined;
   if (bounds.type !== 'bounds') return setStatus(bounds.message, 'error');
   if (bounds.start) $('start').value = bounds.start;
   if (bounds.end) $('end').value = bounds.end;
@@ -556,8 +650,32 @@ const addDays = (date, days) => new Date(Date.parse(`${date}T00:00:00Z`) + days 
 /** The whole days (server's zone) that hold every countable room. */
 function fitToData() {
   if (!shown?.range) return false;
+  rolling = null;
+  showRangeChoice();
   setDays(localDate(shown.range.first), localDate(shown.range.last));
   return true;
+}
+
+/**
+ * The quick range in force (`'7d'`…, see RANGES), or null for a range
+ * typed or picked: a quick range is evaluated again at every refresh and
+ * when the day turns in the server's zone.
+ */
+let rolling = null;
+let rolledOn = '';
+function roll() {
+  if (!rolling) return undefined;
+  rolledOn = today();
+  return setDays(addDays(rolledOn, 1 - RANGES[rolling]), rolledOn);
+}
+// The day turns at midnight in the server's zone, not the browser's.
+setInterval(() => {
+  if (rolling && shown && today() !== rolledOn) roll();
+}, 30_000);
+
+/** The quick range buttons say which one is in force. */
+function showRangeChoice() {
+  for (const button of document.querySelectorAll('[data-range]')) button.setAttribute('aria-pressed', String(button.dataset.range === rolling));
 }
 
 /**
@@ -566,17 +684,46 @@ function fitToData() {
  * server's first answer and the local chart show the same view.
  */
 let rangeChosen = false;
-$('start-picker').addEventListener('change', (e) => {
-  rangeChosen = true;
-  return e.target.value && setDays(e.target.value, null);
-});
-$('end-picker').addEventListener('change', (e) => {
-  rangeChosen = true;
-  return e.target.value && setDays(null, e.target.value);
-});
+// A day picker commits when it is left, on Enter, or once the keys pause;
+// at once when its value changes without the keyboard (the calendar): typing
+// a date changes it at every digit (year 0002, 0020, 0202, 2026), and
+// each of those must not become a chart and a history entry.
+for (const [id, which] of [['start-picker', 'start'], ['end-picker', 'end']]) {
+  const picker = $(id);
+  let due = false;
+  const commit = () => {
+    if (!due) return undefined;
+    due = false;
+    rangeChosen = true;
+    rolling = null;
+    showRangeChoice();
+    return picker.value && setDays(which === 'start' ? picker.value : null, which === 'end' ? picker.value : null);
+  };
+  picker.addEventListener('change', () => {
+    due = true;
+    // (Chromium moves focus between a date's parts while it is typed, so
+    // whether keys were typed is what tells, not where the focus is.)
+    if (!picker.dataset.typing) commit();
+  });
+  // A date being typed commits when the keys stop for a moment (Tab may
+  // stay inside the picker, on its calendar button).
+  let idle = 0;
+  picker.addEventListener('keydown', (e) => {
+    clearTimeout(idle);
+    if (e.key === 'Enter') return void commit();
+    if (/^[0-9]$/.test(e.key) || e.key === 'Backspace' || e.key.startsWith('Arrow')) picker.dataset.typing = 'true';
+    idle = setTimeout(commit, 1200);
+  });
+  picker.addEventListener('blur', () => {
+    delete picker.dataset.typing;
+    commit();
+  });
+}
 for (const id of ['start', 'end']) {
   $(id).addEventListener('input', () => {
     rangeChosen = true;
+    rolling = null;
+    showRangeChoice();
     remember({ replace: true });
     update();
   });
@@ -584,13 +731,14 @@ for (const id of ['start', 'end']) {
     typing = false;
   });
 }
-for (const button of document.querySelectorAll('[data-days]')) {
+for (const button of document.querySelectorAll('[data-range]')) {
   // "Last 7 days": today and the six days before, in the server's zone,
-  // counted from now, whatever the fields hold.
+  // counted from now, whatever the fields hold, and again tomorrow.
   button.addEventListener('click', () => {
     rangeChosen = true;
-    const end = today();
-    setDays(addDays(end, 1 - Number(button.dataset.days)), end);
+    rolling = button.dataset.range;
+    showRangeChoice();
+    roll();
   });
 }
 $('fit-data').addEventListener('click', fitToData);
@@ -646,25 +794,37 @@ const csvCell = (value) => (/[",\n\r]/.test(String(value)) || /^[=+\-@]/.test(St
 function tableCsv() {
   if (!last) return null;
   const lines = [];
+  // Every row carries the period it counts (the server's instants) and the zone.
+  const when = [iso(period.start), iso(period.end), timeZone()];
   if (last.kind === 'departments') {
-    lines.push(['department', 'open', 'closed', 'total', ...(last.previous ? ['previous_total'] : [])]);
-    for (const r of last.rows) lines.push([r.name, r.open, r.closed, r.open + r.closed, ...(last.previous ? [r.previous] : [])]);
+    lines.push(['department', 'open', 'closed', 'total', ...(last.previous ? ['previous_total'] : []), 'period_start', 'period_end', 'time_zone']);
+    for (const r of last.rows) lines.push([r.name, r.open, r.closed, r.open + r.closed, ...(last.previous ? [r.previous] : []), ...when]);
   } else {
-    lines.push(['bucket_start', 'bucket_end', 'department', 'open', 'closed']);
+    lines.push(['bucket_start', 'bucket_end', 'department', 'open', 'closed', 'period_start', 'period_end', 'time_zone']);
     last.series.buckets.forEach((bucket, k) => {
-      for (const d of last.series.departments) if (d.totals[k]) lines.push([bucket.start, bucket.end, d.name, d.open[k], d.closed[k]]);
+      for (const d of last.series.departments) if (d.totals[k]) lines.push([bucket.start, bucket.end, d.name, d.open[k], d.closed[k], ...when]);
     });
   }
   return `${lines.map((cells) => cells.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
+const iso = (ms) => (Number.isFinite(ms) ? new Date(ms).toISOString() : '');
+
+/** "chats-per-department_2026-12-01_2026-12-07": the period's days in the server's zone. */
+function exportName() {
+  const days = [localDate(period.start), localDate(period.end)].filter(Boolean);
+  return ['chats-per-department', ...days].join('_');
+}
+
 $('export-csv').addEventListener('click', () => {
   const csv = tableCsv();
-  if (csv) download(new Blob([csv], { type: 'text/csv' }), 'chats-per-department.csv');
+  if (csv) download(new Blob([csv], { type: 'text/csv' }), `${exportName()}.csv`);
 });
 $('export-png').addEventListener('click', async () => {
   if (!last) return;
-  download(await chartPng($('chart')), 'chats-per-department.png');
+  const what = last.kind === 'time' ? `Chats per ${$('bucket').value}` : 'Open and closed chats per department';
+  const from = shown ? `${shown.label}, ${answers === 'server' ? 'the server\'s answers' : 'computed in this browser'} at ${clock()}` : '';
+  download(await chartPng($('chart'), { title: `${what} · ${period.text}`, subtitle: from }), `${exportName()}.png`);
 });
 $('copy-body').addEventListener('click', async () => {
   const text = $('raw').textContent;
@@ -806,7 +966,10 @@ async function load(next, { keepRange = false, remember: record = true, fresh = 
   const reopened = result.reopened
     ? ` Reopened from this browser's copy of ${clock(new Date(result.reopened.savedAt))} (${megabytes(result.reopened.bytes)}, ${Math.round(result.reopened.ms)} ms)${server ? '; asking the server what changed since' : ''}.`
     : '';
-  setStatus(`${label}: ${format(result.size)} rooms loaded (${memory} in the index).${wire}${reopened}`, 'ok');
+  setStatus(`${label}: ${format(result.size)} rooms loaded.${reopened}`, 'ok');
+  // What a developer asks about, out of the manager's way.
+  $('load-details').hidden = false;
+  $('load-details-text').textContent = `${memory} held by the index.${wire}`;
   document.body.dataset.reopened = String(Boolean(result.reopened));
   if (result.reopened) document.body.dataset.reopenedMs = String(Math.round(result.reopened.ms));
   showSource();
@@ -823,6 +986,11 @@ async function load(next, { keepRange = false, remember: record = true, fresh = 
   const chosen = next.kind === 'server' && rangeChosen && hasRange;
   // A reload that keeps the range (another zone) keeps the choice too.
   if (!keepRange) rangeChosen = false;
+  if (rolling) {
+    await roll();
+    document.body.dataset.loaded = 'true';
+    return true;
+  }
   if (!(keepRange || chosen || (sameSource && hasRange)) && fitToData()) {
     document.body.dataset.loaded = 'true';
     return true;
@@ -884,7 +1052,8 @@ async function refresh() {
     showSource();
     showSyncDoubts(result.doubts);
     fillDepartments(result.departments);
-    update();
+    if (rolling) roll();
+    else update();
     if (Date.now() - lastCompare >= COMPARE_EVERY_MS) checkWithServer();
   } else {
     live.misses++;
@@ -1122,7 +1291,9 @@ function likelyCauses(theirs) {
 
 // Started with a proxy (`bash scripts/start.sh --proxy URL`), this page's
 // own /api/ reaches the server: no CORS setting needed on it.
-fetch(new URL('./__proxy', location.href)).then((r) => (r.ok ? r.json() : null)).then((proxy) => {
+// A static host serves the built page's own proxy.json (`{}`: no proxy);
+// scripts/serve.mjs answers that address with its target when it proxies.
+fetch(new URL('./proxy.json', location.href)).then((r) => (r.ok ? r.json() : null)).then((proxy) => {
   if (!proxy?.target) return;
   proxied = proxy.target;
   const own = new URL('./', location.href).href;
@@ -1149,5 +1320,5 @@ if (initial.source === 'server') {
   showSource();
   setStatus(`This view was made from the file ${initial.file || '(unnamed)'}: pick or drop it to see it.`);
 } else {
-  load({ kind: 'sample', end: currentHour() }, { keepRange: initial.start !== null || initial.end !== null, remember: false });
+  load({ kind: 'sample', end: currentHour() }, { keepRange: initial.start !== null || initial.end !== null || initial.range !== null, remember: false });
 }

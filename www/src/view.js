@@ -4,9 +4,17 @@
 
 /** What the page shows when the URL says nothing. */
 export const DEFAULT_VIEW = Object.freeze({
-  start: null, end: null, departments: [], timeZone: 'UTC', source: 'sample', server: '', file: '',
+  start: null, end: null, range: null, departments: [], timeZone: 'UTC', source: 'sample', server: '', file: '',
   chart: 'departments', bucket: 'day', sort: 'volume', compare: false,
 });
+
+/**
+ * Quick ranges, kept relative: `range=7d` means the last 7 days as of
+ * whenever the page looks (Grafana's `now-7d`), so a bookmark or a page
+ * left open overnight rolls. The value is the number of whole days, in
+ * the server's zone, ending today.
+ */
+export const RANGES = Object.freeze({ today: 1, '7d': 7, '30d': 30, '90d': 90, '365d': 365 });
 
 const CHARTS = ['departments', 'time'];
 const BUCKETS = ['day', 'week'];
@@ -26,6 +34,7 @@ export function viewFromSearch(search) {
   return {
     start: q.has('start') ? q.get('start') : null,
     end: q.has('end') ? q.get('end') : null,
+    range: Object.hasOwn(RANGES, q.get('range') ?? '') ? q.get('range') : null,
     departments: q.getAll('dept'),
     timeZone: q.get('tz') || DEFAULT_VIEW.timeZone,
     source: pick('source', SOURCES),
@@ -50,8 +59,12 @@ export function searchFromView(view) {
   if (view.source !== DEFAULT_VIEW.source) q.set('source', view.source);
   if (view.source === 'server' && view.server) q.set('server', view.server);
   if (view.source === 'file' && view.file) q.set('file', view.file);
-  if (view.start !== null) q.set('start', view.start);
-  if (view.end !== null) q.set('end', view.end);
+  // A quick range is stored as itself: its dates follow the clock.
+  if (view.range) q.set('range', view.range);
+  else {
+    if (view.start !== null) q.set('start', view.start);
+    if (view.end !== null) q.set('end', view.end);
+  }
   for (const id of view.departments) q.append('dept', id);
   if (view.timeZone !== DEFAULT_VIEW.timeZone) q.set('tz', view.timeZone);
   for (const key of ['chart', 'bucket', 'sort']) if (view[key] !== DEFAULT_VIEW[key]) q.set(key, view[key]);
