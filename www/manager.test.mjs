@@ -258,6 +258,7 @@ test('accessibility: axe-core finds nothing, on a desktop and a phone, per depar
     const { page } = await openPage(viewport);
     assert.deepEqual(await axe(page), [], `${viewport.width}px, per department`);
     await page.check('input[name=view][value=time]');
+    await kit.reveal(page, '#compare-previous');
     await page.check('#compare-previous');
     await page.waitForFunction(() => document.querySelector('#table thead th')?.textContent === 'Department, per day');
     assert.deepEqual(await axe(page), [], `${viewport.width}px, over time`);
@@ -310,9 +311,10 @@ test('exports: the table as CSV, the chart as PNG, the raw body copied', async (
   const range = await shownRange(page);
   const body = chatsPerDepartment(await pageSample(page), sample('departments'), range);
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
-  assert.equal(csv.suggestedFilename(), 'chats-per-department.csv');
+  assert.match(csv.suggestedFilename(), /^chats-per-department_\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.csv$/, 'the file name carries the period');
   const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
-  assert.equal(lines[0], 'department,open,closed,total');
+  assert.equal(lines[0], 'department,open,closed,total,period_start,period_end,time_zone');
+  assert.ok(lines.slice(1).every((l) => l.endsWith(`,${range.start},${range.end},UTC`)), 'every row carries the period');
   const fromCsv = Object.fromEntries(lines.slice(1).map((l) => l.split(',')).map(([name, open, closed]) => [name, { open: Number(open), closed: Number(closed) }]));
   const { success, ...counts } = body;
   assert.equal(success, true);
@@ -334,7 +336,8 @@ test('sort by volume or name; several departments at once are one request each, 
   const range = await shownRange(page);
   const body = chatsPerDepartment(rooms, departments, range);
   const entries = Object.entries(body).filter(([k]) => k !== 'success');
-  const byVolume = [...entries].sort(([a, x], [b, y]) => y.open + y.closed - (x.open + x.closed) || a.localeCompare(b)).map(([k]) => k);
+  // The server's "undefined" key reads "No department" on the page.
+  const byVolume = [...entries].sort(([a, x], [b, y]) => y.open + y.closed - (x.open + x.closed) || a.localeCompare(b)).map(([k]) => (k === 'undefined' ? 'No department' : k));
   assert.deepEqual((await tableRows(page)).map((r) => r[0]), byVolume);
   await page.selectOption('#sort', 'name');
   await page.waitForFunction((first) => document.querySelector('#table tbody td').textContent === first, [...entries].map(([k]) => k).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))[0]);
@@ -390,7 +393,8 @@ test('compared with the previous period of the same length', async () => {
   await page.waitForFunction(() => document.querySelectorAll('#table thead th').length === 6);
   const previous = chatsPerDepartment(rooms, departments, { start: '2026-05-02T00:00:00.000Z', end: '2026-05-31T23:59:59.999Z' });
   const now = chatsPerDepartment(rooms, departments, range);
-  for (const [name, , , total, before, change] of await tableRows(page)) {
+  for (const [shownName, , , total, before, change] of await tableRows(page)) {
+    const name = shownName === 'No department' ? 'undefined' : shownName;
     const was = previous[name] ? previous[name].open + previous[name].closed : 0;
     assert.equal(before, was.toLocaleString('en'), name);
     assert.equal(total, (now[name].open + now[name].closed).toLocaleString('en'), name);

@@ -9,6 +9,7 @@
 //! reads the plain values those functions build (typed arrays, strings,
 //! numbers and arrays of them), which cannot throw.
 
+use super::protocol;
 use crate::chart::index::snapshot::{self, HEADER_BYTES};
 use crate::records::department::{body_key, DepartmentFields, Departments, Name};
 use crate::records::field::{DataError, DepartmentView, Field};
@@ -72,16 +73,17 @@ pub(crate) fn field(tagged: &JsValue) -> Field {
     let tagged: &Array = tagged.unchecked_ref();
     let payload = tagged.get(1);
     match tagged.get(0).as_f64().unwrap_or(-1.0) as i32 {
-        0 => Field::Absent,
-        1 => Field::Null,
-        2 => Field::Bool(payload.as_bool().unwrap_or(false)),
-        3 => Field::Number(payload.as_f64().unwrap_or(f64::NAN)),
-        4 => Field::Text(payload.as_string().unwrap_or_default()),
-        5 => Field::Date(payload.as_f64().unwrap_or(f64::NAN)),
-        6 => Field::Array,
-        8 => Field::ExtendedDate(Box::new(field(&payload))),
-        9 => Field::NumberLong(payload.as_string().unwrap_or_default()),
-        10 => Field::ObjectId(payload.as_string().unwrap_or_default()),
+        protocol::ABSENT => Field::Absent,
+        protocol::NULL => Field::Null,
+        protocol::BOOL => Field::Bool(payload.as_bool().unwrap_or(false)),
+        protocol::NUMBER => Field::Number(payload.as_f64().unwrap_or(f64::NAN)),
+        protocol::STRING => Field::Text(payload.as_string().unwrap_or_default()),
+        protocol::DATE => Field::Date(payload.as_f64().unwrap_or(f64::NAN)),
+        protocol::ARRAY => Field::Array,
+        protocol::EXTENDED_DATE => Field::ExtendedDate(Box::new(field(&payload))),
+        protocol::NUMBER_LONG => Field::NumberLong(payload.as_string().unwrap_or_default()),
+        protocol::OBJECT_ID => Field::ObjectId(payload.as_string().unwrap_or_default()),
+        // protocol::OBJECT, and anything else.
         _ => Field::Object,
     }
 }
@@ -324,36 +326,37 @@ fn rooms_from_columns(columns: &JsValue, zone: &dyn LocalZone, sink: &mut dyn Ro
         };
         sink.embedded(&id, body_key(name));
     }
-    // A date code from `rooms.js`: 0 none, 1 milliseconds, 2 text.
+    // A date code (see `protocol`): none, milliseconds or text.
     let date = |code: u8, ms: f64, texts: &mut std::str::Split<'_, char>| -> Result<Option<i64>, ()> {
         match code {
-            0 => Ok(None),
-            1 => time_clip(ms).map(Some).ok_or(()),
-            _ => texts.next().and_then(|text| date_parse(text, zone)).map(Some).ok_or(()),
+            protocol::DATE_MS => time_clip(ms).map(Some).ok_or(()),
+            protocol::DATE_TEXT => texts.next().and_then(|text| date_parse(text, zone)).map(Some).ok_or(()),
+            _ => Ok(None),
         }
     };
     for i in 0..facts.len() {
         let f = facts[i];
-        let open = match (f >> 1) & 3 {
-            1 => OpenField::True,
+        let open = match f & (protocol::OPEN_TRUE | protocol::OPEN_OTHER) {
+            protocol::OPEN_TRUE => OpenField::True,
             0 => OpenField::Absent,
             _ => OpenField::Other,
         };
-        let (Ok(room_ts), Ok(room_updated)) =
-            (date((f >> 3) & 3, ts[i], &mut ts_texts), date((f >> 5) & 3, updated_at[i], &mut updated_texts))
-        else {
+        let (Ok(room_ts), Ok(room_updated)) = (
+            date((f >> protocol::TS_SHIFT) & 3, ts[i], &mut ts_texts),
+            date((f >> protocol::UPDATED_SHIFT) & 3, updated_at[i], &mut updated_texts),
+        ) else {
             return false; // not a date: the exact reader names the field
         };
         let department = match department[i] {
-            -2 => DepartmentView::Absent,
-            -1 => DepartmentView::Null,
+            protocol::DEPARTMENT_ABSENT => DepartmentView::Absent,
+            protocol::DEPARTMENT_NULL => DepartmentView::Null,
             at => match department_ids.get(at as usize) {
                 Some(id) => DepartmentView::Id(id),
                 None => return false,
             },
         };
-        let id = if f & 0x80 != 0 { ids.next() } else { None };
-        sink.room(RoomView { id, updated_at: room_updated, state: classify(f & 1 == 1, open), department, ts: room_ts });
+        let id = if f & protocol::HAS_ID != 0 { ids.next() } else { None };
+        sink.room(RoomView { id, updated_at: room_updated, state: classify(f & protocol::LIVECHAT != 0, open), department, ts: room_ts });
     }
     true
 }

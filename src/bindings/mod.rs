@@ -9,6 +9,7 @@ pub use chat_index::ChatIndexHandle;
 mod convert;
 mod errors;
 mod options;
+mod protocol;
 
 use crate::chart::respond::respond;
 use js_sys::JSON;

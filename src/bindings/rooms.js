@@ -11,7 +11,7 @@
 // `raw` is the one conversion of a value into the kinds Rust's `Field`
 // knows; `extractRooms` is a faster column pass for the common shapes.
 
-// `raw(value)` tags, read by convert.rs `field`.
+// `raw(value)` tags, read by convert.rs `field` (declared in protocol.rs).
 const ABSENT = 0;
 const NULL = 1;
 const BOOL = 2;
@@ -262,6 +262,8 @@ export function readIds(value) {
 // Facts per room, one byte: bit 0 `t === "l"`; bits 1-2 `open` (0 absent,
 // 1 true, 2 anything else); bits 3-4 `ts` and bits 5-6 `_updatedAt`
 // (0 absent or null, 1 milliseconds, 2 text); bit 7 `_id` present.
+// Declared with the tags above in src/bindings/protocol.rs (the Rust side);
+// tests/boundary/protocol.test.mjs holds the two equal.
 const LIVECHAT = 1;
 const OPEN_TRUE = 1 << 1;
 const OPEN_OTHER = 2 << 1;
@@ -270,6 +272,9 @@ const UPDATED_SHIFT = 5;
 const HAS_ID = 1 << 7;
 const DATE_MS = 1;
 const DATE_TEXT = 2;
+// A room's department in the department column, else an index into departmentIds.
+const DEPARTMENT_ABSENT = -2;
+const DEPARTMENT_NULL = -1;
 const BAIL = -1;
 
 /**
@@ -310,7 +315,7 @@ function readDate(value, ms, i, texts) {
 function extractRooms(rooms) {
   const n = rooms.length;
   const facts = new Uint8Array(n);
-  const department = new Int32Array(n); // -2 absent, -1 null, else index into departmentIds
+  const department = new Int32Array(n);
   const ts = new Float64Array(n);
   const updatedAt = new Float64Array(n);
   const departmentIds = [];
@@ -330,8 +335,8 @@ function extractRooms(rooms) {
     if (open === true) f |= OPEN_TRUE;
     else if (open !== undefined) f |= OPEN_OTHER;
     const d = room.departmentId;
-    if (d === undefined) department[i] = -2;
-    else if (d === null) department[i] = -1;
+    if (d === undefined) department[i] = DEPARTMENT_ABSENT;
+    else if (d === null) department[i] = DEPARTMENT_NULL;
     else if (typeof d === 'string') {
       if (!wellFormed(d)) return null;
       let at = departmentIndex.get(d);

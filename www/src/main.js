@@ -962,11 +962,13 @@ async function load(next, { keepRange = false, remember: record = true, fresh = 
   if (next.kind === 'sample') document.body.dataset.sampleEnd = String(next.end);
   fillDepartments(result.departments);
   const memory = result.memoryBytes >= 1e6 ? megabytes(result.memoryBytes) : `${Math.ceil(result.memoryBytes / 1e3)} kB`;
-  const wire = result.wire ? ` ${FIELDS_SAID[result.wire.fields] ?? ''} ${format(Math.round(result.wire.perRoom))} bytes per room over the wire (${format(result.wire.requests)} requests).` : '';
+  const wire = result.wire ? ` ${format(Math.round(result.wire.perRoom))} bytes per room over the wire (${format(result.wire.requests)} requests).` : '';
+  // How the server treats the fields asked for says why a load is slow: the manager's line keeps it.
+  const fields = result.wire && FIELDS_SAID[result.wire.fields] ? ` ${FIELDS_SAID[result.wire.fields]}` : '';
   const reopened = result.reopened
     ? ` Reopened from this browser's copy of ${clock(new Date(result.reopened.savedAt))} (${megabytes(result.reopened.bytes)}, ${Math.round(result.reopened.ms)} ms)${server ? '; asking the server what changed since' : ''}.`
     : '';
-  setStatus(`${label}: ${format(result.size)} rooms loaded.${reopened}`, 'ok');
+  setStatus(`${label}: ${format(result.size)} rooms loaded.${fields}${reopened}`, 'ok');
   // What a developer asks about, out of the manager's way.
   $('load-details').hidden = false;
   $('load-details-text').textContent = `${memory} held by the index.${wire}`;
