@@ -233,7 +233,7 @@ fn numbers(counts: Vec<u64>) -> Vec<f64> {
 
 /// The `Error` for a re-entrant call.
 fn busy() -> JsValue {
-    js_sys::Error::new("ChatIndex is busy: a call on this index is still running (a getter or a stream calling back into it?)").into()
+    js_sys::Error::new("ChatIndex is busy: a call on this index is still running (a getter calling back into it?)").into()
 }
 
 impl ChatIndexHandle {

@@ -26,17 +26,21 @@ use crate::chart::series::{spans, Bucket, Series, Span};
 use crate::records::department::{DepartmentNumbers, Departments};
 use crate::records::field::{DataError, DepartmentRef, DepartmentView};
 use crate::records::json_input::read_rooms_into;
-use crate::records::room::{RoomSink, RoomView, State};
 use crate::records::stream::RoomStream;
 use crate::server::failure::ErrorType;
 use crate::server::params::{Params, Query};
 use crate::server::zone::LocalZone;
 use std::mem::size_of;
 
-#[path = "merge.rs"]
 mod merge;
-#[path = "snapshot.rs"]
+mod page;
 pub mod snapshot;
+mod stream;
+
+pub use page::Page;
+use page::NOT_COUNTABLE;
+pub use stream::StreamLoad;
+use stream::STREAM_PAGE;
 
 /// Rooms indexed for repeated chart queries; answers exactly what
 /// [`respond`](crate::chart::respond::respond) answers for the rooms held.
@@ -405,7 +409,7 @@ impl ChatIndex {
         if asked > MAX_SERIES_CELLS {
             return Err(Body::Failure(crate::server::failure::Failure::new(
                 format!(
-                    "A series of {} departments × {} buckets: at most {MAX_SERIES_CELLS} counts; choose fewer departments or days.",
+                    "A series of {} departments × {} buckets: at most {MAX_SERIES_CELLS} counts; ask for fewer.",
                     groups.len(),
                     spans.len()
                 ),
@@ -653,157 +657,6 @@ impl ChatIndex {
             self.slots.push(Slot { department: department.to_owned_ref(), rooms: Column::default() });
         }
         slot
-    }
-}
-
-/// `department` of a staged room that no query can ever count.
-const NOT_COUNTABLE: u32 = u32::MAX;
-
-/// A room read into a [`Page`], not yet applied.
-#[derive(Debug, Clone, Copy)]
-struct StagedRoom {
-    /// `_id` as a range of `Page::ids`.
-    id: Option<(u32, u32)>,
-    /// `_updatedAt`, `i64::MIN` for none (older than any date).
-    updated_at: i64,
-    /// Page-local department number, or `NOT_COUNTABLE`.
-    department: u32,
-    /// The column entry: `ts * 2 + open`.
-    value: i64,
-}
-
-/// Rooms read but not yet applied to a [`ChatIndex`]: what makes every
-/// change all or nothing.
-///
-/// # Example
-/// ```
-/// use chats_per_department::{ChatIndex, Utc};
-/// let mut index = ChatIndex::new(None);
-/// let error = index.load(|page| {
-///     chats_per_department::records::json_input::read_rooms_into(br#"[{"t":"l"},{"ts":"soon"}]"#, &Utc, page)
-/// });
-/// assert!(error.is_err());
-/// assert_eq!(index.size(), 0); // the good first room was not applied either
-/// ```
-#[derive(Debug)]
-pub struct Page {
-    rooms: Vec<StagedRoom>,
-    /// Distinct departments of countable rooms.
-    departments: DepartmentNumbers,
-    /// The page's `_id`s, end to end.
-    ids: String,
-    /// Embedded department names, the first per id (as the index keeps them).
-    embedded: Departments,
-    /// More than [`MAX_RECORDS_PER_CALL`] records were offered: the page
-    /// stopped holding them and is refused when read.
-    overfull: bool,
-}
-
-/// Not inlined, as `ChatIndex`'s (223 bytes of the gzipped module).
-impl Default for Page {
-    #[inline(never)]
-    fn default() -> Self {
-        Page {
-            rooms: Vec::new(),
-            departments: DepartmentNumbers::default(),
-            ids: String::new(),
-            embedded: Departments::default(),
-            overfull: false,
-        }
-    }
-}
-
-impl RoomSink for Page {
-    fn room(&mut self, room: RoomView<'_>) {
-        if self.rooms.len() >= MAX_RECORDS_PER_CALL {
-            self.overfull = true;
-            return;
-        }
-        let (department, value) = match room.countable_ts() {
-            Some(ts) => (self.departments.number(room.department), ts * 2 + i64::from(room.state == State::Open)),
-            None => (NOT_COUNTABLE, 0),
-        };
-        let id = room.id.map(|id| {
-            let start = self.ids.len() as u32;
-            self.ids.push_str(id);
-            (start, self.ids.len() as u32)
-        });
-        self.rooms.push(StagedRoom { id, updated_at: room.updated_at.unwrap_or(i64::MIN), department, value });
-    }
-
-    fn embedded(&mut self, id: &str, key: &str) {
-        self.embedded.insert_missing(id, key);
-    }
-
-    fn reset(&mut self) {
-        *self = Page::default();
-    }
-}
-
-/// A byte stream being loaded into a [`ChatIndex`]: records are parsed as
-/// chunks arrive into an index of the stream's own that queries do not
-/// see, and join the index only when [`ChatIndex::finish_stream`]
-/// succeeds.
-///
-/// # Example
-/// ```
-/// use chats_per_department::{ChatIndex, Params, Utc};
-/// let mut index = ChatIndex::new(None);
-/// let mut stream = ChatIndex::begin_stream();
-/// stream.push(br#"[{"t":"l","open":true,"departmentId":null,"ts":"2020-01-0"#, &Utc).unwrap();
-/// stream.push(br#"1T00:00:00Z"}]"#, &Utc).unwrap();
-/// assert_eq!(index.finish_stream(stream, &Utc).unwrap(), 1);
-/// let body = index.query(&Params::from_pairs([("start", "2020"), ("end", "2021")]), &Utc);
-/// assert_eq!(body.to_json(), r#"{"undefined":{"open":1,"closed":0},"success":true}"#);
-/// ```
-#[derive(Debug)]
-pub struct StreamLoad {
-    rooms: RoomStream,
-    /// Rooms read and not yet in `read`.
-    page: Page,
-    /// The stream's rooms so far, in an index of their own: held as an
-    /// index holds them (about 20 bytes a room with ids) rather than as
-    /// read (about 50), and out of the queries' sight until the end.
-    /// (10M rooms: the wasm memory after the stream was 1.5 GB with every
-    /// room staged.)
-    read: ChatIndex,
-    /// Records applied to `read`.
-    records: usize,
-    /// Rooms a page holds before it is applied to `read`.
-    page_rooms: usize,
-}
-
-/// Rooms read before they are applied to a stream's own index: about 3 MB.
-const STREAM_PAGE: usize = 1 << 16;
-
-impl StreamLoad {
-    /// Parses the records this chunk completes.
-    pub fn push(&mut self, chunk: &[u8], zone: &dyn LocalZone) -> Result<(), DataError> {
-        self.rooms.push(chunk, zone, &mut self.page)?;
-        if self.page.rooms.len() >= self.page_rooms {
-            self.records += self.read.apply(std::mem::take(&mut self.page));
-        }
-        Ok(())
-    }
-
-    /// The same stream, its rooms applied to its own index every `rooms`
-    /// rooms read (65,536 unless told): fewer holds less as read, more
-    /// applies in larger steps. The result is the same either way.
-    ///
-    /// # Example
-    /// ```
-    /// use chats_per_department::{ChatIndex, Utc};
-    /// let mut stream = ChatIndex::begin_stream().applying_every(1);
-    /// stream.push(br#"[{"_id":"a","t":"l","ts":1},{"_id":"a","t":"l","ts":2}]"#, &Utc).unwrap();
-    /// assert_eq!(ChatIndex::new(None).finish_stream(stream, &Utc), Ok(2));
-    /// ```
-    pub fn applying_every(self, rooms: usize) -> StreamLoad {
-        StreamLoad { page_rooms: rooms.max(1), ..self }
-    }
-
-    /// Bytes of input held between chunks (at most one chunk and one record).
-    pub fn buffered(&self) -> usize {
-        self.rooms.buffered()
     }
 }
 
