@@ -20,22 +20,7 @@ fn queries(r: &mut Rng) -> Vec<chats_per_department::server::params::Params> {
 const T0: i64 = 1_600_000_000_000;
 
 fn room(r: &mut Rng) -> String {
-    let id = match r.below(8) {
-        0 => String::new(),
-        1 => format!(r#""_id":"odd id {}","#, r.below(30)),
-        2 => format!(r#""_id":"{:024x}","#, r.below(40)),
-        _ => format!(r#""_id":"r{}","#, r.below(60)),
-    };
-    let open = ["", r#","open":true"#, r#","open":false"#][r.below(3) as usize];
-    let department = match r.below(6) {
-        0 => String::new(),
-        1 => r#","departmentId":null"#.to_owned(),
-        k => format!(r#","departmentId":"d{k}","department":{{"_id":"d{k}","name":"E{k}{}"}}"#, r.below(2)),
-    };
-    let t = ["l", "l", "l", "c"][r.below(4) as usize];
-    let ts = if r.below(4) == 0 { T0 + r.below(3) as i64 } else { T0 + r.below(40 * 86_400_000) as i64 };
-    let updated = if r.below(6) == 0 { String::new() } else { format!(r#""_updatedAt":{},"#, r.below(4)) };
-    format!(r#"{{{id}{updated}"t":"{t}"{open}{department},"ts":{ts}}}"#)
+    common::room_record(r, 60, T0, true, true)
 }
 
 #[test]

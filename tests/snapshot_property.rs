@@ -17,23 +17,7 @@ use common::{empty_index, Rng};
 const T0: i64 = 1_600_000_000_000;
 
 fn room(r: &mut Rng) -> String {
-    let id = match r.below(8) {
-        0 => String::new(),
-        1 => format!(r#""_id":"odd id {}","#, r.below(50)),
-        2 => format!(r#""_id":"{:024x}","#, r.below(60)),
-        _ => format!(r#""_id":"r{}","#, r.below(80)),
-    };
-    let open = ["", r#","open":true"#, r#","open":false"#][r.below(3) as usize];
-    let department = match r.below(6) {
-        0 => String::new(),
-        1 => r#","departmentId":null"#.to_owned(),
-        k => format!(r#","departmentId":"d{k}","department":{{"_id":"d{k}","name":"E{k}"}}"#),
-    };
-    let t = ["l", "l", "l", "c"][r.below(4) as usize];
-    // A quarter of the rooms share three creation times, open and closed
-    // alike: equal entries, which a snapshot names by successive positions.
-    let ts = if r.below(4) == 0 { T0 + r.below(3) as i64 } else { T0 + r.below(40 * 86_400_000) as i64 };
-    format!(r#"{{{id}"_updatedAt":{},"t":"{t}"{open}{department},"ts":{ts}}}"#, r.below(5))
+    common::room_record(r, 80, T0, false, false)
 }
 
 fn random_index(r: &mut Rng) -> ChatIndex {

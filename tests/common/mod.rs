@@ -53,3 +53,34 @@ pub fn empty_index(kind: u64) -> chats_per_department::ChatIndex {
         _ => ChatIndex::new(None),
     }
 }
+
+/// A room record as the REST API gives it, for the property tests that
+/// build indexes (snapshots, merges): an `_id` of each kind the id store
+/// packs differently (none, text with a space, a 24-digit ObjectId, a
+/// short word) drawn from about `ids` values, so that ids repeat; `open`
+/// absent, true or false; a department with an embedded name, `null`, or
+/// none (`names_vary`: the same department sometimes under two names); a
+/// quarter of the rooms at one of three creation times (equal entries);
+/// `_updatedAt` from a few values, absent now and then when
+/// `updated_may_be_absent`.
+pub fn room_record(r: &mut Rng, ids: u64, t0: i64, updated_may_be_absent: bool, names_vary: bool) -> String {
+    let id = match r.below(8) {
+        0 => String::new(),
+        1 => format!(r#""_id":"odd id {}","#, r.below(ids / 2)),
+        2 => format!(r#""_id":"{:024x}","#, r.below(ids * 3 / 4)),
+        _ => format!(r#""_id":"r{}","#, r.below(ids)),
+    };
+    let open = ["", r#","open":true"#, r#","open":false"#][r.below(3) as usize];
+    let department = match r.below(6) {
+        0 => String::new(),
+        1 => r#","departmentId":null"#.to_owned(),
+        k => {
+            let suffix = if names_vary { r.below(2).to_string() } else { String::new() };
+            format!(r#","departmentId":"d{k}","department":{{"_id":"d{k}","name":"E{k}{suffix}"}}"#)
+        }
+    };
+    let t = ["l", "l", "l", "c"][r.below(4) as usize];
+    let ts = if r.below(4) == 0 { t0 + r.below(3) as i64 } else { t0 + r.below(40 * 86_400_000) as i64 };
+    let updated = if updated_may_be_absent && r.below(6) == 0 { String::new() } else { format!(r#""_updatedAt":{},"#, r.below(5)) };
+    format!(r#"{{{id}{updated}"t":"{t}"{open}{department},"ts":{ts}}}"#)
+}
