@@ -3,6 +3,8 @@
 // reaches wasm; and `addStream`, which reads the stream here and hands its
 // chunks to wasm. Shared by the web entry and, converted to CommonJS by
 // scripts/node-build.mjs, the Node entry.
+import { describe, isUint8Array } from './values.js';
+
 export function guardFreed(ChatIndex) {
   const freed = () => new Error('this ChatIndex was freed; create a new one');
   const proto = ChatIndex.prototype;
@@ -205,19 +207,6 @@ async function addStream(stream) {
 // Reading a caller's stream runs the caller's code: these helpers never
 // throw and never reject, so the loop above sees plain answers.
 
-const typedArrayName = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get;
-
-/** What a value is, for messages ("a string", "an ArrayBuffer", "null"). */
-function describeValue(value) {
-  try {
-    if (value === null || value === undefined) return String(value);
-    if (typeof value !== 'object') return `a ${typeof value}`;
-    const name = Object.prototype.toString.call(value).slice(8, -1);
-    return `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name}`;
-  } catch {
-    return 'an unreadable value';
-  }
-}
 
 function message(error) {
   try {
@@ -227,10 +216,10 @@ function message(error) {
   }
 }
 
-/** `{ reader }` for a ReadableStream, else `{ notStream: describeValue(stream) }` or `{ failed }`. */
+/** `{ reader }` for a ReadableStream, else `{ notStream: describe(stream) }` or `{ failed }`. */
 function streamReader(stream) {
   try {
-    if (typeof stream !== 'object' || stream === null || typeof stream.getReader !== 'function') return { notStream: describeValue(stream) };
+    if (typeof stream !== 'object' || stream === null || typeof stream.getReader !== 'function') return { notStream: describe(stream) };
     return { reader: stream.getReader() };
   } catch (error) {
     return { failed: message(error) };
@@ -244,7 +233,7 @@ function nextChunk(reader) {
       if (result.done) return { done: true };
       const value = result.value;
       // A brand check, not `instanceof`: a Uint8Array from another realm is one too.
-      return typedArrayName.call(value) === 'Uint8Array' ? { bytes: value } : { notBytes: describeValue(value) };
+      return isUint8Array(value) ? { bytes: value } : { notBytes: describe(value) };
     } catch (error) {
       return { failed: message(error) };
     }

@@ -1,7 +1,7 @@
 //! JavaScript values into the core's types, and nothing else: every rule
 //! is applied by the core after conversion.
 //!
-//! The caller's values are read by `rooms.js` (`readRooms`,
+//! The caller's values are read by `read.js` (`readRooms`,
 //! `readDepartments`, `readParams`, `readIds`), in JavaScript, inside
 //! try/catch: a getter that throws, a Proxy trap, a revoked Proxy or a
 //! value nested too deeply becomes a plain "failed" answer there, and no
@@ -22,7 +22,8 @@ use js_sys::{Array, Date, Float64Array, Int32Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-#[wasm_bindgen(module = "/src/bindings/rooms.js")]
+// The caller's values, read in JavaScript (see read.js's header).
+#[wasm_bindgen(module = "/src/bindings/read.js")]
 extern "C" {
     #[wasm_bindgen(js_name = readRooms)]
     fn read_rooms(value: &JsValue) -> JsValue;
@@ -36,6 +37,11 @@ extern "C" {
     fn read_ids(value: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = snapshotBytes)]
     fn snapshot_bytes(value: &JsValue) -> JsValue;
+}
+
+// The answers, built in JavaScript as JSON.parse builds them.
+#[wasm_bindgen(module = "/src/bindings/answers.js")]
+extern "C" {
     #[wasm_bindgen(js_name = chartBody)]
     pub(crate) fn chart_body(names: &Array, counts: &[f64]) -> JsValue;
     #[wasm_bindgen(js_name = seriesBody)]
@@ -48,7 +54,14 @@ extern "C" {
     pub(crate) fn department_entries(body: &JsValue) -> Result<JsValue, JsValue>;
 }
 
-/// `answer[key]` of a plain answer built by `rooms.js`.
+// Helpers shared with the package's guards (packaging/freed.js).
+#[wasm_bindgen(module = "/src/bindings/values.js")]
+extern "C" {
+    /// What a value is, in words ("a string", "an ArrayBuffer", "null").
+    fn describe(value: &JsValue) -> String;
+}
+
+/// `answer[key]` of a plain answer built by `read.js`.
 fn get(answer: &JsValue, key: &str) -> JsValue {
     Reflect::get(answer, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
@@ -59,14 +72,14 @@ fn index_of(answer: &JsValue, key: &str) -> Option<u64> {
     get(answer, key).as_f64().map(|index| index as u64)
 }
 
-/// The "failed" answer of `rooms.js` as a data error ("rooms[3].ts could
+/// The "failed" answer of `read.js` as a data error ("rooms[3].ts could
 /// not be read: …"), if it is one.
 fn failed(answer: &JsValue) -> Option<DataError> {
     let path = get(answer, "failed").as_string()?;
     Some(DataError::new(format!("{path} {}", get(answer, "problem").as_string().unwrap_or_default())))
 }
 
-/// A value tagged by `rooms.js`'s `raw`: the one conversion cascade, used
+/// A value tagged by `read.js`'s `raw`: the one conversion cascade, used
 /// for room fields, department fields and (through [`param_value`])
 /// parameters. The tags are `raw`'s constants.
 pub(crate) fn field(tagged: &JsValue) -> Field {
@@ -158,13 +171,14 @@ pub(crate) fn ids(value: &JsValue, method: &str) -> Result<Vec<String>, JsValue>
 pub(crate) fn snapshot(value: &JsValue) -> Result<Vec<u8>, JsValue> {
     const CALL: &str = "ChatIndex.fromBytes(bytes)";
     let bytes = snapshot_bytes(value);
-    if let Some(what) = bytes.as_string() {
+    if bytes.is_undefined() {
         return Err(js_sys::TypeError::new(&format!(
-            "{CALL}: bytes must be a Uint8Array or an ArrayBuffer (from index.toBytes()), not {what}"
+            "{CALL}: bytes must be a Uint8Array or an ArrayBuffer (from index.toBytes()), not {}",
+            describe(value)
         ))
         .into());
     }
-    // A length past 4 GiB does not fit the `u32` of `length()`: rooms.js
+    // A length past 4 GiB does not fit the `u32` of `length()`: read.js
     // answers it as a number.
     let size = match bytes.as_f64() {
         Some(size) => size as u64,
@@ -181,7 +195,7 @@ pub(crate) fn snapshot(value: &JsValue) -> Result<Vec<u8>, JsValue> {
 
 /// The most JSON one call copies into wasm memory (which never shrinks,
 /// and holds 4 GiB at most): beyond it, `addStream` reads in pieces.
-/// (`rooms.js` checks strings against the same figure.)
+/// (`read.js` checks strings against the same figure.)
 const MAX_JSON_BYTES: u32 = 1 << 30;
 
 /// JSON text or bytes in a `{ json }` answer; too large is an error, found
@@ -189,7 +203,7 @@ const MAX_JSON_BYTES: u32 = 1 << 30;
 fn json_of(answer: &JsValue, name: &str) -> Result<Option<Vec<u8>>, DataError> {
     let json = get(answer, "json");
     // A string's UTF-8 is at most three bytes per UTF-16 unit.
-    // Text, or bytes whose brand rooms.js checked (any realm).
+    // Text, or bytes whose brand read.js checked (any realm).
     let bytes = (!json.is_undefined() && json.as_string().is_none()).then(|| json.unchecked_ref::<Uint8Array>());
     let size = match (json.as_string(), bytes) {
         (None, None) => match index_of(answer, "tooLarge") {
@@ -212,7 +226,7 @@ fn too_large(name: &str, size: u64, limit: &str) -> String {
     format!("{name}: {}.{} GB is more than {limit}", tenths / 10, tenths % 10)
 }
 
-/// The `rooms` argument as `rooms.js` read it.
+/// The `rooms` argument as `read.js` read it.
 pub(crate) struct RoomsInput {
     answer: JsValue,
     value: JsValue,

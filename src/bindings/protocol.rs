@@ -1,7 +1,7 @@
-//! The protocol between `rooms.js` and the Rust side, declared once: the
+//! The protocol between `read.js` and the Rust side, declared once: the
 //! tags `raw` gives a JavaScript value, the bits of a room's facts byte
 //! in the column hand-over, and the codes of its dates and departments.
-//! `rooms.js` names the same constants with the same names in
+//! `read.js` names the same constants with the same names in
 //! SCREAMING_CASE; `tests/boundary/protocol.test.mjs` reads both files
 //! and fails when a name or a value differs.
 

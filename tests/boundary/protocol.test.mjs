@@ -1,6 +1,6 @@
-// The protocol between src/bindings/rooms.js and the Rust side, declared
+// The protocol between src/bindings/read.js and the Rust side, declared
 // in src/bindings/protocol.rs: every constant there has the same name and
-// value in rooms.js, and the Rust side names no bare tag or bit.
+// value in read.js, and the Rust side names no bare tag or bit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -12,13 +12,13 @@ const value = (text) => {
   return shift ? Number(shift[1]) << Number(shift[2]) : Number(text.trim());
 };
 
-test('every constant of protocol.rs is in rooms.js with the same value', () => {
+test('every constant of protocol.rs is in read.js with the same value', () => {
   const rust = new Map([...read('src/bindings/protocol.rs').matchAll(/pub\(crate\) const ([A-Z_]+): \w+ = ([^;]+);/g)].map((m) => [m[1], value(m[2])]));
-  const js = new Map([...read('src/bindings/rooms.js').matchAll(/^const ([A-Z_]+) = ([^;]+);/gm)].map((m) => [m[1], value(m[2])]));
+  const js = new Map([...read('src/bindings/read.js').matchAll(/^const ([A-Z_]+) = ([^;]+);/gm)].map((m) => [m[1], value(m[2])]));
   assert.ok(rust.size >= 20, `${rust.size} constants declared`);
   for (const [name, number] of rust) {
-    assert.ok(js.has(name), `rooms.js has ${name}`);
-    assert.equal(js.get(name), number, `${name}: protocol.rs says ${number}, rooms.js ${js.get(name)}`);
+    assert.ok(js.has(name), `read.js has ${name}`);
+    assert.equal(js.get(name), number, `${name}: protocol.rs says ${number}, read.js ${js.get(name)}`);
   }
 });
 

@@ -110,9 +110,10 @@ test('arethetypeswrong with its default options: no problem in any entry point o
 test('the tarball holds the package and nothing of the workspace; npm publish --dry-run is clean', () => {
   const [packed] = JSON.parse(run('npm', ['pack', '--dry-run', '--json'], join(root, 'pkg')));
   const files = packed.files.map((f) => f.path).sort();
-  const expected = ['LICENSE', 'README.md', 'freed.cjs', 'freed.js', 'node.cjs', 'node.d.cts', 'node.d.mts', 'node.mjs', 'node/chats_per_department.js', 'node/package.json', 'package.json', 'wasm.d.cts', 'wasm.d.ts', 'web.d.ts', 'web.js', 'web/chats_per_department.js', 'web/chats_per_department_bg.wasm'];
+  const expected = ['LICENSE', 'README.md', 'freed.cjs', 'freed.js', 'node.cjs', 'node.d.cts', 'node.d.mts', 'node.mjs', 'node/chats_per_department.js', 'node/package.json', 'package.json', 'values.cjs', 'values.js', 'wasm.d.cts', 'wasm.d.ts', 'web.d.ts', 'web.js', 'web/chats_per_department.js', 'web/chats_per_department_bg.wasm'];
   assert.deepEqual(files.filter((f) => !f.includes('/snippets/')), expected);
-  assert.deepEqual(files.filter((f) => f.includes('/snippets/')).map((f) => f.replace(/snippets\/[^/]+\//, 'snippets/')), ['node/snippets/src/bindings/rooms.js', 'web/snippets/src/bindings/rooms.js']);
+  const snippets = ['answers.js', 'read.js', 'values.js'];
+  assert.deepEqual(files.filter((f) => f.includes('/snippets/')).map((f) => f.replace(/snippets\/[^/]+\//, 'snippets/')), [...snippets.map((f) => `node/snippets/src/bindings/${f}`), ...snippets.map((f) => `web/snippets/src/bindings/${f}`)]);
   // The package's own README is short and links to the rest.
   const readme = readFileSync(join(root, 'pkg/README.md'), 'utf8');
   assert.ok(readme.split('\n').length < 80, 'the npm README is short');

@@ -1,0 +1,27 @@
+// Helpers shared by the bindings' JavaScript (read.js) and the package's
+// guards (packaging/freed.js, which build.sh gives a copy of this file):
+// what a value is, in words, and the brand checks that hold across realms.
+// Never throws.
+
+const typedArrayName = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get;
+
+/** Whether `value` is a Uint8Array of any realm (a brand check, not `instanceof`). */
+export function isUint8Array(value) {
+  try {
+    return typedArrayName.call(value) === 'Uint8Array';
+  } catch {
+    return false;
+  }
+}
+
+/** What a value is, for messages ("a string", "an ArrayBuffer", "null"). */
+export function describe(value) {
+  try {
+    if (value === null || value === undefined) return String(value);
+    if (typeof value !== 'object') return `a ${typeof value}`;
+    const name = Object.prototype.toString.call(value).slice(8, -1);
+    return `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name}`;
+  } catch {
+    return 'an unreadable value';
+  }
+}
