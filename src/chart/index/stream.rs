@@ -29,9 +29,8 @@ pub struct StreamLoad {
     pub(super) page: Page,
     /// The stream's rooms so far, in an index of their own: held as an
     /// index holds them (about 20 bytes a room with ids) rather than as
-    /// read (about 50), and out of the queries' sight until the end.
-    /// (10M rooms: the wasm memory after the stream was 1.5 GB with every
-    /// room staged.)
+    /// read (about 50), and out of the queries' sight until the end:
+    /// staging every room of a 10M-room stream took 1.5 GB of wasm memory.
     pub(super) read: ChatIndex,
     /// Records applied to `read`.
     pub(super) records: usize,
