@@ -2,13 +2,13 @@
 //! `cargo bench --bench core` (reads bench/data/rooms-100k.json; run
 //! `node bench/data.mjs` first). Each line: median of repeated runs.
 
-use chats_per_department::chart::counter::Counter;
-use chats_per_department::chart::index::ChatIndex;
-use chats_per_department::records::fast_json;
-use chats_per_department::records::json_input::{read_departments, read_rooms_fully};
-use chats_per_department::records::room::RoomBatch;
-use chats_per_department::server::params::{Params, Query};
-use chats_per_department::server::zone::Utc;
+use chats_per_department::internals::counter::Counter;
+use chats_per_department::internals::fast_json;
+use chats_per_department::internals::index::ChatIndex;
+use chats_per_department::internals::json_input::{read_departments, read_rooms_fully};
+use chats_per_department::internals::params::{Params, Query};
+use chats_per_department::internals::room::RoomBatch;
+use chats_per_department::internals::zone::Utc;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -7,18 +7,25 @@
 //! This crate gives the same answer from the raw room and department
 //! records, byte for byte, including the error bodies.
 //!
-//! The layers, each a folder, in the order a request flows through them:
+//! The public API is small:
 //!
-//! - [`server`]: what JavaScript and the server define: Ajv's parameter
-//!   rules, V8's `Date.parse`, local time zones, the 400 bodies;
-//! - [`records`]: rooms and departments, read from JSON (a hand-written
-//!   reader for the hot path, serde for everything else), from streams, or
-//!   field by field, with errors that name the record and field;
-//! - [`chart`]: the counts (one-shot [`chart::counter`] or the reusable
-//!   [`chart::index::ChatIndex`]), the response body, and the request's
-//!   order of checks ([`chart::respond`]);
-//! - `bindings` (wasm32 only): conversions at the JavaScript boundary and
-//!   nothing else.
+//! - [`chats_per_department_json`] (and [`respond`], for rooms that come
+//!   from elsewhere than JSON): the server's body for one request;
+//! - [`ChatIndex`]: rooms loaded once, kept current (`add_json`, `remove`,
+//!   `retain`, `merge`), queried in microseconds (`query`, `series` per
+//!   [`Bucket`]), saved and reopened (`to_bytes`, `from_bytes`);
+//! - [`Params`], the request's query; [`Body`], the answer (a chart of
+//!   [`DepartmentCount`]s or a [`Failure`]); [`DataError`], what is wrong
+//!   with a record;
+//! - the zones dates without an offset are read in: [`Utc`],
+//!   [`FixedOffset`], or any [`LocalZone`].
+//!
+//! Inside, four layers (docs/architecture.md maps them): what JavaScript
+//! and the server define (Ajv's parameter rules, V8's `Date.parse`, time
+//! zones, the 400 bodies); reading records; the chart and its store; and,
+//! in wasm32 builds only, the JavaScript boundary. They are not part of the
+//! API; the crate's own tests reach them through a hidden `internals`
+//! module.
 //!
 //! # Example
 //! ```
@@ -36,15 +43,28 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod chart;
-pub mod records;
-pub mod server;
+mod chart;
+mod records;
+mod server;
 
 #[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
 pub mod bindings;
 
-pub use chart::body::Body;
+pub use chart::body::{Body, DepartmentCount};
 pub use chart::index::ChatIndex;
 pub use chart::respond::{chats_per_department_json, respond};
+pub use chart::series::{Bucket, Series, Span};
+pub use records::field::DataError;
+pub use server::failure::Failure;
 pub use server::params::Params;
-pub use server::zone::Utc;
+pub use server::zone::{FixedOffset, LocalZone, Utc};
+
+/// The crate's inner layers, for its own tests, fuzz targets and
+/// benchmarks: not part of the public API, and free to change.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::chart::{body, column, counter, index, respond, room_ids, series};
+    pub use crate::records::{department, fast_json, field, json_input, room, scan, stream};
+    pub use crate::server::{calendar, date_parse, failure, js_number, params, zone};
+}

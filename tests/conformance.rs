@@ -2,9 +2,9 @@
 //! end-to-end case, and one case per rule of the server's behaviour
 //! (the server's rules, docs/exactness.md), each as input and exact body.
 
-use chats_per_department::server::params::{ParamValue, Params};
-use chats_per_department::server::zone::{FixedOffset, Utc};
-use chats_per_department::{chats_per_department_json, server::zone::LocalZone};
+use chats_per_department::internals::params::{ParamValue, Params};
+use chats_per_department::internals::zone::{FixedOffset, Utc};
+use chats_per_department::{chats_per_department_json, LocalZone};
 
 struct Case {
     rule: &'static str,

@@ -3,10 +3,10 @@
 //! rooms and embedded departments; wherever serde rejects, the fast reader
 //! must have given up (so the caller falls back and reports serde's error).
 
-use chats_per_department::records::fast_json::read_rooms;
-use chats_per_department::records::json_input::read_rooms_fully;
-use chats_per_department::records::room::{RoomBatch, RoomSink};
-use chats_per_department::server::zone::FixedOffset;
+use chats_per_department::internals::fast_json::read_rooms;
+use chats_per_department::internals::json_input::read_rooms_fully;
+use chats_per_department::internals::room::{RoomBatch, RoomSink};
+use chats_per_department::internals::zone::FixedOffset;
 
 struct Rng(u64);
 impl Rng {
@@ -91,7 +91,7 @@ fn mutate(r: &mut Rng, doc: &str) -> Vec<u8> {
 struct Seen(RoomBatch, Vec<(String, String)>);
 
 impl RoomSink for Seen {
-    fn room(&mut self, room: chats_per_department::records::room::RoomView<'_>) {
+    fn room(&mut self, room: chats_per_department::internals::room::RoomView<'_>) {
         self.0.room(room);
     }
     fn embedded(&mut self, id: &str, key: &str) {

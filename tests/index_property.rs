@@ -3,11 +3,11 @@
 //! answers for all the rooms at once, errors included, whether the rooms
 //! came as pages or as a stream cut into arbitrary chunks.
 
-use chats_per_department::chart::index::ChatIndex;
 use chats_per_department::chats_per_department_json;
-use chats_per_department::records::json_input::read_departments;
-use chats_per_department::server::params::{ParamValue, Params};
-use chats_per_department::server::zone::{FixedOffset, LocalZone, Utc};
+use chats_per_department::internals::index::ChatIndex;
+use chats_per_department::internals::json_input::read_departments;
+use chats_per_department::internals::params::{ParamValue, Params};
+use chats_per_department::internals::zone::{FixedOffset, LocalZone, Utc};
 
 mod common;
 use common::{iso, Rng};

@@ -3,7 +3,7 @@
 //! page splits and stream chunkings) answers exactly what the one-shot path
 //! answers for the collection's final state.
 
-use chats_per_department::server::params::Params;
+use chats_per_department::internals::params::Params;
 use chats_per_department::{chats_per_department_json, ChatIndex, Utc};
 use std::collections::BTreeMap;
 

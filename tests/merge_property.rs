@@ -5,15 +5,15 @@
 //! `_id`, rooms no query counts, equal creation times, embedded names, a
 //! departments list or a bad one.
 
-use chats_per_department::chart::index::ChatIndex;
-use chats_per_department::server::zone::Utc;
+use chats_per_department::internals::index::ChatIndex;
+use chats_per_department::internals::zone::Utc;
 
 mod common;
 use common::{empty_index, Rng};
 
 /// The queries asked of each case: from a day before the rooms' first,
 /// up to 30 days long.
-fn queries(r: &mut Rng) -> Vec<chats_per_department::server::params::Params> {
+fn queries(r: &mut Rng) -> Vec<chats_per_department::internals::params::Params> {
     common::chart_queries(r, T0 - 86_400_000, 40, 30)
 }
 

@@ -4,13 +4,13 @@
 //! range without gap or overlap, and each one is a single local day or
 //! week of the zone, including zones whose offset changes (at midnight too).
 
-use chats_per_department::chart::body::Body;
-use chats_per_department::chart::index::ChatIndex;
-use chats_per_department::chart::series::{Bucket, MAX_BUCKETS};
 use chats_per_department::chats_per_department_json;
-use chats_per_department::records::json_input::read_departments;
-use chats_per_department::server::params::{ParamValue, Params};
-use chats_per_department::server::zone::{FixedOffset, LocalZone, Utc};
+use chats_per_department::internals::body::Body;
+use chats_per_department::internals::index::ChatIndex;
+use chats_per_department::internals::json_input::read_departments;
+use chats_per_department::internals::params::{ParamValue, Params};
+use chats_per_department::internals::series::{Bucket, MAX_BUCKETS};
+use chats_per_department::internals::zone::{FixedOffset, LocalZone, Utc};
 
 mod common;
 use common::{iso, Rng};
@@ -157,7 +157,7 @@ fn a_bad_request_gives_the_query_error_and_a_huge_range_is_refused() {
 /// buckets with chats hold departments.
 #[test]
 fn too_many_departments_times_buckets_is_refused_and_zeros_are_not_held() {
-    use chats_per_department::chart::index::MAX_SERIES_CELLS;
+    use chats_per_department::internals::index::MAX_SERIES_CELLS;
     let mut index = ChatIndex::new(None);
     let rooms: Vec<String> = (0..2_001)
         .map(|d| {

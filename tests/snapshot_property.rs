@@ -5,11 +5,11 @@
 //! every truncation, every single-byte change, and well-sealed bodies that
 //! break the index's rules are errors, never panics.
 
-use chats_per_department::chart::index::snapshot::checksum;
-use chats_per_department::chart::index::ChatIndex;
-use chats_per_department::chart::room_ids::{Held, RoomIds, Shape};
-use chats_per_department::server::params::Params;
-use chats_per_department::server::zone::Utc;
+use chats_per_department::internals::index::snapshot::checksum;
+use chats_per_department::internals::index::ChatIndex;
+use chats_per_department::internals::params::Params;
+use chats_per_department::internals::room_ids::{Held, RoomIds, Shape};
+use chats_per_department::internals::zone::Utc;
 
 mod common;
 use common::{empty_index, Rng};
@@ -87,7 +87,7 @@ fn every_truncation_and_every_byte_change_is_refused() {
 /// writer could produce. The rules must hold without the checksum.
 fn sealed(body: &[u8]) -> Vec<u8> {
     let mut out = b"CPDINDEX".to_vec();
-    out.extend_from_slice(&chats_per_department::chart::index::snapshot::VERSION.to_le_bytes());
+    out.extend_from_slice(&chats_per_department::internals::index::snapshot::VERSION.to_le_bytes());
     out.extend_from_slice(&0u32.to_le_bytes());
     out.extend_from_slice(&(body.len() as u64).to_le_bytes());
     out.extend_from_slice(&checksum(body).to_le_bytes());
@@ -249,7 +249,7 @@ fn well_sealed_bodies_that_break_the_rules_are_refused() {
         assert!(error.message.contains(expected), "{expected:?}: got {:?}", error.message);
     }
     let mut header = sealed(&ok.0);
-    let next = chats_per_department::chart::index::snapshot::VERSION + 1;
+    let next = chats_per_department::internals::index::snapshot::VERSION + 1;
     header[8] = next as u8;
     assert!(ChatIndex::from_bytes(&header).unwrap_err().message.contains(&format!("version {next}; this library reads version")));
 }

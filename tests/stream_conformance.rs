@@ -6,10 +6,10 @@
 
 mod common;
 
-use chats_per_department::records::json_input::read_rooms;
-use chats_per_department::records::room::RoomBatch;
-use chats_per_department::records::stream::RoomStream;
-use chats_per_department::server::zone::{FixedOffset, LocalZone, Utc};
+use chats_per_department::internals::json_input::read_rooms;
+use chats_per_department::internals::room::RoomBatch;
+use chats_per_department::internals::stream::RoomStream;
+use chats_per_department::internals::zone::{FixedOffset, LocalZone, Utc};
 use common::Rng;
 
 const WS: &[&str] = &["", "", "", " ", "\n", "\r\n", "\t", "  \n  "];

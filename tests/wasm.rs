@@ -61,7 +61,7 @@ fn prototype_names_are_own_data_properties() {
 /// date, `1e21` ("1e+21") and `1e-7` ("1e-7") are not.
 #[wasm_bindgen_test]
 fn number_params_coerced_as_javascript_writes_them() {
-    use chats_per_department::server::js_number::to_js_string;
+    use chats_per_department::internals::js_number::to_js_string;
     for (x, text) in [(2020.0, "2020"), (1e21, "1e+21"), (1e-7, "1e-7"), (-0.0, "0"), (f64::NAN, "NaN"), (0.1 + 0.2, "0.30000000000000004")]
     {
         assert_eq!(to_js_string(x), text);

@@ -16,7 +16,7 @@ pub use crate::server::failure::{ErrorType, Failure};
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::body::DepartmentCount;
+/// use chats_per_department::internals::body::DepartmentCount;
 /// let sales = DepartmentCount { name: "Sales".into(), open: 0, closed: 9 };
 /// assert_eq!(sales.open + sales.closed, 9);
 /// ```
@@ -35,7 +35,7 @@ pub struct DepartmentCount {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::body::{Body, DepartmentCount};
+/// use chats_per_department::internals::body::{Body, DepartmentCount};
 /// let body = Body::Chart(vec![DepartmentCount { name: "Sales".into(), open: 0, closed: 9 }]);
 /// assert_eq!(body.to_json(), r#"{"Sales":{"open":0,"closed":9},"success":true}"#);
 /// assert_eq!(Body::Chart(vec![]).to_json(), r#"{"success":true}"#);
@@ -135,7 +135,7 @@ fn array_index(key: &str) -> Option<u32> {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::body::by_name;
+/// use chats_per_department::internals::body::by_name;
 /// let mut list: Vec<(&str, u32)> = Vec::new();
 /// *by_name(&mut list, "Sales") += 1;
 /// *by_name(&mut list, "Billing") += 2;

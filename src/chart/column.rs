@@ -43,7 +43,7 @@ const ENTRIES_PER_STEP: usize = 8;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::column::Column;
+/// use chats_per_department::internals::column::Column;
 /// let mut column = Column::default();
 /// column.add(10 * 2 + 1); // open, ts 10
 /// column.add(12 * 2); // closed, ts 12

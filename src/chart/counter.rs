@@ -29,9 +29,9 @@ use crate::server::params::Query;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::counter::matches_view;
-/// use chats_per_department::records::room::{DepartmentView, RoomView, State};
-/// use chats_per_department::server::params::Query;
+/// use chats_per_department::internals::counter::matches_view;
+/// use chats_per_department::internals::room::{DepartmentView, RoomView, State};
+/// use chats_per_department::internals::params::Query;
 /// let query = Query { start: 0, end: 10, department_id: None };
 /// let room = RoomView { state: State::Open, department: DepartmentView::Null, ts: Some(10), ..RoomView::EMPTY };
 /// assert!(matches_view(room, &query)); // both ends inclusive
@@ -57,9 +57,9 @@ pub fn matches_view(room: RoomView<'_>, query: &Query) -> bool {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::counter::Counter;
-/// use chats_per_department::records::room::{DepartmentView, RoomSink, RoomView, State};
-/// use chats_per_department::server::params::Query;
+/// use chats_per_department::internals::counter::Counter;
+/// use chats_per_department::internals::room::{DepartmentView, RoomSink, RoomView, State};
+/// use chats_per_department::internals::params::Query;
 /// let query = Query { start: 0, end: 10, department_id: None };
 /// let mut counter = Counter::new(&query);
 /// counter.embedded("d", "Sales");
@@ -156,7 +156,7 @@ impl RoomSink for Counter<'_> {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::counter::Totals;
+/// use chats_per_department::internals::counter::Totals;
 /// let mut totals = Totals::default();
 /// totals.add("Sales", 1, 0);
 /// totals.add("Sales", 0, 2);

@@ -19,11 +19,11 @@ use crate::server::zone::LocalZone;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::body::Body;
-/// use chats_per_department::chart::respond::checked;
-/// use chats_per_department::server::failure::Failure;
-/// use chats_per_department::server::params::Params;
-/// use chats_per_department::server::zone::Utc;
+/// use chats_per_department::internals::body::Body;
+/// use chats_per_department::internals::respond::checked;
+/// use chats_per_department::internals::failure::Failure;
+/// use chats_per_department::internals::params::Params;
+/// use chats_per_department::internals::zone::Utc;
 /// let bad = Params::from_pairs([("start", "x"), ("end", "2020")]);
 /// let result = checked(&bad, &Utc, |_| Err::<(), _>(Failure::new("bad data", None)));
 /// assert!(matches!(result, Err(Body::Failure(f)) if f.error.contains("\"start\" query parameter")));
@@ -40,9 +40,9 @@ pub fn checked<T>(params: &Params, zone: &dyn LocalZone, data: impl FnOnce(&Quer
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::respond::respond;
-/// use chats_per_department::server::params::Params;
-/// use chats_per_department::server::zone::Utc;
+/// use chats_per_department::internals::respond::respond;
+/// use chats_per_department::internals::params::Params;
+/// use chats_per_department::internals::zone::Utc;
 /// let params = Params::from_pairs([("start", "nope"), ("end", "2020")]);
 /// let body = respond(&params, &Utc, |_, _| Ok(()), || Ok(None));
 /// assert_eq!(body.to_json(), r#"{"success":false,"error":"The \"start\" query parameter must be a valid date."}"#);
@@ -67,9 +67,9 @@ pub fn respond(
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::respond::chats_per_department_json;
-/// use chats_per_department::server::params::Params;
-/// use chats_per_department::server::zone::Utc;
+/// use chats_per_department::internals::respond::chats_per_department_json;
+/// use chats_per_department::internals::params::Params;
+/// use chats_per_department::internals::zone::Utc;
 /// let params = Params::from_pairs([("start", "2020"), ("end", "2021")]);
 /// let body = chats_per_department_json(b"[5]", None, &params, &Utc);
 /// assert!(body.to_json().contains("rooms[0] is not an object"));
@@ -88,9 +88,9 @@ pub fn chats_per_department_json(rooms_json: &[u8], departments_json: Option<&[u
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::respond::data_failure;
-/// use chats_per_department::records::field::DataError;
-/// use chats_per_department::server::failure::ErrorType;
+/// use chats_per_department::internals::respond::data_failure;
+/// use chats_per_department::internals::field::DataError;
+/// use chats_per_department::internals::failure::ErrorType;
 /// let failure = data_failure(DataError::new("rooms[3] is not an object"), ErrorType::InvalidRooms);
 /// assert_eq!(failure.error, "rooms[3] is not an object [invalid-rooms]");
 /// ```

@@ -22,7 +22,7 @@ pub const MAX_BUCKETS: i64 = 10_000;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::series::Bucket;
+/// use chats_per_department::internals::series::Bucket;
 /// assert_eq!(Bucket::from_name("week"), Some(Bucket::Week));
 /// assert_eq!(Bucket::from_name("month"), None);
 /// ```
@@ -57,8 +57,8 @@ impl Bucket {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::series::{spans, Bucket, Span};
-/// use chats_per_department::server::zone::Utc;
+/// use chats_per_department::internals::series::{spans, Bucket, Span};
+/// use chats_per_department::internals::zone::Utc;
 /// let day = 86_400_000;
 /// // From noon on day 0 to noon on day 1: two clipped days.
 /// let two = spans(day / 2, day + day / 2, Bucket::Day, &Utc).unwrap();
@@ -121,8 +121,8 @@ fn align(day: i64, bucket: Bucket) -> i64 {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::body::DepartmentCount;
-/// use chats_per_department::chart::series::{Series, Span};
+/// use chats_per_department::internals::body::DepartmentCount;
+/// use chats_per_department::internals::series::{Series, Span};
 /// let series = Series { buckets: vec![(Span { start: 0, end: 9 }, vec![DepartmentCount { name: "Sales".into(), open: 1, closed: 2 }])] };
 /// assert_eq!(series.to_json(), r#"{"buckets":[{"start":0,"end":9,"body":{"Sales":{"open":1,"closed":2},"success":true}}],"success":true}"#);
 /// ```

@@ -39,7 +39,7 @@ pub const UNDEFINED_KEY: &str = "undefined";
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::department::{body_key, Name};
+/// use chats_per_department::internals::department::{body_key, Name};
 /// assert_eq!(body_key(Name::Text("Sales")), "Sales");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +61,7 @@ pub enum Name<'a> {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::department::{body_key, Name};
+/// use chats_per_department::internals::department::{body_key, Name};
 /// assert_eq!(body_key(Name::Absent), "undefined");
 /// assert_eq!(body_key(Name::Null), "null");
 /// ```
@@ -77,8 +77,8 @@ pub fn body_key(name: Name<'_>) -> &str {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::department::DepartmentFields;
-/// use chats_per_department::records::field::Field;
+/// use chats_per_department::internals::department::DepartmentFields;
+/// use chats_per_department::internals::field::Field;
 /// let sales = DepartmentFields { id: Field::Text("d1".into()), name: Field::Text("Sales".into()) };
 /// assert_eq!(sales.id, Field::Text("d1".into()));
 /// ```
@@ -94,8 +94,8 @@ pub struct DepartmentFields {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::department::{Departments, DepartmentFields};
-/// use chats_per_department::records::field::{DepartmentRef, Field};
+/// use chats_per_department::internals::department::{Departments, DepartmentFields};
+/// use chats_per_department::internals::field::{DepartmentRef, Field};
 /// let records = vec![DepartmentFields { id: Field::Text("d1".into()), name: Field::Text("Sales".into()) }];
 /// let departments = Departments::from_records(&records).unwrap();
 /// assert_eq!(departments.key_for(&DepartmentRef::Id("d1".into())), "Sales");
@@ -227,8 +227,8 @@ fn entry(record: &DepartmentFields) -> Result<(String, String), String> {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::department::DepartmentNumbers;
-/// use chats_per_department::records::field::{DepartmentRef, DepartmentView};
+/// use chats_per_department::internals::department::DepartmentNumbers;
+/// use chats_per_department::internals::field::{DepartmentRef, DepartmentView};
 /// let mut numbers = DepartmentNumbers::default();
 /// assert_eq!(numbers.number(DepartmentView::Id("d")), 0);
 /// assert_eq!(numbers.number(DepartmentView::Null), 1);

@@ -33,9 +33,9 @@ const MAX_DEPTH: u32 = 100;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::fast_json::{read_rooms, GaveUp};
-/// use chats_per_department::records::room::RoomBatch;
-/// use chats_per_department::server::zone::Utc;
+/// use chats_per_department::internals::fast_json::{read_rooms, GaveUp};
+/// use chats_per_department::internals::room::RoomBatch;
+/// use chats_per_department::internals::zone::Utc;
 /// let mut batch = RoomBatch::default();
 /// read_rooms(br#"{"rooms":[{"t":"l","ts":"2020-01-01T00:00:00.000Z","v":{"name":"x"}}],"total":1}"#, &Utc, &mut batch).unwrap();
 /// assert_eq!(batch.rooms[0].ts, Some(1_577_836_800_000));
@@ -75,9 +75,9 @@ pub fn read_rooms(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSink) ->
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::fast_json::read_record;
-/// use chats_per_department::records::room::{RoomBatch, State};
-/// use chats_per_department::server::zone::Utc;
+/// use chats_per_department::internals::fast_json::read_record;
+/// use chats_per_department::internals::room::{RoomBatch, State};
+/// use chats_per_department::internals::zone::Utc;
 /// let mut batch = RoomBatch::default();
 /// read_record(br#" {"t":"l","open":true} "#, &Utc, &mut batch).unwrap();
 /// assert_eq!(batch.rooms[0].state, State::Open);

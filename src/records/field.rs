@@ -7,7 +7,7 @@
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::field::Field;
+/// use chats_per_department::internals::field::Field;
 /// let ts = Field::ExtendedDate(Box::new(Field::NumberLong("0".into())));
 /// assert!(matches!(ts, Field::ExtendedDate(_)));
 /// ```
@@ -42,7 +42,7 @@ pub enum Field {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::field::DataError;
+/// use chats_per_department::internals::field::DataError;
 /// let e = DataError::new("rooms[17].ts is not a date");
 /// assert_eq!(e.message, "rooms[17].ts is not a date");
 /// ```
@@ -71,7 +71,7 @@ impl std::error::Error for DataError {}
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::field::DepartmentRef;
+/// use chats_per_department::internals::field::DepartmentRef;
 /// assert_ne!(DepartmentRef::Null, DepartmentRef::Absent);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -88,7 +88,7 @@ pub enum DepartmentRef {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::field::DepartmentView;
+/// use chats_per_department::internals::field::DepartmentView;
 /// assert_ne!(DepartmentView::Null, DepartmentView::Absent);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -106,7 +106,7 @@ impl DepartmentRef {
     ///
     /// # Example
     /// ```
-    /// use chats_per_department::records::field::{DepartmentRef, DepartmentView};
+    /// use chats_per_department::internals::field::{DepartmentRef, DepartmentView};
     /// assert_eq!(DepartmentRef::Id("d".into()).view(), DepartmentView::Id("d"));
     /// ```
     pub fn view(&self) -> DepartmentView<'_> {
@@ -123,7 +123,7 @@ impl DepartmentView<'_> {
     ///
     /// # Example
     /// ```
-    /// use chats_per_department::records::field::{DepartmentRef, DepartmentView};
+    /// use chats_per_department::internals::field::{DepartmentRef, DepartmentView};
     /// assert_eq!(DepartmentView::Null.to_owned_ref(), DepartmentRef::Null);
     /// ```
     pub fn to_owned_ref(self) -> DepartmentRef {

@@ -23,8 +23,8 @@ use std::fmt;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::json_input::read_rooms;
-/// use chats_per_department::server::zone::Utc;
+/// use chats_per_department::internals::json_input::read_rooms;
+/// use chats_per_department::internals::zone::Utc;
 /// let batch = read_rooms(br#"{"rooms":[{"t":"l","open":true,"ts":"2020-01-01T00:00:00Z","departmentId":"d"}],"total":1}"#, &Utc).unwrap();
 /// assert_eq!(batch.rooms.len(), 1);
 /// let err = read_rooms(br#"[{"t":"l"},{"ts":"soon"}]"#, &Utc).unwrap_err();
@@ -44,9 +44,9 @@ pub fn read_rooms(json: &[u8], zone: &dyn LocalZone) -> Result<RoomBatch, DataEr
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::json_input::read_rooms_into;
-/// use chats_per_department::records::room::RoomBatch;
-/// use chats_per_department::server::zone::Utc;
+/// use chats_per_department::internals::json_input::read_rooms_into;
+/// use chats_per_department::internals::room::RoomBatch;
+/// use chats_per_department::internals::zone::Utc;
 /// let mut batch = RoomBatch::default();
 /// read_rooms_into(b"{\"t\":\"l\"}\n{\"t\":\"l\"}", &Utc, &mut batch).unwrap();
 /// assert_eq!(batch.rooms.len(), 2);
@@ -69,7 +69,7 @@ pub fn read_rooms_fully(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSi
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::json_input::read_departments;
+/// use chats_per_department::internals::json_input::read_departments;
 /// let departments = read_departments(br#"[{"_id":"d1","name":"Sales","enabled":true}]"#).unwrap();
 /// assert_eq!(departments.key_of_id("d1"), Some("Sales"));
 /// ```
@@ -177,9 +177,9 @@ impl Default for DepartmentFields {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::json_input::read_room_record;
-/// use chats_per_department::records::room::RoomBatch;
-/// use chats_per_department::server::zone::Utc;
+/// use chats_per_department::internals::json_input::read_room_record;
+/// use chats_per_department::internals::room::RoomBatch;
+/// use chats_per_department::internals::zone::Utc;
 /// let mut batch = RoomBatch::default();
 /// let err = read_room_record(br#"{"ts": true}"#, 41, &Utc, &mut batch).unwrap_err();
 /// assert!(err.message.starts_with("rooms[41].ts is not a date"));
@@ -272,9 +272,9 @@ impl Resume {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::json_input::{resume_rooms, Resume};
-/// use chats_per_department::records::room::RoomBatch;
-/// use chats_per_department::server::zone::Utc;
+/// use chats_per_department::internals::json_input::{resume_rooms, Resume};
+/// use chats_per_department::internals::room::RoomBatch;
+/// use chats_per_department::internals::zone::Utc;
 /// let mut batch = RoomBatch::default();
 /// let err = resume_rooms(b"[{}, 5]", Resume::Array { next: 7 }, &Utc, &mut batch).unwrap_err();
 /// assert_eq!(err.to_string(), "rooms[7] is not an object at line 1 column 6");

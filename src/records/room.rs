@@ -23,7 +23,7 @@ use crate::server::zone::LocalZone;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::room::{Field, RoomFields};
+/// use chats_per_department::internals::room::{Field, RoomFields};
 /// let fields = RoomFields { t: Field::Text("l".into()), open: Field::Bool(true), ..RoomFields::default() };
 /// assert_eq!(fields.ts, Field::Absent);
 /// ```
@@ -63,7 +63,7 @@ impl Default for RoomFields {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::room::State;
+/// use chats_per_department::internals::room::State;
 /// assert_ne!(State::Open, State::Closed);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -80,7 +80,7 @@ pub enum State {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::room::{classify, OpenField, State};
+/// use chats_per_department::internals::room::{classify, OpenField, State};
 /// assert_eq!(classify(true, OpenField::Other), State::Neither); // open: false / null / "true"
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,7 +113,7 @@ pub enum OpenField {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::room::{classify, OpenField, State};
+/// use chats_per_department::internals::room::{classify, OpenField, State};
 /// assert_eq!(classify(true, OpenField::True), State::Open);
 /// assert_eq!(classify(true, OpenField::Absent), State::Closed);
 /// assert_eq!(classify(false, OpenField::True), State::Neither);
@@ -130,8 +130,8 @@ pub fn classify(livechat: bool, open: OpenField) -> State {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::room::{Field, Room, RoomFields, State, DepartmentRef};
-/// use chats_per_department::server::zone::Utc;
+/// use chats_per_department::internals::room::{Field, Room, RoomFields, State, DepartmentRef};
+/// use chats_per_department::internals::zone::Utc;
 /// let fields = RoomFields {
 ///     id: Field::Text("r1".into()),
 ///     t: Field::Text("l".into()),
@@ -209,7 +209,7 @@ impl Room {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::room::{DepartmentView, RoomView, State};
+/// use chats_per_department::internals::room::{DepartmentView, RoomView, State};
 /// let view = RoomView { state: State::Open, department: DepartmentView::Id("d1"), ts: Some(0), ..RoomView::EMPTY };
 /// assert_eq!(view.department, DepartmentView::Id("d1"));
 /// ```
@@ -239,7 +239,7 @@ impl RoomView<'_> {
     ///
     /// # Example
     /// ```
-    /// use chats_per_department::records::room::{DepartmentView, RoomView, State};
+    /// use chats_per_department::internals::room::{DepartmentView, RoomView, State};
     /// let room = RoomView { state: State::Closed, department: DepartmentView::Null, ts: Some(5), ..RoomView::EMPTY };
     /// assert_eq!(room.countable_ts(), Some(5));
     /// assert_eq!(RoomView { department: DepartmentView::Absent, ..room }.countable_ts(), None);
@@ -258,7 +258,7 @@ impl RoomView<'_> {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::room::{RoomBatch, RoomSink, RoomView};
+/// use chats_per_department::internals::room::{RoomBatch, RoomSink, RoomView};
 /// let mut batch = RoomBatch::default();
 /// batch.room(RoomView::EMPTY);
 /// assert_eq!(batch.rooms.len(), 1);
@@ -290,8 +290,8 @@ pub fn deliver(fields: &RoomFields, index: usize, zone: &dyn LocalZone, sink: &m
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::room::{Field, RoomBatch, RoomFields};
-/// use chats_per_department::server::zone::Utc;
+/// use chats_per_department::internals::room::{Field, RoomBatch, RoomFields};
+/// use chats_per_department::internals::zone::Utc;
 /// let mut batch = RoomBatch::default();
 /// batch.push(&RoomFields { t: Field::Text("l".into()), ..RoomFields::default() }, 0, &Utc).unwrap();
 /// assert_eq!(batch.rooms.len(), 1);

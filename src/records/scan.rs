@@ -18,7 +18,7 @@
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::scan::string_stop;
+/// use chats_per_department::internals::scan::string_stop;
 /// assert_eq!(string_stop(br#"department-00","ts":1"#), Some(13));
 /// assert_eq!(string_stop(br"a\nb"), Some(1));
 /// assert_eq!(string_stop(b"no end"), None);

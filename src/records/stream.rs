@@ -101,9 +101,9 @@ enum KeyWatch {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::records::stream::RoomStream;
-/// use chats_per_department::records::room::RoomBatch;
-/// use chats_per_department::server::zone::Utc;
+/// use chats_per_department::internals::stream::RoomStream;
+/// use chats_per_department::internals::room::RoomBatch;
+/// use chats_per_department::internals::zone::Utc;
 /// let mut rooms = RoomBatch::default();
 /// let mut stream = RoomStream::default();
 /// stream.push(br#"{"total": 2, "rooms": [{"t":"l"},{"t""#, &Utc, &mut rooms).unwrap();

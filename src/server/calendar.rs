@@ -21,7 +21,7 @@ const MAX_ABS_YEAR: i64 = 1_000_000;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::calendar::make_day;
+/// use chats_per_department::internals::calendar::make_day;
 /// assert_eq!(make_day(1970, 0, 1), Some(0));
 /// assert_eq!(make_day(2020, 1, 31), make_day(2020, 2, 2)); // leap year
 /// assert_eq!(make_day(2_000_000, 0, 1), None);
@@ -46,7 +46,7 @@ pub fn make_day(year: i64, month0: i64, day: i64) -> Option<i64> {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::calendar::make_time;
+/// use chats_per_department::internals::calendar::make_time;
 /// assert_eq!(make_time(1, 2, 3, 4), 3_723_004);
 /// ```
 pub fn make_time(hour: i64, minute: i64, second: i64, millisecond: i64) -> i64 {

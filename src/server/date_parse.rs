@@ -34,7 +34,7 @@ const MAX_LOCAL_MS: i64 = MAX_TIME_MS + 10 * MS_PER_DAY;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::date_parse::parse_fields;
+/// use chats_per_department::internals::date_parse::parse_fields;
 /// let f = parse_fields("Sep 10 2020 10:00 GMT+0200").unwrap();
 /// assert_eq!((f.year, f.month0, f.day, f.hour), (2020, 8, 10, 10));
 /// assert_eq!(f.utc_offset_seconds, Some(7200));
@@ -65,7 +65,7 @@ pub struct DateFields {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::date_parse::time_clip;
+/// use chats_per_department::internals::date_parse::time_clip;
 /// assert_eq!(time_clip(1.9), Some(1));
 /// assert_eq!(time_clip(8.64e15 + 1.0), None);
 /// assert_eq!(time_clip(f64::NAN), None);
@@ -78,7 +78,7 @@ pub fn time_clip(ms: f64) -> Option<i64> {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::date_parse::clip_ms;
+/// use chats_per_department::internals::date_parse::clip_ms;
 /// assert_eq!(clip_ms(-5), Some(-5));
 /// assert_eq!(clip_ms(i64::MAX), None);
 /// assert_eq!(clip_ms(i64::MIN), None);
@@ -92,8 +92,8 @@ pub fn clip_ms(ms: i64) -> Option<i64> {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::date_parse::date_parse;
-/// use chats_per_department::server::zone::{FixedOffset, Utc};
+/// use chats_per_department::internals::date_parse::date_parse;
+/// use chats_per_department::internals::zone::{FixedOffset, Utc};
 /// assert_eq!(date_parse("2020-09-10T23:59:22.345Z", &Utc), Some(1_599_782_362_345));
 /// // Date-only ISO text is UTC; date-time text without offset is local.
 /// let sao_paulo = FixedOffset::from_minutes(-180);
@@ -123,7 +123,7 @@ pub fn date_parse(text: &str, zone: &dyn LocalZone) -> Option<i64> {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::date_parse::canonical_iso;
+/// use chats_per_department::internals::date_parse::canonical_iso;
 /// assert_eq!(canonical_iso(b"1970-01-01T00:00:00.001Z"), Some(1));
 /// assert_eq!(canonical_iso(b"1970-01-01T00:00:00Z"), None);
 /// ```
@@ -146,7 +146,7 @@ pub fn canonical_iso(t: &[u8]) -> Option<i64> {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::date_parse::parse_fields;
+/// use chats_per_department::internals::date_parse::parse_fields;
 /// assert_eq!(parse_fields("Sep 10").unwrap().year, 2001); // V8's default year
 /// assert!(parse_fields("2020-02-30T25:00").is_none());
 /// ```

@@ -8,7 +8,7 @@ use serde_json::to_string as json_string;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::failure::ErrorType;
+/// use chats_per_department::internals::failure::ErrorType;
 /// assert_eq!(ErrorType::InvalidRooms.as_str(), "invalid-rooms");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,8 +36,8 @@ impl ErrorType {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::failure::Failure;
-/// use chats_per_department::server::failure::ErrorType;
+/// use chats_per_department::internals::failure::Failure;
+/// use chats_per_department::internals::failure::ErrorType;
 /// let f = Failure::new("must be string [invalid-params]", Some(ErrorType::InvalidParams));
 /// assert_eq!(f.to_json(), r#"{"success":false,"error":"must be string [invalid-params]","errorType":"invalid-params"}"#);
 /// ```

@@ -11,7 +11,7 @@
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::js_number::to_js_string;
+/// use chats_per_department::internals::js_number::to_js_string;
 /// assert_eq!(to_js_string(2020.0), "2020");
 /// assert_eq!(to_js_string(1e21), "1e+21");
 /// assert_eq!(to_js_string(0.000001), "0.000001");
@@ -28,7 +28,7 @@ pub fn to_js_string(x: f64) -> String {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::js_number::to_js_string;
+/// use chats_per_department::internals::js_number::to_js_string;
 /// assert_eq!(to_js_string(2020.0), "2020");
 /// assert_eq!(to_js_string(1e21), "1e+21");
 /// assert_eq!(to_js_string(0.000001), "0.000001");

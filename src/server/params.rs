@@ -24,7 +24,7 @@ use crate::server::zone::LocalZone;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::params::ParamValue;
+/// use chats_per_department::internals::params::ParamValue;
 /// let start = ParamValue::from("2020-09-10T00:00:00Z");
 /// assert_eq!(start, ParamValue::String("2020-09-10T00:00:00Z".into()));
 /// ```
@@ -57,7 +57,7 @@ impl From<&str> for ParamValue {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::params::Params;
+/// use chats_per_department::internals::params::Params;
 /// let params = Params::from_pairs([("start", "2020-01-01"), ("end", "2021-01-01")]);
 /// assert!(matches!(params, Params::Object(ref pairs) if pairs.len() == 2));
 /// ```
@@ -79,7 +79,7 @@ impl Params {
     ///
     /// # Example
     /// ```
-    /// use chats_per_department::server::params::{Params, ParamValue};
+    /// use chats_per_department::internals::params::{Params, ParamValue};
     /// let p = Params::from_json(r#"{"start": 5, "end": null}"#).unwrap();
     /// let Params::Object(pairs) = p else { panic!("an object") };
     /// assert!(pairs.contains(&("start".into(), ParamValue::Number(5.0))));
@@ -112,8 +112,8 @@ impl Params {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::params::{validate, Params};
-/// use chats_per_department::server::zone::Utc;
+/// use chats_per_department::internals::params::{validate, Params};
+/// use chats_per_department::internals::zone::Utc;
 /// let params = Params::from_pairs([("start", "1970-01-01"), ("end", "1970-01-02"), ("departmentId", "")]);
 /// let query = validate(&params, &Utc).unwrap();
 /// assert_eq!((query.start, query.end), (0, 86_400_000));
@@ -135,8 +135,8 @@ const KNOWN_KEYS: [&str; 3] = ["start", "end", "departmentId"];
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::params::{validate, Params};
-/// use chats_per_department::server::zone::Utc;
+/// use chats_per_department::internals::params::{validate, Params};
+/// use chats_per_department::internals::zone::Utc;
 /// let err = validate(&Params::from_pairs([("end", "2020-01-01")]), &Utc).unwrap_err();
 /// assert_eq!(err.error, "must have required property 'start' [invalid-params]");
 /// let err = validate(&Params::from_pairs([("start", "x"), ("end", "y")]), &Utc).unwrap_err();

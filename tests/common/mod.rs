@@ -26,7 +26,7 @@ pub fn iso(ms: i64) -> String {
 /// Twelve chart queries: each starts within `days` days from `from` (ms)
 /// and lasts up to `span_days` days; a quarter each filtered by `d2`, `d3`
 /// and a department no room has.
-pub fn chart_queries(r: &mut Rng, from: i64, days: u64, span_days: u64) -> Vec<chats_per_department::server::params::Params> {
+pub fn chart_queries(r: &mut Rng, from: i64, days: u64, span_days: u64) -> Vec<chats_per_department::internals::params::Params> {
     (0..12)
         .map(|_| {
             let start = from + r.below(days * 86_400_000) as i64;
@@ -36,7 +36,7 @@ pub fn chart_queries(r: &mut Rng, from: i64, days: u64, span_days: u64) -> Vec<c
             if !department.is_empty() {
                 pairs.push(("departmentId", department.to_owned()));
             }
-            chats_per_department::server::params::Params::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+            chats_per_department::internals::params::Params::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
         })
         .collect()
 }
@@ -45,7 +45,7 @@ pub fn chart_queries(r: &mut Rng, from: i64, days: u64, span_days: u64) -> Vec<c
 /// departments list (two names shared, one department nameless); 1, with
 /// a bad list; else without one.
 pub fn empty_index(kind: u64) -> chats_per_department::ChatIndex {
-    use chats_per_department::records::{field::DataError, json_input::read_departments};
+    use chats_per_department::internals::{field::DataError, json_input::read_departments};
     use chats_per_department::ChatIndex;
     match kind {
         0 => ChatIndex::new(Some(read_departments(br#"[{"_id":"d2","name":"Sales"},{"_id":"d3","name":"Sales"},{"_id":"d4"}]"#).unwrap())),

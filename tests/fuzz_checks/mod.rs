@@ -4,14 +4,14 @@
 //! Each function panics when its property fails; a panic is a finding.
 #![allow(dead_code)]
 
-use chats_per_department::chart::index::ChatIndex;
-use chats_per_department::records::fast_json;
-use chats_per_department::records::json_input::{read_rooms, read_rooms_fully};
-use chats_per_department::records::room::RoomBatch;
-use chats_per_department::records::stream::RoomStream;
-use chats_per_department::server::date_parse::{canonical_iso, date_parse};
-use chats_per_department::server::params::{validate, Params};
-use chats_per_department::server::zone::{FixedOffset, LocalZone, Utc};
+use chats_per_department::internals::date_parse::{canonical_iso, date_parse};
+use chats_per_department::internals::fast_json;
+use chats_per_department::internals::index::ChatIndex;
+use chats_per_department::internals::json_input::{read_rooms, read_rooms_fully};
+use chats_per_department::internals::params::{validate, Params};
+use chats_per_department::internals::room::RoomBatch;
+use chats_per_department::internals::stream::RoomStream;
+use chats_per_department::internals::zone::{FixedOffset, LocalZone, Utc};
 use chats_per_department::{chats_per_department_json, Body};
 
 /// The zones every check runs in: UTC and two fixed offsets.
@@ -146,10 +146,10 @@ pub fn snapshot(data: &[u8]) {
     let params = Params::from_pairs([("start", "1970-01-01T00:00:00Z"), ("end", "2100-01-01T00:00:00Z")]);
     if mode % 2 == 1 {
         let mut bytes = b"CPDINDEX".to_vec();
-        bytes.extend_from_slice(&chats_per_department::chart::index::snapshot::VERSION.to_le_bytes());
+        bytes.extend_from_slice(&chats_per_department::internals::index::snapshot::VERSION.to_le_bytes());
         bytes.extend_from_slice(&0u32.to_le_bytes());
         bytes.extend_from_slice(&(rest.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&chats_per_department::chart::index::snapshot::checksum(rest).to_le_bytes());
+        bytes.extend_from_slice(&chats_per_department::internals::index::snapshot::checksum(rest).to_le_bytes());
         bytes.extend_from_slice(rest);
         if let Ok(mut loaded) = ChatIndex::from_bytes(&bytes) {
             let mut again = ChatIndex::from_bytes(&loaded.to_bytes()).expect("a loaded snapshot's own snapshot loads");

@@ -147,7 +147,7 @@ pub const MAX_RECORDS_PER_CALL: usize = 1 << 23;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::index::SeriesCell;
+/// use chats_per_department::internals::index::SeriesCell;
 /// let cell = SeriesCell { bucket: 3, group: 0, open: 1, closed: 2 };
 /// assert_eq!(cell.open + cell.closed, 3);
 /// ```
@@ -189,7 +189,7 @@ impl ChatIndex {
     /// # Example
     /// ```
     /// use chats_per_department::{ChatIndex, Params, Utc};
-    /// use chats_per_department::records::json_input::read_departments;
+    /// use chats_per_department::internals::json_input::read_departments;
     /// let mut index = ChatIndex::new(None);
     /// index.add_json(br#"[{"t":"l","departmentId":"d","ts":"2020-09-10T00:00:00Z"}]"#, &Utc).unwrap();
     /// index.set_departments(read_departments(br#"[{"_id":"d","name":"Renamed"}]"#).map(Some));
@@ -236,7 +236,7 @@ impl ChatIndex {
     /// # Example
     /// ```
     /// use chats_per_department::{ChatIndex, Utc};
-    /// use chats_per_department::records::json_input::read_rooms_into;
+    /// use chats_per_department::internals::json_input::read_rooms_into;
     /// let page = ChatIndex::read_page(|page| read_rooms_into(br#"[{"_id":"a","t":"l"}]"#, &Utc, page)).unwrap();
     /// let mut index = ChatIndex::new(None);
     /// assert_eq!(index.add_page(page), 1);
@@ -359,7 +359,7 @@ impl ChatIndex {
     ///
     /// # Example
     /// ```
-    /// use chats_per_department::chart::series::Bucket;
+    /// use chats_per_department::internals::series::Bucket;
     /// use chats_per_department::{ChatIndex, Params, Utc};
     /// let mut index = ChatIndex::new(None);
     /// index.add_json(br#"[{"t":"l","open":true,"departmentId":"d","department":{"_id":"d","name":"Sales"},"ts":"2020-09-10T10:00:00Z"}]"#, &Utc).unwrap();

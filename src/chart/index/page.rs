@@ -30,7 +30,7 @@ pub(super) struct StagedRoom {
 /// use chats_per_department::{ChatIndex, Utc};
 /// let mut index = ChatIndex::new(None);
 /// let error = index.load(|page| {
-///     chats_per_department::records::json_input::read_rooms_into(br#"[{"t":"l"},{"ts":"soon"}]"#, &Utc, page)
+///     chats_per_department::internals::json_input::read_rooms_into(br#"[{"t":"l"},{"ts":"soon"}]"#, &Utc, page)
 /// });
 /// assert!(error.is_err());
 /// assert_eq!(index.size(), 0); // the good first room was not applied either

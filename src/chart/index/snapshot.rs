@@ -55,7 +55,7 @@ const MAGIC: &[u8; 8] = b"CPDINDEX";
 ///
 /// # Example
 /// ```
-/// use chats_per_department::{chart::index::snapshot::VERSION, ChatIndex};
+/// use chats_per_department::{internals::index::snapshot::VERSION, ChatIndex};
 /// let bytes = ChatIndex::new(None).to_bytes();
 /// assert_eq!(bytes[8..12], VERSION.to_le_bytes());
 /// ```
@@ -173,7 +173,7 @@ pub const HEADER_BYTES: usize = HEADER;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::index::snapshot::{check_header, HEADER_BYTES};
+/// use chats_per_department::internals::index::snapshot::{check_header, HEADER_BYTES};
 /// use chats_per_department::ChatIndex;
 /// let bytes = ChatIndex::new(None).to_bytes();
 /// assert!(check_header(&bytes[..HEADER_BYTES], bytes.len() as u64).is_ok());
@@ -366,7 +366,7 @@ fn put_pairs(out: &mut Vec<u8>, departments: &Departments) {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::index::snapshot::checksum;
+/// use chats_per_department::internals::index::snapshot::checksum;
 /// assert_ne!(checksum(b"room"), checksum(b"roon"));
 /// ```
 pub fn checksum(bytes: &[u8]) -> u64 {

@@ -65,7 +65,7 @@ pub struct Held {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::room_ids::{Held, RoomIds};
+/// use chats_per_department::internals::room_ids::{Held, RoomIds};
 /// let mut ids = RoomIds::default();
 /// let held = Held { updated_at: 5, entry: Some((0, 42)) };
 /// assert_eq!(ids.insert("6Hq2vQmXyZ3kLp9Ab", held), None);
@@ -120,7 +120,7 @@ impl RoomIds {
     ///
     /// # Example
     /// ```
-    /// use chats_per_department::chart::room_ids::{Held, Offer, RoomIds};
+    /// use chats_per_department::internals::room_ids::{Held, Offer, RoomIds};
     /// let mut ids = RoomIds::default();
     /// let v = |updated_at| Held { updated_at, entry: None };
     /// assert_eq!(ids.offer("a", v(2)), Offer::Added);
@@ -168,7 +168,7 @@ impl RoomIds {
     ///
     /// # Example
     /// ```
-    /// use chats_per_department::chart::room_ids::{Held, RoomIds};
+    /// use chats_per_department::internals::room_ids::{Held, RoomIds};
     /// let v = Held { updated_at: 1, entry: None };
     /// let (mut held, mut listed) = (RoomIds::default(), RoomIds::default());
     /// for id in ["a", "b", "odd id"] { held.insert(id, v); }
@@ -187,7 +187,7 @@ impl RoomIds {
     ///
     /// # Example
     /// ```
-    /// use chats_per_department::chart::room_ids::{Held, RoomIds};
+    /// use chats_per_department::internals::room_ids::{Held, RoomIds};
     /// let (mut held, listed) = (RoomIds::default(), RoomIds::default());
     /// held.insert("a", Held { updated_at: 1, entry: Some((0, 10)) });
     /// held.insert("b", Held { updated_at: 1, entry: Some((0, 40)) });
@@ -220,7 +220,7 @@ impl RoomIds {
     ///
     /// # Example
     /// ```
-    /// use chats_per_department::chart::room_ids::{Held, RoomIds};
+    /// use chats_per_department::internals::room_ids::{Held, RoomIds};
     /// let mut ids = RoomIds::default();
     /// for n in 0..1000 {
     ///     ids.insert(&format!("room{n}"), Held { updated_at: 5, entry: Some((0, n * 2)) });
@@ -239,7 +239,7 @@ impl RoomIds {
     ///
     /// # Example
     /// ```
-    /// use chats_per_department::chart::room_ids::{Held, RoomIds};
+    /// use chats_per_department::internals::room_ids::{Held, RoomIds};
     /// let mut ids = RoomIds::default();
     /// let v = |n: i64| Held { updated_at: 5, entry: Some((0, n * 2)) };
     /// (0..1000).for_each(|n| { ids.insert(&format!("room{n}"), v(n)); });

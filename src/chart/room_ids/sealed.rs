@@ -76,7 +76,7 @@ struct Layout {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::chart::room_ids::{RoomIds, Shape};
+/// use chats_per_department::internals::room_ids::{RoomIds, Shape};
 /// let ids = RoomIds::default();
 /// let (shape, directory, records) = ids.sealed_image();
 /// assert_eq!((shape, directory.len(), records.len()), (Shape::default(), 0, 0));

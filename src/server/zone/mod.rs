@@ -26,7 +26,7 @@ pub const MAX_TIME_MS: i64 = 8_640_000_000_000_000;
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::zone::{FixedOffset, LocalZone};
+/// use chats_per_department::internals::zone::{FixedOffset, LocalZone};
 /// let kolkata = FixedOffset::from_minutes(330);
 /// assert_eq!(kolkata.offset_ms(0), 19_800_000);
 /// ```
@@ -40,7 +40,7 @@ pub trait LocalZone {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::zone::{Utc, LocalZone};
+/// use chats_per_department::internals::zone::{Utc, LocalZone};
 /// assert_eq!(Utc.offset_ms(1_600_000_000_000), 0);
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
@@ -56,7 +56,7 @@ impl LocalZone for Utc {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::zone::{FixedOffset, LocalZone};
+/// use chats_per_department::internals::zone::{FixedOffset, LocalZone};
 /// assert_eq!(FixedOffset::from_minutes(-180).offset_ms(0), -10_800_000);
 /// ```
 #[derive(Debug, Clone, Copy)]
@@ -82,7 +82,7 @@ impl LocalZone for FixedOffset {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::zone::{SystemZone, LocalZone};
+/// use chats_per_department::internals::zone::{SystemZone, LocalZone};
 /// let offset = SystemZone.offset_ms(0);
 /// assert!(offset.abs() < 86_400_000);
 /// ```
@@ -118,7 +118,7 @@ impl LocalZone for SystemZone {
 ///
 /// # Example
 /// ```
-/// use chats_per_department::server::zone::{local_to_utc, FixedOffset};
+/// use chats_per_department::internals::zone::{local_to_utc, FixedOffset};
 /// // 05:30 in Kolkata is midnight UTC.
 /// assert_eq!(local_to_utc(19_800_000, &FixedOffset::from_minutes(330)), 0);
 /// ```
