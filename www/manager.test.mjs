@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatIndex, chatsPerDepartment } from '../pkg/node.mjs';
-import { pageKit } from './page-kit.mjs';
+import { loadedAfter, loadFile, pageKit, restPage } from './page-kit.mjs';
 
 const kit = pageKit();
 const { sample, pageSample, shownRange, pickDepartment, shots, openPage, raw, setText, setRange, expectBody, drawnPixels } = kit;
@@ -25,35 +25,8 @@ function file(name, text) {
   return path;
 }
 
-async function loadFile(page, roomsPath, departmentsPath) {
-  const loads = Number(await page.getAttribute('body', 'data-loads') ?? 0);
-  await page.click('#tab-file');
-  await page.setInputFiles('#rooms-file', roomsPath);
-  await page.setInputFiles('#departments-file', departmentsPath ? [departmentsPath] : []);
-  await page.click('#file-form button[type=submit]');
-  return loads;
-}
-
-async function loadedAfter(page, loads) {
-  await page.waitForFunction((n) => Number(document.body.dataset.loads) > n && document.body.dataset.busy === 'false', loads, { timeout: 30_000 });
-  // The fitted range's query has been drawn once the raw view is a body.
-  await page.waitForFunction(() => /^HTTP (200|400)/.test(document.getElementById('raw').textContent));
-}
-
 const tableRows = (page) => page.$$eval('#table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
 const overflowX = (page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-
-/** Rooms with embedded departments (a REST page), created between `from` and `to`. */
-function restPage(count, from, to, departments) {
-  const rooms = [];
-  for (let i = 0; i < count; i++) {
-    const d = departments[i % departments.length];
-    const ts = new Date(from + Math.floor(((to - from) * i) / count)).toISOString();
-    rooms.push({ _id: `r${i}`, t: 'l', ts, _updatedAt: ts, departmentId: d._id, department: d, ...(i % 5 === 0 ? { open: true } : {}) });
-  }
-  rooms.push({ _id: 'other', t: 'd', ts: new Date(from).toISOString() }, { _id: 'nodep', t: 'l', ts: new Date(from).toISOString() });
-  return JSON.stringify({ rooms, count: rooms.length, offset: 0, total: rooms.length, success: true });
-}
 
 test('bug 1: the chart and table follow the window down to a phone; nothing scrolls sideways', async () => {
   const { page, errors } = await openPage({ width: 1366, height: 768 });

@@ -13,6 +13,39 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
 const dist = new URL('./dist/', import.meta.url);
 
+/**
+ * A REST page of rooms over `departments`, created evenly between `from`
+ * and `to`, one in five open, followed by `extra` rooms (by default one of
+ * another type and one without a department, which never count).
+ */
+export function restPage(count, from, to, departments, extra = [{ _id: 'other', t: 'd' }, { _id: 'nodep', t: 'l' }]) {
+  const rooms = [];
+  for (let i = 0; i < count; i++) {
+    const d = departments[i % departments.length];
+    const ts = new Date(from + Math.floor(((to - from) * i) / count)).toISOString();
+    rooms.push({ _id: `r${i}`, t: 'l', ts, _updatedAt: ts, departmentId: d._id, department: d, ...(i % 5 === 0 ? { open: true } : {}) });
+  }
+  for (const room of extra) rooms.push({ ...room, ts: new Date(from).toISOString() });
+  return JSON.stringify({ rooms, count: rooms.length, offset: 0, total: rooms.length, success: true });
+}
+
+/** Picks the rooms file (and departments file) in the File tab and loads them; returns the load count before. */
+export async function loadFile(page, roomsPath, departmentsPath) {
+  const loads = Number(await page.getAttribute('body', 'data-loads') ?? 0);
+  await page.click('#tab-file');
+  await page.setInputFiles('#rooms-file', roomsPath);
+  await page.setInputFiles('#departments-file', departmentsPath ? [departmentsPath] : []);
+  await page.click('#file-form button[type=submit]');
+  return loads;
+}
+
+/** Waits for the load after `loads` to end and its first chart to be drawn. */
+export async function loadedAfter(page, loads) {
+  await page.waitForFunction((n) => Number(document.body.dataset.loads) > n && document.body.dataset.busy === 'false', loads, { timeout: 30_000 });
+  // The fitted range's query has been drawn once the raw view is a body.
+  await page.waitForFunction(() => /^HTTP (200|400)/.test(document.getElementById('raw').textContent));
+}
+
 /** The helpers, with the browser and the page's server started before the file's tests. */
 export function pageKit() {
   const shots = new URL('../test-results/', import.meta.url);

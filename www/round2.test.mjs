@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pageKit } from './page-kit.mjs';
+import { loadedAfter, loadFile, pageKit, restPage } from './page-kit.mjs';
 
 const kit = pageKit();
 const { openPage, raw, setText, shots } = kit;
@@ -19,28 +19,14 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 const dir = join(tmpdir(), `cpd-round2-${process.pid}`);
 mkdirSync(dir, { recursive: true });
 
-/** A REST page of rooms over `departments`, created between `from` and `to`, with a room of a department not listed. */
-function restPage(count, from, to, departments) {
-  const rooms = [];
-  for (let i = 0; i < count; i++) {
-    const d = departments[i % departments.length];
-    const ts = new Date(from + Math.floor(((to - from) * i) / count)).toISOString();
-    rooms.push({ _id: `r${i}`, t: 'l', ts, _updatedAt: ts, departmentId: d._id, department: d, ...(i % 5 === 0 ? { open: true } : {}) });
-  }
-  rooms.push({ _id: 'gone', t: 'l', ts: new Date(from).toISOString(), departmentId: 'deleted' });
-  rooms.push({ _id: 'dm', t: 'd', ts: new Date(from).toISOString() });
-  return JSON.stringify({ rooms, count: rooms.length, offset: 0, total: rooms.length, success: true });
-}
+// Rooms that never count, and one of a department no list names ("No department").
+const EXTRA = [{ _id: 'gone', t: 'l', departmentId: 'deleted' }, { _id: 'dm', t: 'd' }];
 
-async function loadFile(page, name, text) {
+/** Writes `text` as a rooms file and loads it. */
+async function loadText(page, name, text) {
   const path = join(dir, name);
   writeFileSync(path, text);
-  const loads = Number(await page.getAttribute('body', 'data-loads') ?? 0);
-  await page.click('#tab-file');
-  await page.setInputFiles('#rooms-file', path);
-  await page.click('#file-form button[type=submit]');
-  await page.waitForFunction((n) => Number(document.body.dataset.loads) > n && document.body.dataset.busy === 'false', loads, { timeout: 30_000 });
-  await page.waitForFunction(() => /^HTTP (200|400)/.test(document.getElementById('raw').textContent));
+  await loadedAfter(page, await loadFile(page, path));
 }
 
 async function axe(page) {
@@ -137,7 +123,7 @@ test('3. the day pickers are the controls; the server-format fields wait under "
 test('4. the department menu closes on Escape and on a click elsewhere, focus returned; past ten departments it has a search box', async () => {
   const departments = Array.from({ length: 14 }, (_, i) => ({ _id: `d${i}`, name: `Team ${String.fromCharCode(65 + i)}${i === 3 ? ' Billing' : ''}` }));
   const { page } = await openPage({ width: 1366, height: 768 });
-  await loadFile(page, 'fourteen.json', restPage(280, Date.UTC(2026, 0, 1), Date.UTC(2026, 1, 1), departments));
+  await loadText(page, 'fourteen.json', restPage(280, Date.UTC(2026, 0, 1), Date.UTC(2026, 1, 1), departments, EXTRA));
   await page.click('#department-menu summary');
   assert.equal(await page.$eval('#department-menu', (d) => d.open), true);
   assert.equal(await page.isVisible('#department-search'), true);
@@ -173,7 +159,7 @@ test('5. a phone shows the totals and the chart first; the controls are one bar 
 test('6. a manager\'s words: no timing in the heading, "No department", plain sentences, credentials by their Rocket.Chat names', async () => {
   const departments = [{ _id: 'a', name: 'Alpha' }, { _id: 'b', name: 'Beta' }];
   const { page } = await openPage({ width: 1366, height: 768 });
-  await loadFile(page, 'words.json', restPage(40, Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 5), departments));
+  await loadText(page, 'words.json', restPage(40, Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 5), departments, EXTRA));
   assert.equal(await page.textContent('#chart-title'), 'Open and closed chats');
   assert.match(await page.textContent('#timing'), /^Computed in this browser in [\d.]+ (µs|ms)\.$/);
   const names = await page.$$eval('#table tbody tr td:first-child', (tds) => tds.map((td) => [td.textContent, td.title]));
@@ -192,7 +178,7 @@ test('6. a manager\'s words: no timing in the heading, "No department", plain se
 test('7. a hundred departments with long names over time: departments as rows in a box of its own, a legend inside the chart on a phone', async () => {
   const departments = Array.from({ length: 100 }, (_, i) => ({ _id: `d${i}`, name: `Department ${i + 1} for the customers of the northern and southern regional offices` }));
   const { page, errors } = await openPage({ width: 390, height: 844 });
-  await loadFile(page, 'hundred.json', restPage(2000, Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 15), departments));
+  await loadText(page, 'hundred.json', restPage(2000, Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 15), departments, EXTRA));
   await page.check('input[name=view][value=time]');
   await page.waitForFunction(() => document.querySelector('#table thead th')?.textContent === 'Department, per day');
   const rows = await page.$$eval('#table tbody tr', (trs) => trs.length);

@@ -115,8 +115,7 @@ function jsonOf(value) {
   if (typeof value === 'string' && value.length > MAX_JSON_BYTES / 3) return { tooLarge: value.length };
   if (typeof value === 'string') return { json: wellFormedText(value) };
   // Nor bytes past 1 GiB (whose length may not even fit the u32 wasm reads).
-  if (isUint8Array(value) && value.length > MAX_JSON_BYTES) return { tooLarge: value.length };
-  if (isUint8Array(value)) return { json: value };
+  if (isUint8Array(value)) return value.length > MAX_JSON_BYTES ? { tooLarge: value.length } : { json: value };
   return undefined;
 }
 

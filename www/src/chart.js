@@ -47,17 +47,14 @@ function recolour(c) {
   }
 }
 
-/** Text no wider than `pixels` at the chart's font (about 6.5 px a character). */
-const fit = (text, pixels) => {
-  const max = Math.max(8, Math.floor(pixels / 6.5));
+/** Text no wider than `pixels` at the chart's font (about 6.5 px a character), and at least `least` characters. */
+const fit = (text, pixels, least = 8) => {
+  const max = Math.max(least, Math.floor(pixels / 6.5));
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 };
 
 /** Shortens a label to at most 40% of the chart's width; the tooltip has it whole. */
-function shorten(label, width) {
-  const max = Math.max(12, Math.floor((width * 0.4) / 6.5));
-  return label.length > max ? `${label.slice(0, max - 1)}…` : label;
-}
+const shorten = (label, width) => fit(label, width * 0.4, 12);
 
 function ensure(canvas, type) {
   if (chart && chart.$kind === type) return chart;
