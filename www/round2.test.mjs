@@ -196,6 +196,8 @@ test('7. a hundred departments with long names over time: departments as rows in
     return n;
   });
   assert.equal(edges, 0, 'nothing drawn on the edges');
+  // Nor are its last rows dropped for want of height (one row a name on a phone).
+  assert.equal(await page.getAttribute('#chart', 'data-legend-clipped'), 'false');
   await page.screenshot({ path: shot('round2-hundred-over-time-phone.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();

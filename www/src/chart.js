@@ -143,6 +143,25 @@ export function drawSeries(canvas, series) {
   c.data.labels = series.labels;
   c.data.datasets = datasets;
   c.update('none');
+  // Chart.js gives a legend at most about half the chart's height and drops
+  // the rows past it (long names on a phone, a row each): the box grows
+  // until every row shows.
+  const box = canvas.parentElement;
+  for (let tries = 0; tries < 3 && legendShort(c) > 0; tries++) {
+    box.style.height = `${box.clientHeight + 2 * legendShort(c) + 10}px`;
+    c.resize();
+    c.update('none');
+  }
+  canvas.dataset.legendClipped = String(legendShort(c) > 0);
+}
+
+/** How many pixels the legend's rows need beyond the height it was given. */
+function legendShort(c) {
+  const boxes = c.legend?.legendHitBoxes ?? [];
+  if (!boxes.length) return 0;
+  // After layout a hit box's top is the canvas's, not the legend's.
+  const needed = Math.max(...boxes.map((b) => b.top + b.height)) - c.legend.top + c.legend.options.labels.padding;
+  return Math.max(0, Math.ceil(needed - c.legend.height));
 }
 
 const sum = (list) => list.reduce((s, n) => s + n, 0);
