@@ -64,7 +64,8 @@ pub use server::zone::{FixedOffset, LocalZone, Utc};
 /// benchmarks: not part of the public API, and free to change.
 #[doc(hidden)]
 pub mod internals {
-    pub use crate::chart::{body, column, counter, index, respond, room_ids, series};
+    pub use crate::chart::store::{self, column, room_ids};
+    pub use crate::chart::{body, counter, index, respond, series};
     pub use crate::records::{department, fast_json, field, json_input, room, scan, stream};
     pub use crate::server::{calendar, date_parse, failure, js_number, params, zone};
 }

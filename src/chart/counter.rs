@@ -17,7 +17,7 @@
 //! Departments come out sorted by name (Unicode code point order).
 
 use crate::chart::body::{by_name, DepartmentCount};
-use crate::chart::room_ids::{Held, RoomIds};
+use crate::chart::store::room_ids::{Held, RoomIds};
 use crate::records::department::{DepartmentNumbers, Departments, UNDEFINED_KEY};
 use crate::records::field::{DepartmentRef, DepartmentView};
 use crate::records::room::{RoomSink, RoomView, State};

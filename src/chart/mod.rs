@@ -2,9 +2,8 @@
 //! the order in which a request is checked.
 
 pub mod body;
-pub mod column;
 pub mod counter;
 pub mod index;
 pub mod respond;
-pub mod room_ids;
 pub mod series;
+pub mod store;

@@ -12,7 +12,7 @@
 //! one index over the same rooms.
 
 use super::{ChatIndex, Offer};
-use crate::chart::room_ids::Held;
+use crate::chart::store::room_ids::Held;
 
 impl ChatIndex {
     /// Adds every room of `other` to this index, as [`ChatIndex::add_json`]

@@ -4,7 +4,7 @@
 //! A dashboard recomputes the chart on every move of a date picker. A scan
 //! of a million rooms per move is too slow, so rooms are stored the way the
 //! query reads them: one sorted column of creation times per department
-//! (see [`Column`](crate::chart::column::Column)). A query is two short
+//! (see [`Column`](crate::chart::store::column::Column)). A query is two short
 //! searches per department: O(departments × log rooms).
 //!
 //! Rooms are identified by `_id` ([`RoomIds`]): a room already held is
@@ -19,10 +19,10 @@
 //! was, replacements included.
 
 use crate::chart::body::{by_name, Body, DepartmentCount};
-use crate::chart::column::Column;
 use crate::chart::respond::{checked, data_failure};
-use crate::chart::room_ids::{Held, Offer, RoomIds};
 use crate::chart::series::{spans, Bucket, Series, Span};
+use crate::chart::store::column::Column;
+use crate::chart::store::room_ids::{Held, Offer, RoomIds};
 use crate::records::department::{DepartmentNumbers, Departments};
 use crate::records::field::{DataError, DepartmentRef, DepartmentView};
 use crate::records::json_input::read_rooms_into;

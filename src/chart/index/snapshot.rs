@@ -43,8 +43,8 @@
 //! naming what is wrong, never a panic or a wrong count.
 
 use super::{ChatIndex, Slot};
-use crate::chart::column::Column;
-use crate::chart::room_ids::{Held, RoomIds, Shape};
+use crate::chart::store::column::Column;
+use crate::chart::store::room_ids::{Held, RoomIds, Shape};
 use crate::records::department::Departments;
 use crate::records::field::{DataError, DepartmentRef};
 use crate::server::zone::MAX_TIME_MS;

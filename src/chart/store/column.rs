@@ -5,7 +5,8 @@
 //! times) in blocks of `BLOCK`. Each block keeps its first creation time
 //! (`fences`, a small array that stays in cache) and stores the others as
 //! offsets from it, packed at the fewest bits that hold the block's span
-//! (frame-of-reference coding): at a million rooms over a year, 26 bits a
+//! (frame-of-reference coding, with the store's codec [`super::bits`]):
+//! at a million rooms over a year, 26 bits a
 //! room instead of 64. An offset is found by its position (bit
 //! `i × width`), so a search reads offsets in place. A directory of time
 //! steps says between which entries a time lies, so a search takes a few
@@ -21,6 +22,7 @@
 //! merged and packed again in one pass. So a live update costs a few
 //! pushes, not a copy of the column.
 
+use crate::chart::store::bits::{self, PADDING};
 use std::mem::size_of;
 
 /// Entries per block; also the pending changes a query scans before it
@@ -31,9 +33,6 @@ const _: () = assert!(BLOCK == u64::BITS as usize);
 /// Pending changes a column always may hold before
 /// [`Column::bound_pending`] merges them.
 const PENDING_FLOOR: usize = 4 * BLOCK;
-/// Bytes after the last block, so that reading any offset may load the
-/// eight bytes that hold it.
-const PADDING: usize = 8;
 /// Entries per step of a column's directory, when times are spread evenly
 /// (from 8 to 16, as a step is a power of two): a search then takes about
 /// four probes, for 0.3 bytes a room.
@@ -221,24 +220,13 @@ impl Column {
             opens = opens.wrapping_add(mask.count_ones());
             size += (block.len() * width as usize).div_ceil(8);
         }
-        let mut packed = Vec::with_capacity(size + PADDING);
-        for (block, (&fence, &width)) in entries.chunks(BLOCK).zip(fences.iter().zip(&widths)) {
-            // Little-endian bit order: each offset above the bits before it.
-            let (mut pending, mut bits) = (0u128, 0u32);
-            for &e in block {
-                pending |= u128::from((e >> 1).wrapping_sub(fence) as u64) << bits;
-                bits += u32::from(width);
-                while bits >= 8 {
-                    packed.push(pending as u8);
-                    pending >>= 8;
-                    bits -= 8;
-                }
-            }
-            if bits > 0 {
-                packed.push(pending as u8);
+        let mut packed = vec![0; size + PADDING];
+        for ((block, (&fence, &width)), &start) in entries.chunks(BLOCK).zip(fences.iter().zip(&widths)).zip(&starts) {
+            let bytes = &mut packed[start as usize..];
+            for (i, &e) in block.iter().enumerate() {
+                bits::write(bytes, i * usize::from(width), u32::from(width), (e >> 1).wrapping_sub(fence) as u64);
             }
         }
-        packed.resize(size + PADDING, 0);
         let (directory, shift) = directory(entries);
         *self = Column {
             len: entries.len(),
@@ -276,12 +264,7 @@ impl Column {
     #[inline]
     fn block(&self, b: usize) -> PackedBlock<'_> {
         let width = u32::from(self.widths[b]);
-        PackedBlock {
-            fence: self.fences[b],
-            bytes: &self.packed[self.starts[b] as usize..],
-            width,
-            mask: u64::MAX >> (u64::BITS - width).min(63) >> u32::from(width == 0),
-        }
+        PackedBlock { fence: self.fences[b], bytes: &self.packed[self.starts[b] as usize..], width, mask: bits::mask(width) }
     }
 
     /// How many packed entries were created before `time`.
@@ -353,15 +336,11 @@ struct PackedBlock<'a> {
 
 impl PackedBlock<'_> {
     /// Entry `i`'s creation time: its offset is `width` bits at bit
-    /// `i × width`, within the eight bytes from byte `i × width / 8` (a
-    /// width is at most 56 bits, or 64 and then byte-aligned).
+    /// `i × width`, in one load (a width is at most 56 bits, or 64 and
+    /// then byte-aligned).
     #[inline]
     fn time(&self, i: usize) -> i64 {
-        let bit = i * self.width as usize;
-        let mut word = [0u8; 8];
-        word.copy_from_slice(&self.bytes[bit / 8..bit / 8 + 8]);
-        let offset = u64::from_le_bytes(word) >> (bit % 8);
-        self.fence.wrapping_add((offset & self.mask) as i64)
+        self.fence.wrapping_add(bits::read_within(self.bytes, i * self.width as usize, self.mask) as i64)
     }
 }
 

@@ -17,6 +17,7 @@
 //! Sealing again (see `RoomIds::tidy`) builds the widths anew.
 
 use super::Held;
+use crate::chart::store::bits::{read, read_wide, width_of, write, write_wide, PADDING};
 
 /// Bits of a key as the sealed part reads it (`super::squeeze`).
 pub(super) const KEY_BITS: u32 = 114;
@@ -25,10 +26,6 @@ const KEY_MASK: u128 = (1 << KEY_BITS) - 1;
 
 /// Rooms per bucket, about: a lookup searches one bucket.
 const BUCKET_ROOMS: usize = 16;
-
-/// Zero bytes after the last record, so that any field may be read with
-/// one eight-byte load.
-const PADDING: usize = 8;
 
 /// A room as the sealed part holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,11 +164,11 @@ impl Sealed {
         if len == 0 {
             return Sealed::default();
         }
-        let rest_bits = key_bits - bits_for((len / BUCKET_ROOMS) as u64);
-        let slot_bits = bits_for(u64::from(slot_max) + 1);
+        let rest_bits = key_bits - width_of((len / BUCKET_ROOMS) as u64);
+        let slot_bits = width_of(u64::from(slot_max) + 1);
         // `max − min` as u64 is exact: the difference of two i64 is below 2^64.
-        let value_bits = bits_for(value_max.wrapping_sub(value_min) as u64);
-        let delta_bits = bits_for(delta_max.wrapping_sub(delta_min) as u64);
+        let value_bits = width_of(value_max.wrapping_sub(value_min) as u64);
+        let delta_bits = width_of(delta_max.wrapping_sub(delta_min) as u64);
         let width = rest_bits + slot_bits + value_bits + delta_bits;
         let layout = Layout { key_bits, rest_bits, slot_bits, value_bits, delta_bits, width, value_min, delta_min };
         for room in rooms.iter_mut() {
@@ -386,9 +383,8 @@ impl Sealed {
     }
 
     /// Record `i`'s slot, value and delta, with `key` for its key.
-    // Not inlined, nor are `read_wide` and `write`: the copies in each
-    // caller took 437 bytes of the gzipped module, for 5% of `fromBytes`
-    // natively (27.5 against 29 ms at 1M rooms).
+    // Not inlined, as the codec's `read_wide` and `write` are not: copies
+    // in each caller cost more module size than the calls cost time.
     #[inline(never)]
     fn fields(&self, i: usize, key: u128) -> Room {
         let Layout { rest_bits, slot_bits, value_bits, delta_bits, value_min, delta_min, width, .. } = self.layout;
@@ -477,69 +473,6 @@ fn sift_down(order: &mut [u32], mut root: usize, end: usize, key: impl Fn(u32) -
         }
         order.swap(root, child);
         root = child;
-    }
-}
-
-/// Bits that hold `x` (0 for 0).
-fn bits_for(x: u64) -> u32 {
-    u64::BITS - x.leading_zeros()
-}
-
-/// The eight bytes from byte `byte` (zeros past the end, which padding
-/// keeps from being reached).
-fn word(bits: &[u8], byte: usize) -> u64 {
-    bits.get(byte..byte + 8).map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or_default()))
-}
-
-/// Up to 56 bits at bit `at`: one load, as `at % 8` leaves at least 57.
-fn read_short(bits: &[u8], at: usize, width: u32) -> u64 {
-    (word(bits, at / 8) >> (at % 8)) & ((1 << width) - 1)
-}
-
-/// Up to 64 bits at bit `at`.
-fn read(bits: &[u8], at: usize, width: u32) -> u64 {
-    if width <= 56 {
-        read_short(bits, at, width)
-    } else {
-        read_short(bits, at, 56) | read_short(bits, at + 56, width - 56) << 56
-    }
-}
-
-/// Up to 128 bits at bit `at`.
-#[inline(never)]
-fn read_wide(bits: &[u8], at: usize, width: u32) -> u128 {
-    if width <= 64 {
-        u128::from(read(bits, at, width))
-    } else {
-        u128::from(read(bits, at, 64)) | u128::from(read(bits, at + 64, width - 64)) << 64
-    }
-}
-
-fn write_short(bits: &mut [u8], at: usize, width: u32, value: u64) {
-    let (byte, shift) = (at / 8, at % 8);
-    if let Some(bytes) = bits.get_mut(byte..byte + 8) {
-        let mask = ((1u64 << width) - 1) << shift;
-        let old = u64::from_le_bytes(bytes.try_into().unwrap_or_default());
-        bytes.copy_from_slice(&((old & !mask) | ((value << shift) & mask)).to_le_bytes());
-    }
-}
-
-#[inline(never)]
-fn write(bits: &mut [u8], at: usize, width: u32, value: u64) {
-    if width <= 56 {
-        write_short(bits, at, width, value);
-    } else {
-        write_short(bits, at, 56, value);
-        write_short(bits, at + 56, width - 56, value >> 56);
-    }
-}
-
-fn write_wide(bits: &mut [u8], at: usize, width: u32, value: u128) {
-    if width <= 64 {
-        write(bits, at, width, value as u64);
-    } else {
-        write(bits, at, 64, value as u64);
-        write(bits, at + 64, width - 64, (value >> 64) as u64);
     }
 }
 
