@@ -16,7 +16,8 @@
 //!   [`Bucket`]), saved and reopened (`to_bytes`, `from_bytes`);
 //! - [`Params`], the request's query; [`Body`], the answer (a chart of
 //!   [`DepartmentCount`]s or a [`Failure`]); [`DataError`], what is wrong
-//!   with a record;
+//!   with the input (its [`DataErrorKind`]: the text, its shape, a record,
+//!   a limit); [`SnapshotError`], why saved bytes cannot be reopened;
 //! - the zones dates without an offset are read in: [`Utc`],
 //!   [`FixedOffset`], or any [`LocalZone`].
 //!
@@ -52,10 +53,11 @@ mod server;
 pub mod bindings;
 
 pub use chart::body::{Body, DepartmentCount};
+pub use chart::index::snapshot::SnapshotError;
 pub use chart::index::ChatIndex;
 pub use chart::respond::{chats_per_department_json, respond};
 pub use chart::series::{Bucket, Series, Span};
-pub use records::field::DataError;
+pub use records::field::{DataError, DataErrorKind};
 pub use server::failure::Failure;
 pub use server::params::Params;
 pub use server::zone::{FixedOffset, LocalZone, Utc};

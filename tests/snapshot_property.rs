@@ -73,7 +73,7 @@ fn every_truncation_and_every_byte_change_is_refused() {
     }
     let mut longer = bytes.clone();
     longer.push(0);
-    assert!(ChatIndex::from_bytes(&longer).unwrap_err().message.contains("followed by other bytes"));
+    assert!(ChatIndex::from_bytes(&longer).unwrap_err().to_string().contains("followed by other bytes"));
     for at in 0..bytes.len() {
         for flip in [1u8, 0x80, 0xff] {
             let mut damaged = bytes.clone();
@@ -246,12 +246,12 @@ fn well_sealed_bodies_that_break_the_rules_are_refused() {
     ];
     for (expected, body) in cases {
         let error = ChatIndex::from_bytes(&sealed(&body.0)).map(|_| ()).unwrap_err();
-        assert!(error.message.contains(expected), "{expected:?}: got {:?}", error.message);
+        assert!(error.to_string().contains(expected), "{expected:?}: got {error}");
     }
     let mut header = sealed(&ok.0);
     let next = chats_per_department::internals::index::snapshot::VERSION + 1;
     header[8] = next as u8;
-    assert!(ChatIndex::from_bytes(&header).unwrap_err().message.contains(&format!("version {next}; this library reads version")));
+    assert!(ChatIndex::from_bytes(&header).unwrap_err().to_string().contains(&format!("version {next}; this library reads version")));
 }
 
 /// A real sealed part, damaged where a lookup or a count would go wrong:
@@ -275,7 +275,7 @@ fn damaged_sealed_parts_are_refused() {
 
     let refused = |slots: u32, directory: &[u32], records: &[u8], recent: Body, expected: &str| {
         let error = load(slots, directory, records, recent).map(|_| ()).unwrap_err();
-        assert!(error.message.contains(expected), "{expected:?}: got {:?}", error.message);
+        assert!(error.to_string().contains(expected), "{expected:?}: got {error}");
     };
     // A department the snapshot does not have.
     refused(1, directory, records, Body::new().u64(0), "department or time is not one");

@@ -10,6 +10,7 @@ use chats_per_department::internals::json_input::read_rooms;
 use chats_per_department::internals::room::RoomBatch;
 use chats_per_department::internals::stream::RoomStream;
 use chats_per_department::internals::zone::{FixedOffset, LocalZone, Utc};
+use chats_per_department::DataError;
 use common::Rng;
 
 const WS: &[&str] = &["", "", "", " ", "\n", "\r\n", "\t", "  \n  "];
@@ -110,8 +111,13 @@ fn mutate(r: &mut Rng, doc: &str) -> Vec<u8> {
     bytes
 }
 
+/// A refusal as its kind and message: both must agree.
+fn refusal(e: DataError) -> String {
+    format!("{:?}: {}", e.kind, e.message)
+}
+
 fn outcome_whole(text: &[u8], zone: &dyn LocalZone) -> Result<String, String> {
-    read_rooms(text, zone).map(|b| format!("{b:?}")).map_err(|e| e.message)
+    read_rooms(text, zone).map(|b| format!("{b:?}")).map_err(refusal)
 }
 
 fn outcome_streamed(text: &[u8], zone: &dyn LocalZone, r: &mut Rng) -> Result<String, String> {
@@ -121,10 +127,10 @@ fn outcome_streamed(text: &[u8], zone: &dyn LocalZone, r: &mut Rng) -> Result<St
     let most = [1, 2, 3, 7, 16, 64, 4096][r.below(7) as usize];
     while !rest.is_empty() {
         let (chunk, tail) = rest.split_at((1 + r.below(most) as usize).min(rest.len()));
-        stream.push(chunk, zone, &mut batch).map_err(|e| e.message)?;
+        stream.push(chunk, zone, &mut batch).map_err(refusal)?;
         rest = tail;
     }
-    let n = stream.finish(zone, &mut batch).map_err(|e| e.message)?;
+    let n = stream.finish(zone, &mut batch).map_err(refusal)?;
     assert_eq!(n, batch.rooms.len());
     Ok(format!("{batch:?}"))
 }
@@ -159,15 +165,18 @@ fn stream_equals_whole_text() {
 #[test]
 fn a_lone_surrogate_is_named_where_it_starts() {
     let cases: [(&str, &str); 5] = [
-        (r#"["\ud800"]"#, r#"rooms: lone surrogate \ud800 (half of a UTF-16 pair) at line 1 column 3"#),
-        (r#"[{"_id":"a\uDBFFb","t":"l"}]"#, r#"rooms: lone surrogate \uDBFF (half of a UTF-16 pair) at line 1 column 11"#),
+        (r#"["\ud800"]"#, r#"Syntax: rooms: lone surrogate \ud800 (half of a UTF-16 pair) at line 1 column 3"#),
+        (r#"[{"_id":"a\uDBFFb","t":"l"}]"#, r#"Syntax: rooms: lone surrogate \uDBFF (half of a UTF-16 pair) at line 1 column 11"#),
         (
             "{\"rooms\":[\n{\"t\":\"l\",\"departmentId\":\"\\udc00x\"}]}",
-            r#"rooms: lone surrogate \udc00 (half of a UTF-16 pair) at line 2 column 26"#,
+            r#"Syntax: rooms: lone surrogate \udc00 (half of a UTF-16 pair) at line 2 column 26"#,
         ),
-        ("{\"t\":\"l\"}\n{\"_id\":\"\\ud83d\\u0041\"}", r#"rooms: lone surrogate \ud83d (half of a UTF-16 pair) at line 2 column 9"#),
+        (
+            "{\"t\":\"l\"}\n{\"_id\":\"\\ud83d\\u0041\"}",
+            r#"Syntax: rooms: lone surrogate \ud83d (half of a UTF-16 pair) at line 2 column 9"#,
+        ),
         // A pair is text, and a bad escape is still serde's own words.
-        (r#"[{"_id":"\ud83d\ude00","t":"\uZZZZ"}]"#, "rooms: invalid escape at line 1 column 34"),
+        (r#"[{"_id":"\ud83d\ude00","t":"\uZZZZ"}]"#, "Syntax: rooms: invalid escape at line 1 column 34"),
     ];
     let mut r = Rng(7);
     for (doc, expected) in cases {

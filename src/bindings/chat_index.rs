@@ -45,7 +45,7 @@ impl ChatIndexHandle {
     pub fn from_bytes(bytes: JsValue, options: JsValue) -> Result<ChatIndexHandle, JsValue> {
         let zone: Rc<dyn LocalZone> = options::zone(&options)?;
         let bytes = convert::snapshot(&bytes)?;
-        let index = ChatIndex::from_bytes(&bytes).map_err(|error| JsValue::from(js_sys::Error::new(&error.message)))?;
+        let index = ChatIndex::from_bytes(&bytes).map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?;
         Ok(handle(index, zone))
     }
 

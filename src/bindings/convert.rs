@@ -12,7 +12,7 @@
 use super::protocol;
 use crate::chart::index::snapshot::{self, HEADER_BYTES};
 use crate::records::department::{body_key, DepartmentFields, Departments, Name};
-use crate::records::field::{DataError, DepartmentView, Field};
+use crate::records::field::{DataError, DataErrorKind, DepartmentView, Field};
 use crate::records::json_input;
 use crate::records::room::{classify, deliver, OpenField, RoomFields, RoomSink, RoomView};
 use crate::server::date_parse::{date_parse, time_clip};
@@ -189,7 +189,7 @@ pub(crate) fn snapshot(value: &JsValue) -> Result<Vec<u8>, JsValue> {
     }
     let bytes = bytes.unchecked_into::<Uint8Array>();
     let head = bytes.subarray(0, HEADER_BYTES as u32).to_vec();
-    snapshot::check_header(&head, size).map_err(|error| JsValue::from(js_sys::Error::new(&error.message)))?;
+    snapshot::check_header(&head, size).map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?;
     Ok(bytes.to_vec())
 }
 
@@ -215,7 +215,7 @@ fn json_of(answer: &JsValue, name: &str) -> Result<Option<Vec<u8>>, DataError> {
         (None, Some(bytes)) if bytes.length() <= MAX_JSON_BYTES => return Ok(Some(bytes.to_vec())),
         (None, Some(bytes)) => u64::from(bytes.length()),
     };
-    Err(DataError::new(too_large(name, size, "one call can hold; use ChatIndex.addStream, which reads it in pieces")))
+    Err(DataError::limit(too_large(name, size, "one call can hold; use ChatIndex.addStream, which reads it in pieces")))
 }
 
 /// "`name`: 1.1 GB is more than `limit`".
@@ -253,7 +253,7 @@ impl RoomsInput {
             return json_input::read_rooms_into(&bytes, zone, sink);
         }
         if get(answer, "shape").is_truthy() {
-            return Err(DataError::new("rooms must be an array, a {rooms: [...]} page, or JSON text or bytes"));
+            return Err(DataError::of(DataErrorKind::Shape, "rooms must be an array, a {rooms: [...]} page, or JSON text or bytes"));
         }
         if let Some(index) = index_of(answer, "notObject") {
             return Err(DataError::new(format!("rooms[{index}] is not an object")));
@@ -388,7 +388,10 @@ pub(crate) fn departments(value: &JsValue) -> Result<Option<Departments>, DataEr
         return json_input::read_departments(&bytes).map(Some);
     }
     if get(&answer, "shape").is_truthy() {
-        return Err(DataError::new("departments must be an array, a {departments: [...]} page, JSON text or bytes, or null"));
+        return Err(DataError::of(
+            DataErrorKind::Shape,
+            "departments must be an array, a {departments: [...]} page, JSON text or bytes, or null",
+        ));
     }
     if let Some(index) = index_of(&answer, "notObject") {
         return Err(DataError::new(format!("departments[{index}] is not an object")));

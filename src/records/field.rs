@@ -40,22 +40,63 @@ pub enum Field {
 
 /// A data error: which record, which field, what is wrong.
 ///
+/// Its message is built where the error is found, which is only ever on
+/// the error path; the 400 body carries it as it is. Its [`kind`] says
+/// what sort of error it is, for a caller that handles them apart.
+///
+/// [`kind`]: DataError::kind
+///
 /// # Example
 /// ```
-/// use chats_per_department::internals::field::DataError;
+/// use chats_per_department::internals::field::{DataError, DataErrorKind};
 /// let e = DataError::new("rooms[17].ts is not a date");
-/// assert_eq!(e.message, "rooms[17].ts is not a date");
+/// assert_eq!((e.message.as_str(), e.kind), ("rooms[17].ts is not a date", DataErrorKind::Record));
+/// assert_eq!(DataError::limit("rooms: too many").kind, DataErrorKind::Limit);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataError {
     /// `rooms[17].ts is not a date`, `departments[2]._id is not a string`…
     pub message: String,
+    /// What sort of error.
+    pub kind: DataErrorKind,
+}
+
+/// What sort of data error.
+///
+/// # Example
+/// ```
+/// use chats_per_department::{chats_per_department_json, DataErrorKind};
+/// # use chats_per_department::internals::json_input::read_rooms;
+/// # use chats_per_department::Utc;
+/// assert_eq!(read_rooms(b"[{", &Utc).unwrap_err().kind, DataErrorKind::Syntax);
+/// assert_eq!(read_rooms(br#"[{"ts": true}]"#, &Utc).unwrap_err().kind, DataErrorKind::Record);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataErrorKind {
+    /// The text is not JSON (serde_json's message, with line and column).
+    Syntax,
+    /// The input is not an array of records, a REST page or JSON.
+    Shape,
+    /// A record, or one of its fields, is not what the server stores.
+    Record,
+    /// The input is larger than one call or one record may be.
+    Limit,
 }
 
 impl DataError {
-    /// A data error with this message.
+    /// A record's error with this message.
     pub fn new(message: impl Into<String>) -> Self {
-        DataError { message: message.into() }
+        DataError { message: message.into(), kind: DataErrorKind::Record }
+    }
+
+    /// An error of `kind` with this message.
+    pub fn of(kind: DataErrorKind, message: impl Into<String>) -> Self {
+        DataError { message: message.into(), kind }
+    }
+
+    /// A limit's error with this message.
+    pub fn limit(message: impl Into<String>) -> Self {
+        DataError::of(DataErrorKind::Limit, message)
     }
 }
 

@@ -13,7 +13,7 @@
 
 use crate::records::department::{DepartmentFields, Departments};
 use crate::records::fast_json;
-use crate::records::field::{DataError, Field};
+use crate::records::field::{DataError, DataErrorKind, Field};
 use crate::records::room::{deliver, RoomBatch, RoomFields, RoomSink};
 use crate::server::zone::LocalZone;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -189,7 +189,7 @@ pub fn read_room_record(json: &[u8], index: usize, zone: &dyn LocalZone, sink: &
         return Ok(());
     }
     let mut de = serde_json::Deserializer::from_slice(json);
-    let fail = |e: serde_json::Error| DataError::new(with_context("rooms", json, e));
+    let fail = |e: serde_json::Error| DataError::of(kind_of(&e), with_context("rooms", json, e));
     let mut records = Records { target: Target::Rooms { sink, zone }, first: 0, skip: false };
     RecordSeed { sink: &mut records, index }.deserialize(&mut de).map_err(fail)?;
     de.end().map_err(fail)
@@ -198,7 +198,7 @@ pub fn read_room_record(json: &[u8], index: usize, zone: &dyn LocalZone, sink: &
 fn read_records(json: &[u8], target: Target<'_>) -> Result<(), DataError> {
     let json = json.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(json);
     let name = target.name();
-    read_document(json, target, 0, false).map_err(|e| DataError::new(with_context(name, json, e)))
+    read_document(json, target, 0, false).map_err(|e| DataError::of(kind_of(&e), with_context(name, json, e)))
 }
 
 /// Reads a whole document whose first record is `rooms[first]`; with
@@ -282,6 +282,15 @@ impl Resume {
 pub fn resume_rooms(doc: &[u8], resume: Resume, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), serde_json::Error> {
     let (_, first, placeholder) = resume.prefix();
     read_document(doc, Target::Rooms { sink, zone }, first, placeholder)
+}
+
+/// A serde_json error's kind: the readers' own errors are its data
+/// errors (a record's); the rest are the text's.
+pub(crate) fn kind_of(error: &serde_json::Error) -> DataErrorKind {
+    match error.classify() {
+        serde_json::error::Category::Data => DataErrorKind::Record,
+        _ => DataErrorKind::Syntax,
+    }
 }
 
 /// serde_json reports syntax errors without saying which input; ours

@@ -25,7 +25,7 @@
 //! over generated and mutated documents cut at random.
 
 use crate::records::field::DataError;
-use crate::records::json_input::{lone_surrogate, read_room_record, resume_rooms, Resume};
+use crate::records::json_input::{kind_of, lone_surrogate, read_room_record, resume_rooms, Resume};
 use crate::records::room::{RoomSink, RoomView};
 use crate::server::zone::LocalZone;
 
@@ -194,7 +194,7 @@ impl RoomStream {
         self.compact();
         if self.state == State::Handed {
             if self.buf.len() > MAX_HELD {
-                return Err(DataError::new(format!(
+                return Err(DataError::limit(format!(
                     "rooms: more than 1 GiB of input after rooms[{}] could not be read record by record; addStream holds at most that much at once",
                     self.records
                 )));
@@ -204,7 +204,7 @@ impl RoomStream {
                 self.hand_over(zone, &mut Discard, false)?;
             }
         } else if matches!(self.state, State::Record(_) | State::Undecided(_)) && self.buf.len() - self.start > MAX_HELD {
-            return Err(DataError::new(format!("rooms[{}] is over 1 GiB and not finished; no room is that large", self.records)));
+            return Err(DataError::limit(format!("rooms[{}] is over 1 GiB and not finished; no room is that large", self.records)));
         }
         Ok(())
     }
@@ -469,11 +469,11 @@ impl RoomStream {
         }
         let code = match text.strip_suffix(&format!(" at line {line} column {column}")) {
             Some(code) if line > 0 => code,
-            _ => return DataError::new(with_name(text)),
+            _ => return DataError::of(kind_of(error), with_name(text)),
         };
         let (line, column) =
             if line == 1 { (self.line, self.column + column.saturating_sub(prefix)) } else { (self.line + line - 1, column) };
-        DataError::new(with_name(format!("{code} at line {line} column {column}")))
+        DataError::of(kind_of(error), with_name(format!("{code} at line {line} column {column}")))
     }
 }
 

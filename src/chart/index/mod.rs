@@ -246,7 +246,7 @@ impl ChatIndex {
         let mut page = Page::default();
         feed(&mut page)?;
         if page.overfull {
-            return Err(DataError::new(format!("rooms: more than {MAX_RECORDS_PER_CALL} records in one call; use ChatIndex.addStream")));
+            return Err(DataError::limit(format!("rooms: more than {MAX_RECORDS_PER_CALL} records in one call; use ChatIndex.addStream")));
         }
         Ok(page)
     }

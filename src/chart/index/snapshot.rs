@@ -44,10 +44,12 @@
 
 use super::{ChatIndex, Slot};
 use crate::chart::store::column::Column;
+use crate::chart::store::room_ids::SealedDamage;
 use crate::chart::store::room_ids::{Held, RoomIds, Shape};
 use crate::records::department::Departments;
 use crate::records::field::{DataError, DepartmentRef};
 use crate::server::zone::MAX_TIME_MS;
+use std::fmt;
 
 const MAGIC: &[u8; 8] = b"CPDINDEX";
 /// The format version this library writes and reads; a snapshot of
@@ -148,14 +150,14 @@ impl ChatIndex {
     /// let mut bytes = ChatIndex::new(None).to_bytes();
     /// assert!(ChatIndex::from_bytes(&bytes).is_ok());
     /// *bytes.last_mut().unwrap() ^= 1;
-    /// assert!(ChatIndex::from_bytes(&bytes).unwrap_err().message.contains("checksum"));
-    /// assert!(ChatIndex::from_bytes(b"{}").unwrap_err().message.contains("not a ChatIndex snapshot"));
+    /// assert!(ChatIndex::from_bytes(&bytes).unwrap_err().to_string().contains("checksum"));
+    /// assert!(ChatIndex::from_bytes(b"{}").unwrap_err().to_string().contains("not a ChatIndex snapshot"));
     /// ```
-    pub fn from_bytes(bytes: &[u8]) -> Result<ChatIndex, DataError> {
+    pub fn from_bytes(bytes: &[u8]) -> Result<ChatIndex, SnapshotError> {
         let sum = check_header(&bytes[..bytes.len().min(HEADER)], bytes.len() as u64)?;
         let body = &bytes[HEADER..];
         if checksum(body) != sum {
-            return Err(DataError::new("snapshot: corrupt: the checksum does not match the bytes"));
+            return Err(SnapshotError::Checksum);
         }
         read_body(&mut Reader { bytes: body, at: HEADER })
     }
@@ -178,40 +180,39 @@ pub const HEADER_BYTES: usize = HEADER;
 /// let bytes = ChatIndex::new(None).to_bytes();
 /// assert!(check_header(&bytes[..HEADER_BYTES], bytes.len() as u64).is_ok());
 /// let error = check_header(&bytes[..HEADER_BYTES], 1 << 32).unwrap_err();
-/// assert!(error.message.contains("followed by other bytes"));
+/// assert!(error.to_string().contains("followed by other bytes"));
 /// ```
-pub fn check_header(head: &[u8], total: u64) -> Result<u64, DataError> {
+pub fn check_header(head: &[u8], total: u64) -> Result<u64, SnapshotError> {
     if head.len() < 8 || &head[..8] != MAGIC {
-        return Err(DataError::new("snapshot: not a ChatIndex snapshot (it does not start with CPDINDEX)"));
+        return Err(SnapshotError::NotASnapshot);
     }
     if head.len() < HEADER || total < HEADER as u64 {
-        return Err(fail(total as usize, "truncated: shorter than the header", ""));
+        return Err(SnapshotError::At(total as usize, Damage::ShorterThanHeader));
     }
     let mut header = Reader { bytes: &head[8..HEADER], at: 8 };
     let version = header.u32("the version")?;
     if version != VERSION {
-        return Err(DataError::new(format!("snapshot: version {version}; this library reads version {VERSION}")));
+        return Err(SnapshotError::Version(version));
     }
     if header.u32("the reserved word")? != 0 {
-        return Err(DataError::new("snapshot: the reserved header word is not 0 (a newer or damaged snapshot)"));
+        return Err(SnapshotError::ReservedWord);
     }
     let length = header.u64("the body length")?;
     let body = total - HEADER as u64;
     if length != body {
-        let how =
-            if body < length { "truncated: the header announces more bytes" } else { "followed by other bytes than the header announces" };
-        return Err(fail(total as usize, how, ""));
+        let damage = if body < length { Damage::LengthShort } else { Damage::LengthLong };
+        return Err(SnapshotError::At(total as usize, damage));
     }
     header.u64("the checksum")
 }
 
-fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
+fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, SnapshotError> {
     let mut index = ChatIndex::default();
     match r.u8("the departments list's tag")? {
         0 => {}
         1 => index.listed = Some(r.pairs("departments list")?),
         2 => index.listed_error = Some(DataError::new(r.text("the departments list's error")?)),
-        _ => return Err(r.error("unknown departments list tag", "")),
+        _ => return Err(r.error(Damage::ListTag)),
     }
     index.embedded = r.pairs("embedded departments")?;
     let slots = r.count(false, "departments", 9)?;
@@ -223,10 +224,10 @@ fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
         let department = match r.u8("a department's tag")? {
             1 => DepartmentRef::Null,
             2 => DepartmentRef::Id(r.text("a department id")?.to_owned()),
-            _ => return Err(r.error("unknown department tag", "")),
+            _ => return Err(r.error(Damage::DepartmentTag)),
         };
         if index.numbers.number(department.view()) as usize != i {
-            return Err(r.error("a department appears twice", ""));
+            return Err(r.error(Damage::DepartmentTwice(None)));
         }
         let count = r.count(true, "entries of rooms without _id", 8)?;
         let mut column = Vec::with_capacity(count);
@@ -241,10 +242,10 @@ fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
     index.anonymous = r.u64("the rooms without _id")?;
     // A size JavaScript cannot hold exactly is no index's: a forged count.
     if index.anonymous > MAX_SAFE_INTEGER {
-        return Err(r.error("more rooms without _id than an index can hold", ""));
+        return Err(r.error(Damage::Anonymous));
     }
     if without > index.anonymous {
-        return Err(r.error("more entries of rooms without _id than such rooms", ""));
+        return Err(r.error(Damage::AnonymousEntries));
     }
     let shape = r.take(5 + 8 + 8 + 8, "the sealed rooms' shape")?;
     let word = |at: usize| i64::from_le_bytes(shape[at..at + 8].try_into().unwrap_or_default());
@@ -255,7 +256,7 @@ fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
         records: word(21) as u64,
     };
     let claim = |slot: u32, value: i64| valid_entry(value) && entries.get_mut(slot as usize).map(|column| column.push(value)).is_some();
-    let (ids, taken) = RoomIds::open(shape, r.bytes, slots, claim).map_err(|what| r.error("the sealed rooms: ", what))?;
+    let (ids, taken) = RoomIds::open(shape, r.bytes, slots, claim).map_err(|damage| r.error(Damage::Sealed(damage)))?;
     r.take(taken, "the sealed rooms")?;
     index.ids = ids;
     let recent = r.count(true, "recent rooms", 36)?;
@@ -271,7 +272,7 @@ fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
         left -= batch;
     }
     if r.at != r.end() {
-        return Err(r.error("bytes after the last room", ""));
+        return Err(r.error(Damage::Trailing));
     }
     for (slot, mut column) in index.slots.iter_mut().zip(entries) {
         column.sort_unstable();
@@ -283,13 +284,13 @@ fn read_body(r: &mut Reader<'_>) -> Result<ChatIndex, DataError> {
 /// Appends `count` entries of rooms without `_id`, checked in order and
 /// valid.
 #[inline(never)]
-fn read_entries(r: &mut Reader<'_>, entries: &mut Vec<i64>, count: usize) -> Result<(), DataError> {
+fn read_entries(r: &mut Reader<'_>, entries: &mut Vec<i64>, count: usize) -> Result<(), SnapshotError> {
     let at = r.at;
     let bytes = r.take(count * 8, "a column entry")?;
     for (i, word) in bytes.chunks_exact(8).enumerate() {
         let entry = i64::from_le_bytes(word.try_into().unwrap_or_default());
         if entries.last().is_some_and(|&last| last > entry) || !valid_entry(entry) {
-            return Err(fail(at + i * 8 + 8, "entries are out of order or hold a time no Date can hold", ""));
+            return Err(SnapshotError::At(at + i * 8 + 8, Damage::Entries));
         }
         entries.push(entry);
     }
@@ -301,7 +302,7 @@ const ROOMS_PER_CALL: usize = 1024;
 
 /// Reads `count` recent rooms into `ids`, their entries into `entries`.
 #[inline(never)]
-fn read_recent(r: &mut Reader<'_>, ids: &mut RoomIds, entries: &mut [Vec<i64>], count: usize) -> Result<(), DataError> {
+fn read_recent(r: &mut Reader<'_>, ids: &mut RoomIds, entries: &mut [Vec<i64>], count: usize) -> Result<(), SnapshotError> {
     let word = |bytes: &[u8], at: usize| u64::from_le_bytes(bytes.get(at..at + 8).and_then(|b| b.try_into().ok()).unwrap_or_default());
     for _ in 0..count {
         let key = r.take(16, "a room's _id")?;
@@ -319,21 +320,130 @@ fn read_recent(r: &mut Reader<'_>, ids: &mut RoomIds, entries: &mut [Vec<i64>], 
                 column.push(value);
                 Some((slot, value))
             }
-            _ => return Err(r.error("a room names a department that is not there, or a time no Date can hold", "")),
+            _ => return Err(r.error(Damage::RoomEntry)),
         };
         if !ids.add_recent(key, text, Held { updated_at, entry }) {
-            return Err(r.error("a room's _id is not one this library writes, or appears twice", ""));
+            return Err(r.error(Damage::RoomId));
         }
     }
     Ok(())
 }
 
-/// A snapshot error at byte `at`: one formatting site for every message.
-#[cold]
-#[inline(never)]
-fn fail(at: usize, what: &str, detail: &str) -> DataError {
-    DataError::new(format!("snapshot: at byte {at}: {what}{detail}"))
+/// Why a snapshot cannot be read: it is not one, it is of another
+/// version, or it is damaged at a byte. The message (`Display`) names what
+/// and where; [`ChatIndex::from_bytes`]' callers in JavaScript get it as
+/// an `Error`'s message.
+///
+/// # Example
+/// ```
+/// use chats_per_department::{ChatIndex, SnapshotError};
+/// assert_eq!(ChatIndex::from_bytes(b"{}").map(|_| ()), Err(SnapshotError::NotASnapshot));
+/// let bytes = ChatIndex::new(None).to_bytes();
+/// let error = ChatIndex::from_bytes(&bytes[..20]).map(|_| ()).unwrap_err();
+/// assert_eq!(error.to_string(), "snapshot: at byte 20: truncated: shorter than the header");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SnapshotError {
+    /// The bytes do not start with `CPDINDEX`.
+    NotASnapshot,
+    /// A snapshot of this format version, which this library does not read.
+    Version(u32),
+    /// The header's reserved word is not 0: a newer or damaged snapshot.
+    ReservedWord,
+    /// The body's checksum does not match the header's.
+    Checksum,
+    /// Damage found at this byte, counted from the snapshot's first.
+    At(usize, Damage),
 }
+
+/// What is damaged at a byte of a snapshot.
+///
+/// # Example
+/// ```
+/// use chats_per_department::internals::index::snapshot::Damage;
+/// assert_eq!(Damage::Truncated("a room's _id").to_string(), "truncated while reading a room's _id");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Damage {
+    /// Shorter than the header.
+    ShorterThanHeader,
+    /// Shorter than the header announces.
+    LengthShort,
+    /// Longer than the header announces.
+    LengthLong,
+    /// Ends while reading this part.
+    Truncated(&'static str),
+    /// This part's count is more than the bytes left could hold.
+    Overcount(&'static str),
+    /// This part's text is not UTF-8.
+    NotUtf8(&'static str),
+    /// A department listed twice (with its id, when it is text).
+    DepartmentTwice(Option<String>),
+    /// A departments list tag this library does not write.
+    ListTag,
+    /// A department tag this library does not write.
+    DepartmentTag,
+    /// More rooms without `_id` than JavaScript counts exactly.
+    Anonymous,
+    /// More entries of rooms without `_id` than such rooms.
+    AnonymousEntries,
+    /// Entries out of order, or a time no `Date` can hold.
+    Entries,
+    /// A recent room in no department, or at a time no `Date` can hold.
+    RoomEntry,
+    /// A recent room's `_id` is not one this library writes, or repeats.
+    RoomId,
+    /// The sealed rooms are damaged.
+    Sealed(SealedDamage),
+    /// Bytes after the last room.
+    Trailing,
+}
+
+impl fmt::Display for SnapshotError {
+    // Cold: the messages are built only when a snapshot is refused.
+    #[cold]
+    #[inline(never)]
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("snapshot: ")?;
+        match self {
+            SnapshotError::NotASnapshot => f.write_str("not a ChatIndex snapshot (it does not start with CPDINDEX)"),
+            SnapshotError::Version(version) => write!(f, "version {version}; this library reads version {VERSION}"),
+            SnapshotError::ReservedWord => f.write_str("the reserved header word is not 0 (a newer or damaged snapshot)"),
+            SnapshotError::Checksum => f.write_str("corrupt: the checksum does not match the bytes"),
+            SnapshotError::At(at, damage) => write!(f, "at byte {at}: {damage}"),
+        }
+    }
+}
+
+impl fmt::Display for Damage {
+    #[cold]
+    #[inline(never)]
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (what, detail) = match self {
+            Damage::ShorterThanHeader => ("truncated: shorter than the header", ""),
+            Damage::LengthShort => ("truncated: the header announces more bytes", ""),
+            Damage::LengthLong => ("followed by other bytes than the header announces", ""),
+            Damage::Truncated(part) => ("truncated while reading ", *part),
+            Damage::Overcount(part) => ("more than the bytes left can hold: ", *part),
+            Damage::NotUtf8(part) => ("not UTF-8: ", *part),
+            Damage::DepartmentTwice(None) => ("a department appears twice", ""),
+            Damage::DepartmentTwice(Some(id)) => ("a department appears twice: ", id.as_str()),
+            Damage::ListTag => ("unknown departments list tag", ""),
+            Damage::DepartmentTag => ("unknown department tag", ""),
+            Damage::Anonymous => ("more rooms without _id than an index can hold", ""),
+            Damage::AnonymousEntries => ("more entries of rooms without _id than such rooms", ""),
+            Damage::Entries => ("entries are out of order or hold a time no Date can hold", ""),
+            Damage::RoomEntry => ("a room names a department that is not there, or a time no Date can hold", ""),
+            Damage::RoomId => ("a room's _id is not one this library writes, or appears twice", ""),
+            Damage::Sealed(damage) => return write!(f, "the sealed rooms: {damage}"),
+            Damage::Trailing => ("bytes after the last room", ""),
+        };
+        f.write_str(what)?;
+        f.write_str(detail)
+    }
+}
+
+impl std::error::Error for SnapshotError {}
 
 /// `ts * 2 + open` with `ts` a time a JavaScript `Date` can hold.
 fn valid_entry(entry: i64) -> bool {
@@ -409,15 +519,15 @@ impl<'a> Reader<'a> {
         self.at + self.bytes.len()
     }
 
-    fn error(&self, what: &str, detail: &str) -> DataError {
-        fail(self.at, what, detail)
+    fn error(&self, damage: Damage) -> SnapshotError {
+        SnapshotError::At(self.at, damage)
     }
 
     // Not inlined: a copy at every field read would cost kilobytes of the module.
     #[inline(never)]
-    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], DataError> {
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], SnapshotError> {
         if self.bytes.len() < n {
-            return Err(self.error("truncated while reading ", what));
+            return Err(self.error(Damage::Truncated(what)));
         }
         let (head, tail) = self.bytes.split_at(n);
         self.bytes = tail;
@@ -425,17 +535,17 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
-    fn u8(&mut self, what: &str) -> Result<u8, DataError> {
+    fn u8(&mut self, what: &'static str) -> Result<u8, SnapshotError> {
         Ok(self.take(1, what)?[0])
     }
 
     #[inline(never)]
-    fn u32(&mut self, what: &str) -> Result<u32, DataError> {
+    fn u32(&mut self, what: &'static str) -> Result<u32, SnapshotError> {
         Ok(u32::from_le_bytes(self.take(4, what)?.try_into().unwrap_or_default()))
     }
 
     #[inline(never)]
-    fn u64(&mut self, what: &str) -> Result<u64, DataError> {
+    fn u64(&mut self, what: &'static str) -> Result<u64, SnapshotError> {
         Ok(u64::from_le_bytes(self.take(8, what)?.try_into().unwrap_or_default()))
     }
 
@@ -443,30 +553,30 @@ impl<'a> Reader<'a> {
     /// bytes each: never more than the bytes left could hold, so a damaged
     /// count cannot allocate wildly.
     #[inline(never)]
-    fn count(&mut self, wide: bool, what: &str, size: usize) -> Result<usize, DataError> {
+    fn count(&mut self, wide: bool, what: &'static str, size: usize) -> Result<usize, SnapshotError> {
         let count = if wide { self.u64(what)? } else { u64::from(self.u32(what)?) };
         if count > (self.bytes.len() / size) as u64 {
-            return Err(self.error("more than the bytes left can hold: ", what));
+            return Err(self.error(Damage::Overcount(what)));
         }
         Ok(count as usize)
     }
 
     #[inline(never)]
-    fn text(&mut self, what: &str) -> Result<&'a str, DataError> {
+    fn text(&mut self, what: &'static str) -> Result<&'a str, SnapshotError> {
         let length = self.u32(what)? as usize;
         let at = self.at;
-        std::str::from_utf8(self.take(length, what)?).map_err(|_| fail(at, "not UTF-8: ", what))
+        std::str::from_utf8(self.take(length, what)?).map_err(|_| SnapshotError::At(at, Damage::NotUtf8(what)))
     }
 
     #[inline(never)]
-    fn pairs(&mut self, what: &str) -> Result<Departments, DataError> {
+    fn pairs(&mut self, what: &'static str) -> Result<Departments, SnapshotError> {
         let count = self.count(false, what, 8)?;
         let mut departments = Departments::default();
         for _ in 0..count {
             let id = self.text("a department id")?;
             let key = self.text("a department name")?;
             if !departments.insert_missing(id, key) {
-                return Err(self.error("a department appears twice: ", id));
+                return Err(self.error(Damage::DepartmentTwice(Some(id.to_owned()))));
             }
         }
         Ok(departments)

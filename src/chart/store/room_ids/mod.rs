@@ -19,8 +19,8 @@
 mod sealed;
 mod table;
 
-pub use sealed::Shape;
 use sealed::{Room, Sealed, KEY_BITS};
+pub use sealed::{SealedDamage, Shape};
 use table::Table;
 
 /// A packed `_id`: bits 126–127 say how the rest is to be read.
@@ -370,7 +370,7 @@ impl RoomIds {
         bytes: &[u8],
         slots: usize,
         mut claim: impl FnMut(u32, i64) -> bool,
-    ) -> Result<(RoomIds, usize), &'static str> {
+    ) -> Result<(RoomIds, usize), SealedDamage> {
         let (sealed, taken) = Sealed::open(shape, bytes, |room| {
             canonical(unsqueeze(room.key), None) && (room.slot as usize) < slots && claim(room.slot, room.value)
         })?;
@@ -585,15 +585,15 @@ mod tests {
     }
 
     /// The store as a snapshot writes it and reads it back.
-    fn reopen(ids: &RoomIds) -> Result<RoomIds, &'static str> {
+    fn reopen(ids: &RoomIds) -> Result<RoomIds, String> {
         let (shape, directory, records) = ids.sealed_image();
         let mut bytes: Vec<u8> = directory.iter().flat_map(|d| d.to_le_bytes()).collect();
         bytes.extend_from_slice(records);
-        let (mut back, taken) = RoomIds::open(shape, &bytes, 300, |_, _| true)?;
+        let (mut back, taken) = RoomIds::open(shape, &bytes, 300, |_, _| true).map_err(|damage| damage.to_string())?;
         assert_eq!(taken, bytes.len());
         let mut ok = true;
         ids.for_each_recent(|key, text, held| ok &= back.add_recent(key, text, held));
-        ok.then_some(back).ok_or("a recent room refused")
+        ok.then_some(back).ok_or_else(|| "a recent room refused".to_owned())
     }
 
     /// Sealed rooms, changed, move to the table, removed, die; a snapshot's

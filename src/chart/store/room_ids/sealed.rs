@@ -95,16 +95,16 @@ impl Shape {
     /// The directory's entries and the records' bytes that follow this
     /// shape in a snapshot, or what is wrong with it.
     /// Nothing here can overflow, whatever the bytes said.
-    fn sizes(&self) -> Result<(usize, usize), &'static str> {
+    fn sizes(&self) -> Result<(usize, usize), SealedDamage> {
         let [key_bits, rest_bits, slot_bits, value_bits, delta_bits] = self.widths.map(u32::from);
         if self.records == 0 {
             return Ok((0, 0));
         }
         if !(32..=KEY_BITS).contains(&key_bits) || rest_bits > key_bits || key_bits - rest_bits > 24 {
-            return Err("the key widths are not ones this library writes");
+            return Err(SealedDamage::KeyWidths);
         }
         if slot_bits > 32 || value_bits > 64 || delta_bits > 64 || self.records > u64::from(u32::MAX) {
-            return Err("a field is wider than its value or there are too many records");
+            return Err(SealedDamage::Widths);
         }
         let width = u64::from(rest_bits + slot_bits + value_bits + delta_bits);
         Ok(((1 << (key_bits - rest_bits)) + 1, (self.records * width).div_ceil(8) as usize))
@@ -114,6 +114,42 @@ impl Shape {
         let [key_bits, rest_bits, slot_bits, value_bits, delta_bits] = self.widths.map(u32::from);
         let width = rest_bits + slot_bits + value_bits + delta_bits;
         Layout { key_bits, rest_bits, slot_bits, value_bits, delta_bits, width, value_min: self.value_min, delta_min: self.delta_min }
+    }
+}
+
+/// What is wrong with a snapshot's sealed rooms.
+///
+/// # Example
+/// ```
+/// use chats_per_department::internals::room_ids::SealedDamage;
+/// assert_eq!(SealedDamage::Truncated.to_string(), "truncated");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SealedDamage {
+    /// Key widths this library does not write.
+    KeyWidths,
+    /// A field wider than its value, or more records than a store holds.
+    Widths,
+    /// Fewer bytes than the shape announces.
+    Truncated,
+    /// The bucket directory is out of order.
+    Directory,
+    /// Two records out of order, or with the same key.
+    Order,
+    /// A record whose `_id`, department or time this library does not write.
+    Record,
+}
+
+impl std::fmt::Display for SealedDamage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SealedDamage::KeyWidths => "the key widths are not ones this library writes",
+            SealedDamage::Widths => "a field is wider than its value or there are too many records",
+            SealedDamage::Truncated => "truncated",
+            SealedDamage::Directory => "the directory is out of order",
+            SealedDamage::Order => "two records are out of order or hold the same key",
+            SealedDamage::Record => "a record's _id, department or time is not one this library writes",
+        })
     }
 }
 
@@ -242,12 +278,12 @@ impl Sealed {
     /// ascending (so a key is there once, where [`Sealed::find`] looks),
     /// and every live record accepted by `live`. Returns it and the bytes
     /// it took.
-    pub(super) fn open(shape: Shape, bytes: &[u8], mut live: impl FnMut(Room) -> bool) -> Result<(Sealed, usize), &'static str> {
+    pub(super) fn open(shape: Shape, bytes: &[u8], mut live: impl FnMut(Room) -> bool) -> Result<(Sealed, usize), SealedDamage> {
         let (entries, length) = shape.sizes()?;
         let Some((directory, records)) =
             bytes.split_at_checked(entries.saturating_mul(4)).and_then(|(d, rest)| Some((d, rest.get(..length)?)))
         else {
-            return Err("truncated");
+            return Err(SealedDamage::Truncated);
         };
         let len = shape.records as usize;
         if len == 0 {
@@ -255,7 +291,7 @@ impl Sealed {
         }
         let directory: Vec<u32> = directory.chunks_exact(4).map(|d| u32::from_le_bytes(d.try_into().unwrap_or_default())).collect();
         if directory[0] != 0 || directory[entries - 1] != len as u32 || directory.windows(2).any(|w| w[0] > w[1]) {
-            return Err("the directory is out of order");
+            return Err(SealedDamage::Directory);
         }
         let mut bits = Vec::with_capacity(length + PADDING);
         bits.extend_from_slice(records);
@@ -269,20 +305,20 @@ impl Sealed {
     }
 
     #[inline(never)]
-    fn check_buckets(&mut self, from: usize, to: usize, live: &mut impl FnMut(Room) -> bool) -> Result<(), &'static str> {
+    fn check_buckets(&mut self, from: usize, to: usize, live: &mut impl FnMut(Room) -> bool) -> Result<(), SealedDamage> {
         let Layout { key_bits, rest_bits, width, .. } = self.layout;
         for bucket in from..to {
             let mut previous = None;
             for i in self.directory[bucket] as usize..self.directory[bucket + 1] as usize {
                 let rest = read_wide(&self.bits, i * width as usize, rest_bits);
                 if Some(rest) <= previous {
-                    return Err("two records are out of order or hold the same key");
+                    return Err(SealedDamage::Order);
                 }
                 previous = Some(rest);
                 if self.slot_code(i) == 0 {
                     self.dead += 1;
                 } else if !live(self.fields(i, unscramble((bucket as u128) << rest_bits | rest, key_bits))) {
-                    return Err("a record's _id, department or time is not one this library writes");
+                    return Err(SealedDamage::Record);
                 }
             }
         }
