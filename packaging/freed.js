@@ -3,7 +3,7 @@
 // reaches wasm; and `addStream`, which reads the stream here and hands its
 // chunks to wasm. Shared by the web entry and, converted to CommonJS by
 // scripts/node-build.mjs, the Node entry.
-import { describe, isUint8Array } from './values.js';
+import { describe, isFloat64Array, isUint8Array, typedArrayLength } from './values.js';
 
 export function guardFreed(ChatIndex) {
   const freed = () => new Error('this ChatIndex was freed; create a new one');
@@ -33,13 +33,18 @@ export function guardFreed(ChatIndex) {
     writable: true,
     configurable: true,
   });
-  for (const name of ['add', 'remove', 'retain', 'retainCreated', 'setDepartments', 'query', 'queryJson', 'series', 'timeRange', 'departments', 'toBytes', 'settle']) {
+  defineCounts(proto);
+  const methods = ['add', 'remove', 'retain', 'retainCreated', 'setDepartments', 'query', 'queryJson', 'series', 'timeRange', 'departments', 'chartNames', 'countsInto', 'toBytes', 'settle'];
+  for (const name of methods) {
     const method = proto[name];
     if (typeof method !== 'function') throw new Error(`guardFreed: ChatIndex.${name} is missing`);
     Object.defineProperty(proto, name, {
-      value: function guarded(...args) {
+      // Fixed arity (no method takes more than four): a rest parameter
+      // would allocate an array on every call, and `countsInto` is made
+      // for calls that allocate nothing.
+      value: function guarded(a, b, c, d) {
         if (!this.__wbg_ptr) throw freed();
-        return method.apply(this, args);
+        return method.call(this, a, b, c, d);
       },
       writable: true,
       configurable: true,
@@ -253,4 +258,48 @@ function cancelReader(reader, reason) {
   } catch {
     // Already released or errored: nothing left to give back.
   }
+}
+
+const NO_ROOM = new Float64Array(0);
+const NO_NAMES = Object.freeze([]);
+
+/** A number a `Date` holds as a time (TimeClip's range). */
+const isTime = (ms) => typeof ms === 'number' && Math.abs(ms) <= 8.64e15;
+
+// `countsInto` and `chartNames`, over the module's one raw call: the
+// arguments are checked here, where a message costs no module size.
+function defineCounts(proto) {
+  const raw = proto.__countsInto;
+  if (typeof raw !== 'function') throw new Error('guardFreed: ChatIndex.__countsInto is missing');
+  Object.defineProperty(proto, 'countsInto', {
+    value: function countsInto(startMs, endMs, out, departmentId) {
+      if (!isTime(startMs) || !isTime(endMs)) {
+        throw new TypeError(`countsInto: startMs and endMs must be numbers a Date can hold (epoch milliseconds), not ${describe(isTime(startMs) ? endMs : startMs)}`);
+      }
+      if (!isFloat64Array(out)) throw new TypeError(`countsInto: out must be a Float64Array, not ${describe(out)}`);
+      if (departmentId !== undefined && typeof departmentId !== 'string') {
+        throw new TypeError(`countsInto: departmentId must be a string or undefined, not ${describe(departmentId)}`);
+      }
+      // The intrinsic getter: an overridden `length` could throw or call
+      // back into this index while it is borrowed.
+      const room = typedArrayLength(out);
+      const answer = raw.call(this, startMs, endMs, out, room, departmentId);
+      if (!Array.isArray(answer)) return answer;
+      if (room < 2 * answer.length) {
+        throw new RangeError(`countsInto: out holds ${room} numbers; the chart needs ${2 * answer.length}, two per name of chartNames()`);
+      }
+      return null;
+    },
+    writable: true,
+    configurable: true,
+  });
+  Object.defineProperty(proto, 'chartNames', {
+    value: function chartNames() {
+      // An empty range counts nothing; the answer is the keys.
+      const answer = raw.call(this, 0, -1, NO_ROOM, 0, undefined);
+      return Array.isArray(answer) ? answer : NO_NAMES;
+    },
+    writable: true,
+    configurable: true,
+  });
 }

@@ -190,6 +190,33 @@ export class ChatIndex {
   /** `query` as the JSON text the server would send. */
   queryJson(params: ChatsPerDepartmentParams): string;
   /**
+   * The chart's keys in order, as `countsInto` writes their counts: the
+   * body's keys with zeros included. Frozen, and the same array until the
+   * keys change (new departments, `setDepartments`), so `!==` says when to
+   * relabel and resize.
+   *
+   * @example
+   * const names = index.chartNames();
+   * const counts = new Float64Array(2 * names.length);
+   */
+  chartNames(): readonly string[];
+  /**
+   * For a dashboard that re-queries on every frame: the counts `query`
+   * answers for `start` and `end` already parsed to epoch milliseconds
+   * (with `dateParse`, say), written into `out` as `[open, closed]` per
+   * name of `chartNames()`, zeros included. Nothing is allocated on the
+   * JavaScript heap. `departmentId` filters as the server's parameter
+   * does. Returns `null`, or the 400 body `query` gives when the
+   * departments list was refused. Throws a `TypeError` for a time a `Date`
+   * cannot hold, a `RangeError` when `out` is shorter than the chart.
+   *
+   * @example
+   * let names = index.chartNames();
+   * let counts = new Float64Array(2 * names.length);
+   * const failure = index.countsInto(Date.parse('2020-09-01T00:00:00Z'), Date.parse('2020-09-30T23:59:59.999Z'), counts);
+   */
+  countsInto(startMs: number, endMs: number, out: Float64Array, departmentId?: string): FailureBody | null;
+  /**
    * Chats over time: the body per day or week (weeks from Monday) of
    * `timeZone` (default: this index's zone), each bucket exactly what
    * `query` answers for the bucket's bounds (clipped to `start`..`end`).

@@ -6,7 +6,7 @@ use crate::bindings::errors::rooms_error;
 use crate::bindings::options;
 use crate::chart::index::{ChatIndex, StreamLoad};
 use crate::server::zone::LocalZone;
-use js_sys::{Array, JSON};
+use js_sys::{Array, Float64Array, JSON};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -19,6 +19,8 @@ pub struct ChatIndexHandle {
     /// The department names as a JavaScript array, for one grouping
     /// generation: converted once, not on every query.
     names: RefCell<Option<(u64, Array)>>,
+    /// `countsInto`'s counts, reused from call to call.
+    counts: RefCell<Vec<u64>>,
 }
 
 /// A stream being read by `addStream`: its rooms, staged.
@@ -131,11 +133,37 @@ impl ChatIndexHandle {
             Ok(result) => result,
             Err(failure) => return Ok(failure_body(&failure)),
         };
-        let mut names = self.names.try_borrow_mut().map_err(|_| busy())?;
-        if names.as_ref().map(|(g, _)| *g) != Some(generation) {
-            *names = Some((generation, names_array(&mut index)));
+        let names = self.names_of(&mut index, generation)?;
+        Ok(chart_body(&names, &numbers(counts)))
+    }
+
+    /// `index.countsInto(startMs, endMs, out, departmentId?)` and
+    /// `index.chartNames()`, whose arguments `packaging/freed.js` checks:
+    /// `query`'s counts for a range already parsed, written into the
+    /// caller's `Float64Array` when it has room for them, with nothing
+    /// allocated on the JavaScript heap unless the answer is a 400 body.
+    /// Returns the chart's keys (the cached, frozen array: `out` needs two
+    /// numbers per key), or the body. `room` is `out`'s length, read by
+    /// the caller with the intrinsic getter: JavaScript that throws while
+    /// this call runs would leave the index borrowed for good, and writing
+    /// a typed array's elements runs none.
+    #[wasm_bindgen(js_name = __countsInto)]
+    pub fn counts_into(&self, start_ms: f64, end_ms: f64, out: &Float64Array, room: u32, department_id: Option<String>) -> Result<JsValue, JsValue> {
+        let room = room as usize;
+        let mut index = self.index_mut()?;
+        let mut counts = self.counts.try_borrow_mut().map_err(|_| busy())?;
+        // `as` truncates toward zero, as TimeClip does.
+        let generation = match index.counts_between(start_ms as i64, end_ms as i64, department_id.as_deref(), &mut counts) {
+            Ok(generation) => generation,
+            Err(failure) => return Ok(failure_body(&failure)),
+        };
+        let names = self.names_of(&mut index, generation)?;
+        if counts.len() <= room {
+            for (i, &count) in counts.iter().enumerate() {
+                out.set_index(i as u32, count as f64);
+            }
         }
-        Ok(names.as_ref().map_or(JsValue::NULL, |(_, array)| chart_body(array, &numbers(counts))))
+        Ok(names.into())
     }
 
     /// `index.queryJson(params)`.
@@ -207,10 +235,28 @@ impl ChatIndexHandle {
     }
 }
 
+impl ChatIndexHandle {
+    /// The chart's keys for `generation`, converted once per grouping and
+    /// frozen, so that a caller of `chartNames` cannot change what later
+    /// bodies are built from.
+    fn names_of(&self, index: &mut ChatIndex, generation: u64) -> Result<Array, JsValue> {
+        let mut names = self.names.try_borrow_mut().map_err(|_| busy())?;
+        match names.as_ref() {
+            Some((cached, array)) if *cached == generation => Ok(array.clone()),
+            _ => {
+                let array = names_array(index);
+                js_sys::Object::freeze(&array);
+                *names = Some((generation, array.clone()));
+                Ok(array)
+            }
+        }
+    }
+}
+
 /// A handle around a new index.
 #[inline(never)]
 fn handle(index: ChatIndex, zone: Rc<dyn LocalZone>) -> ChatIndexHandle {
-    ChatIndexHandle { index: RefCell::new(index), zone, names: RefCell::new(None) }
+    ChatIndexHandle { index: RefCell::new(index), zone, names: RefCell::new(None), counts: RefCell::new(Vec::new()) }
 }
 
 /// A 400 body as a JavaScript object (the error path: one copy for all).

@@ -14,6 +14,22 @@ export function isUint8Array(value) {
   }
 }
 
+const lengthOfTypedArray = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length').get;
+
+/** A typed array's length, by the intrinsic getter (which no subclass or own property changes). */
+export function typedArrayLength(value) {
+  return lengthOfTypedArray.call(value);
+}
+
+/** Whether `value` is a Float64Array of any realm (a brand check, not `instanceof`). */
+export function isFloat64Array(value) {
+  try {
+    return typedArrayName.call(value) === 'Float64Array';
+  } catch {
+    return false;
+  }
+}
+
 /** What a value is, for messages ("a string", "an ArrayBuffer", "null"). */
 export function describe(value) {
   try {

@@ -131,6 +131,18 @@ pub struct Query {
 
 const KNOWN_KEYS: [&str; 3] = ["start", "end", "departmentId"];
 
+/// Whether the server filters by this `departmentId`: not when it is
+/// empty or `"undefined"` (both mean "all departments" to it).
+///
+/// # Example
+/// ```
+/// use chats_per_department::internals::params::filters_by;
+/// assert!(filters_by("7") && !filters_by("") && !filters_by("undefined"));
+/// ```
+pub fn filters_by(department_id: &str) -> bool {
+    !department_id.is_empty() && department_id != "undefined"
+}
+
 /// Validates `params` with the server's semantics and order of checks.
 ///
 /// # Example
@@ -164,7 +176,7 @@ pub fn validate(params: &Params, zone: &dyn LocalZone) -> Result<Query, Failure>
     let end = date_parse(&end, zone).ok_or_else(|| invalid_date("end"))?;
     // The server filters only on a truthy id that is not the text "undefined"
     // (what a client sends when it interpolates a missing value).
-    let department_id = department.filter(|id| !id.is_empty() && id != "undefined");
+    let department_id = department.filter(|id| filters_by(id));
     Ok(Query { start, end, department_id })
 }
 

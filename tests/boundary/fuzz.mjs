@@ -70,7 +70,7 @@ export async function fuzz({ chatsPerDepartment, ChatIndex }, { seed = 1, steps 
   let index = new ChatIndex(r.chance(0.5) ? departments() : null, { timeZone: 'UTC' });
   for (let step = 0; step < steps; step++) {
     const before = state(index);
-    const op = r.pick(['add', 'add', 'add', 'remove', 'retain', 'setDepartments', 'query', 'series', 'snapshot', 'stream', 'oneShot']);
+    const op = r.pick(['add', 'add', 'add', 'remove', 'retain', 'setDepartments', 'query', 'counts', 'series', 'snapshot', 'stream', 'oneShot']);
     const where = `seed ${seed} step ${step} (${op})`;
     counts.calls++;
     try {
@@ -79,6 +79,14 @@ export async function fuzz({ chatsPerDepartment, ChatIndex }, { seed = 1, steps 
       else if (op === 'retain') index.retain(ids());
       else if (op === 'setDepartments') index.setDepartments(input(departments));
       else if (op === 'query') ownBody(index.query(params()), where);
+      else if (op === 'counts') {
+        // Hostile or not, the arguments: `query`'s counts or a clear refusal.
+        const time = () => r.pick([Date.UTC(2020, r.int(0, 11)), Date.UTC(2021, 0), NaN, 9e15, '2020', -0, 1.5]);
+        const names = index.chartNames();
+        const out = r.chance(0.8) ? new Float64Array(2 * names.length + r.int(-1, 2)) : r.pick([null, [], new Float32Array(8)]);
+        const answer = index.countsInto(time(), time(), out, r.chance(0.7) ? undefined : r.pick(['d1', '', 5, ...PROTO_NAMES]));
+        if (answer !== null) ownBody(answer, where);
+      }
       else if (op === 'series') {
         const series = index.series(params(), { bucket: r.pick(['day', 'week']) });
         if (series.success) series.buckets.forEach((b) => ownBody(b.body, where));

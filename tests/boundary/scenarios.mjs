@@ -370,8 +370,113 @@ export async function run({ chatsPerDepartment, chatsPerDepartmentJson, ChatInde
   live.free();
   checked.push(`snapshots: round trips, ${refusals} refusals`);
 
+  // 11. countsInto: query's counts, for generated ranges and filters; its
+  // refusals; a hostile `out` that calls back into the index.
+  checked.push(countsIntoScenario(ChatIndex));
+
   // 11. Everything still exact at the end.
   check(chatsPerDepartmentJson(GOOD, DEPARTMENTS, P) === EXPECTED, 'a correct body at the end');
   check(same(chatsPerDepartment(JSON.stringify(GOOD), DEPARTMENTS, P), JSON.parse(EXPECTED)), 'JSON input at the end');
   return checked;
+}
+
+/** ISO text for a time `Date` holds (what a request's `start` would say). */
+const iso = (ms) => new Date(ms).toISOString();
+
+function countsIntoScenario(ChatIndex) {
+  let seed = 11;
+  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const departments = ['d0', 'd1', 'd2', 'd3'].map((_id, i) => ({ _id, name: i === 3 ? 'Sales' : `Team ${i}` }));
+  departments.push({ _id: 'd4', name: 'Sales' }); // two departments, one key: counted together
+  const base = Date.UTC(2020, 0, 1);
+  const rooms = [];
+  for (let i = 0; i < 600; i++) {
+    const room = { _id: `r${i}`, t: 'l', departmentId: `d${Math.floor(random() * 6)}`, ts: iso(base + Math.floor(random() * 400) * 86_400_000 + Math.floor(random() * 86_400_000)) };
+    if (random() < 0.3) room.open = true;
+    rooms.push(room);
+  }
+  const index = new ChatIndex(departments);
+  index.add(rooms);
+  const names = index.chartNames();
+  check(Object.isFrozen(names) && index.chartNames() === names, 'chartNames is frozen and the same array while the keys are');
+  let out = new Float64Array(2 * names.length);
+  let compared = 0;
+  for (let i = 0; i < 2000; i++) {
+    let start = base + Math.floor((random() - 0.1) * 420 * 86_400_000);
+    let end = start + Math.floor((random() - 0.05) * 200 * 86_400_000);
+    if (i % 50 === 0) [start, end] = [-8.64e15, 8.64e15];
+    const departmentId = [undefined, undefined, 'd1', 'd4', '', 'undefined', 'unknown'][i % 7];
+    const params = departmentId === undefined ? { start: iso(start), end: iso(end) } : { start: iso(start), end: iso(end), departmentId };
+    const body = index.query(params);
+    out.fill(-1);
+    check(index.countsInto(start, end, out, departmentId) === null, `countsInto answers null for ${JSON.stringify(params)}`);
+    const counted = {};
+    for (let g = 0; g < names.length; g++) {
+      if (out[2 * g] + out[2 * g + 1] > 0) counted[names[g]] = { open: out[2 * g], closed: out[2 * g + 1] };
+      check(out[2 * g] >= 0 && out[2 * g + 1] >= 0, 'every count written');
+    }
+    counted.success = true;
+    check(same(counted, body), `countsInto ≡ query for ${JSON.stringify(params)}: ${JSON.stringify(counted)} vs ${JSON.stringify(body)}`);
+    compared++;
+  }
+  // A fractional time is the time `new Date(ms)` holds (TimeClip truncates).
+  check(index.countsInto(base + 0.9, base + 400 * 86_400_000 - 0.5, out) === null, 'fractions are accepted');
+  const refused = (args, pattern, type) => {
+    try {
+      index.countsInto(...args);
+    } catch (error) {
+      return error instanceof type && pattern.test(error.message);
+    }
+    return false;
+  };
+  const P2 = [base, base + 86_400_000];
+  let refusals = 0;
+  for (const bad of [NaN, Infinity, -Infinity, 8.64e15 + 1, '2020', null, undefined, 10n]) {
+    check(refused([bad, P2[1], out], /^countsInto: startMs and endMs must be numbers a Date can hold/, TypeError), `startMs ${String(bad)} is a TypeError`);
+    check(refused([P2[0], bad, out], /^countsInto: startMs and endMs must be numbers a Date can hold/, TypeError), `endMs ${String(bad)} is a TypeError`);
+    refusals += 2;
+  }
+  for (const bad of [undefined, null, [0, 0, 0, 0], new Float32Array(64), { length: 64 }, new Proxy(new Float64Array(64), {})]) {
+    check(refused([...P2, bad], /^countsInto: out must be a Float64Array/, TypeError), `out ${describeForTest(bad)} is a TypeError`);
+    refusals++;
+  }
+  check(refused([...P2, new Float64Array(2 * names.length - 1)], /^countsInto: out holds \d+ numbers; the chart needs \d+/, RangeError), 'a short out is a RangeError');
+  check(refused([...P2, out, 7], /^countsInto: departmentId must be a string or undefined/, TypeError), 'a number departmentId is a TypeError');
+  refusals += 2;
+  // A Float64Array whose length getter calls back into the index: the index is not left busy.
+  class Sneaky extends Float64Array {
+    get length() {
+      index.query(P);
+      return super.length;
+    }
+  }
+  check(index.countsInto(...P2, new Sneaky(out.length)) === null, 'a subclass whose length calls back into the index');
+  const hostileLength = new (class extends Float64Array {
+    get length() {
+      throw new Error('boom');
+    }
+  })(out.length);
+  check(index.countsInto(...P2, hostileLength) === null, 'a throwing length getter is never called');
+  check(index.countsInto(...P2, out) === null && same(index.query({ start: iso(P2[0]), end: iso(P2[1]) }), index.query({ start: iso(P2[0]), end: iso(P2[1]) })), 'the index works after the refusals');
+  // New keys: a new array, and the old length refused.
+  index.add([{ _id: 'n', t: 'l', departmentId: 'new', department: { _id: 'new', name: 'New team' }, ts: iso(base) }]);
+  const grown = index.chartNames();
+  check(grown !== names && grown.length >= names.length, `a new department gives a new names array (${names.length} → ${grown.length})`);
+  out = new Float64Array(2 * grown.length);
+  check(index.countsInto(...P2, out) === null, 'the resized out is accepted');
+  // A refused departments list: the same 400 body as query.
+  const broken = new ChatIndex([{ name: 'no id' }]);
+  broken.add(rooms.slice(0, 5));
+  check(same(broken.countsInto(...P2, out), broken.query({ start: iso(P2[0]), end: iso(P2[1]) })), 'a refused departments list: query\'s 400 body');
+  check(broken.chartNames().length === 0 && Object.isFrozen(broken.chartNames()), 'a refused departments list has no names');
+  broken.free();
+  index.free();
+  let freed;
+  try {
+    index.countsInto(...P2, out);
+  } catch (error) {
+    freed = error;
+  }
+  check(freed?.message === 'this ChatIndex was freed; create a new one', `countsInto on a freed index: ${freed}`);
+  return `countsInto: ${compared} ranges ≡ query, ${refusals} refusals`;
 }

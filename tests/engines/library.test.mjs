@@ -99,7 +99,7 @@ for (const engine of ENGINES) {
       const checked = await inPage(driver, 'boundary', THROWS, v8Utc);
       console.log(`${engine}: boundary scenarios: ${checked.length} groups passed`);
       report.engines[engine].boundaryGroups = checked.length;
-      assert.equal(checked.length, 11);
+      assert.equal(checked.length, 12);
     } finally {
       await close();
     }

@@ -2,7 +2,7 @@
 // type-check and every `@ts-expect-error` line must really be an error
 // (tsc fails on an unused `@ts-expect-error`).
 import init, { ChatIndex, chatsPerDepartment, chatsPerDepartmentJson, dateParse, departmentEntries, initSync } from 'chats-per-department';
-import type { Room, Department, ResponseBody, DepartmentCounts, ChatIndexError, SeriesBucket } from 'chats-per-department';
+import type { Room, Department, ResponseBody, DepartmentCounts, ChatIndexError, SeriesBucket, FailureBody } from 'chats-per-department';
 
 await init();
 
@@ -53,6 +53,14 @@ declare const response: Response;
 const viaFetch: Promise<number> = index.addStream(response.body);
 try { index.add('[]'); } catch (e) { const body = (e as ChatIndexError).body; console.log(body.error); }
 console.log(held, again, viaStream, viaFetch, index.queryJson({ start: 'a', end: 'b' }));
+const names: readonly string[] = index.chartNames();
+const counts = new Float64Array(2 * names.length);
+const countsFailure: FailureBody | null = index.countsInto(0, Date.now(), counts, 'd1');
+console.log(countsFailure?.error, counts[0]);
+// @ts-expect-error: the names are read-only
+index.chartNames().push('x');
+// @ts-expect-error: out is a Float64Array, not an array
+index.countsInto(0, 1, [0, 0]);
 // @ts-expect-error: query needs the parameters
 index.query();
 // @ts-expect-error: size is read-only

@@ -348,8 +348,37 @@ impl ChatIndex {
     /// [`ChatIndex::group_names`], zeros included. Errors come as the body.
     pub fn query_groups(&mut self, params: &Params, zone: &dyn LocalZone) -> Result<(u64, Vec<u64>), Body> {
         let query = self.checked_query(params, zone)?;
-        let counts = self.group_counts(&query);
-        Ok((self.generation, counts))
+        let mut counts = Vec::new();
+        let generation = self.counts_between(query.start, query.end, query.department_id.as_deref(), &mut counts)?;
+        Ok((generation, counts))
+    }
+
+    /// The counts [`ChatIndex::query`] answers for a range already parsed,
+    /// for a dashboard that re-queries on every frame: no parameters to
+    /// read, no body to build, the caller's buffer reused. `start..=end`
+    /// are milliseconds, what the request's `start` and `end` parse to;
+    /// `department_id` filters as the server's does (not when empty or
+    /// `"undefined"`). `counts` is cleared and given `[open, closed]` per
+    /// group, in [`ChatIndex::group_names`] order, zeros included. Returns
+    /// the grouping's generation, which changes when the names do, or the
+    /// 400 body `query` answers when the departments list was refused.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::{ChatIndex, Params, Utc};
+    /// let mut index = ChatIndex::new(None);
+    /// index.add_json(br#"[{"t":"l","open":true,"departmentId":"d","department":{"_id":"d","name":"Sales"},"ts":"2020-09-10T10:00:00Z"}]"#, &Utc).unwrap();
+    /// let mut counts = Vec::new();
+    /// index.counts_between(1_599_696_000_000, 1_599_782_399_999, None, &mut counts).unwrap();
+    /// assert_eq!((index.group_names(), counts), (vec!["Sales"], vec![1, 0]));
+    /// ```
+    pub fn counts_between(&mut self, start: i64, end: i64, department_id: Option<&str>, counts: &mut Vec<u64>) -> Result<u64, Body> {
+        if let Some(error) = &self.listed_error {
+            return Err(Body::Failure(data_failure(error.clone(), ErrorType::InvalidDepartments)));
+        }
+        let department_id = department_id.filter(|id| crate::server::params::filters_by(id));
+        self.count_groups(start, end, department_id, counts);
+        Ok(self.generation)
     }
 
     /// Chats over time: the chart per day or week of `zone` (see
@@ -484,6 +513,22 @@ impl ChatIndex {
         self.listed.as_ref().unwrap_or(&self.embedded).iter()
     }
 
+    /// The current grouping's generation: it changes when the groups (the
+    /// body's keys) do.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::{ChatIndex, Utc};
+    /// let mut index = ChatIndex::new(None);
+    /// let before = index.generation();
+    /// index.add_json(br#"[{"t":"l","departmentId":"d","ts":"2020-09-10T10:00:00Z"}]"#, &Utc).unwrap();
+    /// assert_ne!(index.generation(), before);
+    /// ```
+    pub fn generation(&mut self) -> u64 {
+        self.ensure_groups();
+        self.generation
+    }
+
     /// The body keys of the groups, in body order (current generation).
     pub fn group_names(&mut self) -> Vec<&str> {
         self.ensure_groups();
@@ -538,21 +583,23 @@ impl ChatIndex {
         })
     }
 
-    /// `[open, closed]` per group, in group (body) order, zeros included.
-    fn group_counts(&mut self, query: &Query) -> Vec<u64> {
+    /// `[open, closed]` per group into `counts` (cleared and resized), in
+    /// group (body) order, zeros included; `department_id` is one the
+    /// server filters by.
+    fn count_groups(&mut self, start: i64, end: i64, department_id: Option<&str>, counts: &mut Vec<u64>) {
         self.ensure_groups();
-        let (start, end) = (query.start, query.end);
         let groups = self.groups.as_deref().unwrap_or_default();
-        let mut counts = vec![0u64; groups.len() * 2];
+        counts.clear();
+        counts.resize(groups.len() * 2, 0);
         let slots = &mut self.slots;
-        if let Some(id) = &query.department_id {
+        if let Some(id) = department_id {
             if let Some(slot) = self.numbers.get(DepartmentView::Id(id)) {
                 let (open, closed) = slots[slot as usize].rooms.count(start, end);
                 let group = self.group_of_slot[slot as usize] as usize;
                 counts[group * 2] = open;
                 counts[group * 2 + 1] = closed;
             }
-            return counts;
+            return;
         }
         for (group, pair) in groups.iter().zip(counts.chunks_mut(2)) {
             for &slot in &group.slots {
@@ -561,7 +608,6 @@ impl ChatIndex {
                 pair[1] += closed;
             }
         }
-        counts
     }
 
     fn ensure_groups(&mut self) {
