@@ -148,7 +148,14 @@ impl ChatIndexHandle {
     /// this call runs would leave the index borrowed for good, and writing
     /// a typed array's elements runs none.
     #[wasm_bindgen(js_name = __countsInto)]
-    pub fn counts_into(&self, start_ms: f64, end_ms: f64, out: &Float64Array, room: u32, department_id: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn counts_into(
+        &self,
+        start_ms: f64,
+        end_ms: f64,
+        out: &Float64Array,
+        room: u32,
+        department_id: Option<String>,
+    ) -> Result<JsValue, JsValue> {
         let room = room as usize;
         let mut index = self.index_mut()?;
         let mut counts = self.counts.try_borrow_mut().map_err(|_| busy())?;
