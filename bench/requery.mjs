@@ -150,7 +150,7 @@ async function timeEach(label, run) {
 console.log(`${index.size.toLocaleString('en')} rooms with ids, ${DEPARTMENTS.length} departments; ${(index.memoryBytes / index.size).toFixed(1)} B/room held; JS heap ${(liveHeap() / 1e6).toFixed(0)} MB live; loaded in ${(loadMs / 1000).toFixed(1)} s`);
 console.log(`${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}`);
 const body = await timeEach('index.query(params): the body', (q) => index.query(q.params));
-const parsed = await timeEach('dateParse × 2 + index.countsInto(out)', (q) => index.countsInto(dateParse(q.params.start, { timeZone: 'UTC' }), dateParse(q.params.end, { timeZone: 'UTC' }), out, q.departmentId));
+await timeEach('dateParse × 2 + index.countsInto(out)', (q) => index.countsInto(dateParse(q.params.start, { timeZone: 'UTC' }), dateParse(q.params.end, { timeZone: 'UTC' }), out, q.departmentId));
 const counts = await timeEach('index.countsInto(startMs, endMs, out)', (q) => index.countsInto(q.start, q.end, out, q.departmentId));
 await timeEach('index.countsInto, an unknown department (no counting)', (q) => index.countsInto(q.start, q.end, out, 'none'));
 const js = await timeEach('JS: sorted Float64Arrays, binary searches', (q) => jsCounts(q.start, q.end, q.departmentId));
