@@ -19,5 +19,10 @@ export function printTable(size, out, print = console.log) {
   const memory = stream.wasmMemory ? `; wasm memory after it, fresh instance: ${(stream.wasmMemory / 1e6).toFixed(1)} MB = ${(stream.wasmMemory / size).toFixed(1)} B/room` : '';
   print(`\nChatIndex: ${out.memory.perRoom.toFixed(2)} B/room held; addStream of the file: ${fmt(stream.ms)}${memory}`);
   if (out.timerResolution) print(`Timer resolution in the page: ${out.timerResolution}.`);
+  if (out.heavy) {
+    const heap = out.heavy.heapBytes ? `${(out.heavy.heapBytes / 1e6).toFixed(0)} MB` : 'the parsed rooms';
+    const line = (s) => `median ${(s.median * 1000).toFixed(2)} µs, p99 ${(s.p99 * 1000).toFixed(2)} µs`;
+    print(`With the page's heap holding ${heap}, means per query over batches of 10: index.query ${line(out.heavy.query)}; index.countsInto ${line(out.heavy.countsInto)}.`);
+  }
   if (out.queryBatched) print(`index.query alone, mean per query over batches of 100: median ${(out.queryBatched.median * 1000).toFixed(2)} µs, slowest batch of the fastest 99% ${(out.queryBatched.p99 * 1000).toFixed(2)} µs.`);
 }
