@@ -230,11 +230,13 @@ fn too_large(name: &str, size: u64, limit: &str) -> String {
 pub(crate) struct RoomsInput {
     answer: JsValue,
     value: JsValue,
+    /// The exact reading, once one was needed.
+    forced: std::cell::RefCell<Option<JsValue>>,
 }
 
 /// Reads the caller's `rooms` argument (in JavaScript; see the header).
 pub(crate) fn rooms_input(value: &JsValue) -> RoomsInput {
-    RoomsInput { answer: read_rooms(value), value: value.clone() }
+    RoomsInput { answer: read_rooms(value), value: value.clone(), forced: Default::default() }
 }
 
 impl RoomsInput {
@@ -265,16 +267,15 @@ impl RoomsInput {
             }
             // A value the columns cannot carry (e.g. a date that is not one):
             // the exact reading names it.
+            // Read once: a second delivery reads what was read, never a
+            // getter again.
             sink.reset();
-            return rooms_into_exact(&force_exact(&self.value), zone, sink);
+            let mut forced = self.forced.borrow_mut();
+            let exact = forced.get_or_insert_with(|| force_exact(&self.value));
+            return rooms_into_exact(exact, zone, sink);
         }
         rooms_into_exact(&exact, zone, sink)
     }
-}
-
-/// Reads rooms given as JSON text or bytes, an array, or a REST page.
-pub(crate) fn rooms_into(value: &JsValue, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
-    rooms_input(value).read_into(zone, sink)
 }
 
 /// The exact reading of rooms the column pass accepted but whose values

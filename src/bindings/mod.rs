@@ -33,7 +33,10 @@ pub fn chats_per_department(rooms: JsValue, departments: JsValue, params: JsValu
 pub fn chats_per_department_json(rooms: JsValue, departments: JsValue, params: JsValue, options: JsValue) -> Result<String, JsValue> {
     let zone = options::zone(&options)?;
     let params = convert::params(&params)?;
-    let body = respond(&params, &*zone, |zone, sink| convert::rooms_into(&rooms, zone, sink), || convert::departments(&departments));
+    // The caller's values are read once; a second reading (two rooms may
+    // share an `_id`) reads what was read, never a getter again.
+    let rooms = convert::rooms_input(&rooms);
+    let body = respond(&params, &*zone, |zone, sink| rooms.read_into(zone, sink), || convert::departments(&departments));
     Ok(body.to_json())
 }
 

@@ -34,8 +34,9 @@ pub fn checked<T>(params: &Params, zone: &dyn LocalZone, data: impl FnOnce(&Quer
 }
 
 /// Answers one request: checks `params`, then reads the rooms, counting
-/// them as they come (nothing is kept per room but identity), then the
-/// departments. `departments` returning `None` means "no list": names then
+/// them as they come (nothing is kept per room but a fingerprint of its
+/// `_id`; when two may repeat, the rooms are read a second time, keeping
+/// each id and its version), then the departments. `departments` returning `None` means "no list": names then
 /// come from the rooms' embedded `department` objects.
 ///
 /// # Example
@@ -50,12 +51,18 @@ pub fn checked<T>(params: &Params, zone: &dyn LocalZone, data: impl FnOnce(&Quer
 pub fn respond(
     params: &Params,
     zone: &dyn LocalZone,
-    rooms: impl FnOnce(&dyn LocalZone, &mut dyn RoomSink) -> Result<(), DataError>,
+    mut rooms: impl FnMut(&dyn LocalZone, &mut dyn RoomSink) -> Result<(), DataError>,
     departments: impl FnOnce() -> Result<Option<Departments>, DataError>,
 ) -> Body {
     let counts = checked(params, zone, |query| {
-        let mut counter = Counter::new(query);
+        // Every `_id` unique first; read again, exactly, only if two may
+        // repeat (see `Counter::unique_first`).
+        let mut counter = Counter::unique_first(query);
         rooms(zone, &mut counter).map_err(|e| data_failure(e, ErrorType::InvalidRooms))?;
+        if counter.repeats() {
+            counter = Counter::new(query);
+            rooms(zone, &mut counter).map_err(|e| data_failure(e, ErrorType::InvalidRooms))?;
+        }
         let departments = departments().map_err(|e| data_failure(e, ErrorType::InvalidDepartments))?;
         Ok(counter.finish(departments.as_ref()))
     });

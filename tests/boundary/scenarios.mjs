@@ -370,6 +370,17 @@ export async function run({ chatsPerDepartment, chatsPerDepartmentJson, ChatInde
   live.free();
   checked.push(`snapshots: round trips, ${refusals} refusals`);
 
+  // Rooms whose ids repeat are read again, exactly, from what was read:
+  // a getter is still read once.
+  let tsReads = 0;
+  const repeated = [
+    { _id: 'x', t: 'l', departmentId: 'd', get ts() { tsReads++; return '2020-05-01T00:00:00Z'; } },
+    { _id: 'x', _updatedAt: 5, t: 'l', open: true, departmentId: 'd', ts: '2020-05-01T00:00:00Z' },
+  ];
+  const once = chatsPerDepartment(repeated, DEPARTMENTS, P);
+  check(tsReads === 1 && once.Sales?.open === 1 && once.Sales?.closed === 0, `a repeated id: the newer version counts, a getter read once (${tsReads} reads): ${JSON.stringify(once)}`);
+  check(chatsPerDepartmentJson(JSON.stringify(repeated), DEPARTMENTS, P) === '{"Sales":{"open":1,"closed":0},"success":true}', 'a repeated id in JSON');
+
   // 11. countsInto: query's counts, for generated ranges and filters; its
   // refusals; a hostile `out` that calls back into the index.
   checked.push(countsIntoScenario(ChatIndex));
