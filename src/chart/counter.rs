@@ -368,7 +368,8 @@ mod tests {
             "ZyXwVuTsRqPoNmLkJ",
         ];
         for (i, a) in ids.iter().enumerate() {
-            assert_eq!(fingerprint(a), fingerprint(&a.to_string()));
+            let copy: String = (*a).into();
+            assert_eq!(fingerprint(a), fingerprint(&copy));
             for b in &ids[i + 1..] {
                 assert_ne!(fingerprint(a), fingerprint(b), "{a} {b}");
             }
