@@ -5,13 +5,18 @@
 
 const typedArrayName = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get;
 
+/** A typed array's brand ('Uint8Array', …) of any realm, or undefined for any other value. */
+function typedArrayBrand(value) {
+  try {
+    return typedArrayName.call(value);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `value` is a Uint8Array of any realm (a brand check, not `instanceof`). */
 export function isUint8Array(value) {
-  try {
-    return typedArrayName.call(value) === 'Uint8Array';
-  } catch {
-    return false;
-  }
+  return typedArrayBrand(value) === 'Uint8Array';
 }
 
 const lengthOfTypedArray = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length').get;
@@ -23,11 +28,7 @@ export function typedArrayLength(value) {
 
 /** Whether `value` is a Float64Array of any realm (a brand check, not `instanceof`). */
 export function isFloat64Array(value) {
-  try {
-    return typedArrayName.call(value) === 'Float64Array';
-  } catch {
-    return false;
-  }
+  return typedArrayBrand(value) === 'Float64Array';
 }
 
 /** What a value is, for messages ("a string", "an ArrayBuffer", "null"). */

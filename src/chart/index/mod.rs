@@ -27,7 +27,7 @@ use crate::records::department::{DepartmentNumbers, Departments};
 use crate::records::field::{DataError, DepartmentRef, DepartmentView};
 use crate::records::json_input::read_rooms_into;
 use crate::records::stream::RoomStream;
-use crate::server::failure::ErrorType;
+use crate::server::failure::{ErrorType, Failure};
 use crate::server::params::{Params, Query};
 use crate::server::zone::LocalZone;
 use std::mem::size_of;
@@ -349,8 +349,8 @@ impl ChatIndex {
     pub fn query_groups(&mut self, params: &Params, zone: &dyn LocalZone) -> Result<(u64, Vec<u64>), Body> {
         let query = self.checked_query(params, zone)?;
         let mut counts = Vec::new();
-        let generation = self.counts_between(query.start, query.end, query.department_id.as_deref(), &mut counts)?;
-        Ok((generation, counts))
+        self.count_groups(query.start, query.end, query.department_id.as_deref(), &mut counts);
+        Ok((self.generation, counts))
     }
 
     /// The counts [`ChatIndex::query`] answers for a range already parsed,
@@ -373,9 +373,7 @@ impl ChatIndex {
     /// assert_eq!((index.group_names(), counts), (vec!["Sales"], vec![1, 0]));
     /// ```
     pub fn counts_between(&mut self, start: i64, end: i64, department_id: Option<&str>, counts: &mut Vec<u64>) -> Result<u64, Body> {
-        if let Some(error) = &self.listed_error {
-            return Err(Body::Failure(data_failure(error.clone(), ErrorType::InvalidDepartments)));
-        }
+        self.departments_checked().map_err(Body::Failure)?;
         let department_id = department_id.filter(|id| crate::server::params::filters_by(id));
         self.count_groups(start, end, department_id, counts);
         Ok(self.generation)
@@ -513,22 +511,6 @@ impl ChatIndex {
         self.listed.as_ref().unwrap_or(&self.embedded).iter()
     }
 
-    /// The current grouping's generation: it changes when the groups (the
-    /// body's keys) do.
-    ///
-    /// # Example
-    /// ```
-    /// use chats_per_department::{ChatIndex, Utc};
-    /// let mut index = ChatIndex::new(None);
-    /// let before = index.generation();
-    /// index.add_json(br#"[{"t":"l","departmentId":"d","ts":"2020-09-10T10:00:00Z"}]"#, &Utc).unwrap();
-    /// assert_ne!(index.generation(), before);
-    /// ```
-    pub fn generation(&mut self) -> u64 {
-        self.ensure_groups();
-        self.generation
-    }
-
     /// The body keys of the groups, in body order (current generation).
     pub fn group_names(&mut self) -> Vec<&str> {
         self.ensure_groups();
@@ -577,10 +559,15 @@ impl ChatIndex {
     /// `params` checked as the server checks them, then this index's
     /// departments list (a bad list fails every valid query).
     fn checked_query(&self, params: &Params, zone: &dyn LocalZone) -> Result<Query, Body> {
-        checked(params, zone, |query| match &self.listed_error {
+        checked(params, zone, |query| self.departments_checked().map(|()| query.clone()))
+    }
+
+    /// The failure every query answers when the departments list was refused.
+    fn departments_checked(&self) -> Result<(), Failure> {
+        match &self.listed_error {
             Some(error) => Err(data_failure(error.clone(), ErrorType::InvalidDepartments)),
-            None => Ok(query.clone()),
-        })
+            None => Ok(()),
+        }
     }
 
     /// `[open, closed]` per group into `counts` (cleared and resized), in
@@ -591,6 +578,9 @@ impl ChatIndex {
         let groups = self.groups.as_deref().unwrap_or_default();
         counts.clear();
         counts.resize(groups.len() * 2, 0);
+        if start > end {
+            return; // nothing is in the range (`chartNames` asks so)
+        }
         let slots = &mut self.slots;
         if let Some(id) = department_id {
             if let Some(slot) = self.numbers.get(DepartmentView::Id(id)) {

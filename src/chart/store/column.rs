@@ -3,11 +3,11 @@
 //!
 //! Rooms are held sorted by `ts * 2 + open` (closed before open at equal
 //! times) in blocks of `BLOCK`. Each block's head keeps its first creation
-//! time (its fence) and the block stores the others as offsets from it, packed at the fewest bits that hold the block's span
-//! (frame-of-reference coding, with the store's codec [`super::bits`]):
-//! at a million rooms over a year, 26 bits a
-//! room instead of 64. An offset is found by its position (bit
-//! `i × width`), so a search reads offsets in place. A directory of time
+//! time (its fence) and the block stores the others as offsets from it,
+//! packed at the fewest bits that hold the block's span (frame-of-reference
+//! coding, with the store's codec [`super::bits`]): at a million rooms over
+//! a year, 26 bits a room instead of 64. An offset is found by its
+//! position (bit `i × width`), so a search reads offsets in place. A directory of time
 //! steps says between which entries a time lies, so a search takes a few
 //! probes instead of a dozen. The open rooms up to a position are the
 //! head's prefix (`opens_before`) plus a population count of the head's
@@ -26,7 +26,7 @@ use std::mem::size_of;
 /// Entries per block; also the pending changes a query scans before it
 /// merges them.
 const BLOCK: usize = 64;
-// One `open_masks` word per block.
+// One `open_mask` word per block.
 const _: () = assert!(BLOCK == u64::BITS as usize);
 /// Pending changes a column always may hold before
 /// [`Column::bound_pending`] merges them.
@@ -119,7 +119,8 @@ impl Column {
     }
 
     /// Reads the lines [`Column::count`] will read for `start..=end` (the
-    /// directory's steps, the blocks' heads and their first offsets) and
+    /// directory's steps, the blocks' heads and their offsets at each
+    /// step's ends) and
     /// returns a value made of them, for the caller to keep from being
     /// optimised away: loads of many columns in one pass overlap, where
     /// the searches, each waiting on its own loads, would take their
@@ -136,10 +137,11 @@ impl Column {
         let mut touched = 0;
         for time in [start, end.saturating_add(1)] {
             let (from, to) = self.bracket(time);
+            // The byte where each entry's offset starts, and its head: a
+            // load, not a decode (`PackedBlock::time` decodes).
             for position in [from, to.saturating_sub(1)] {
                 if let Some(head) = self.heads.get(position / BLOCK) {
-                    let width = head.width as usize;
-                    let byte = head.start as usize + (position % BLOCK) * width / 8;
+                    let byte = head.start as usize + (position % BLOCK) * head.width as usize / 8;
                     touched ^= head.open_mask ^ u64::from(self.packed.get(byte).copied().unwrap_or(0));
                 }
             }
@@ -224,7 +226,7 @@ impl Column {
             let span = (block[block.len() - 1] >> 1).wrapping_sub(fence) as u64;
             // Above 56 bits an offset could straddle nine bytes: such a
             // block (a span of 2,284 years) takes whole words instead.
-            let width = match u64::BITS - span.leading_zeros() {
+            let width = match bits::width_of(span) {
                 57.. => 64,
                 width => width,
             };
