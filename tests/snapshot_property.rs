@@ -265,6 +265,7 @@ fn damaged_sealed_parts_are_refused() {
     ids.insert("a", Held { updated_at: 5, entry: Some((0, 10)) });
     ids.tidy();
     let (shape, directory, records) = ids.sealed_image();
+    let records: &[u8] = &records.collect::<Vec<_>>().concat();
     assert_eq!(shape.records, 301, "every room sealed");
     let load = |slots: u32, directory: &[u32], records: &[u8], recent: Body| {
         let body = departments(slots).sealed(shape, directory, records).bytes(&recent.0);

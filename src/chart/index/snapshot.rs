@@ -116,7 +116,7 @@ impl ChatIndex {
         put(&mut body, &shape.delta_min.to_le_bytes());
         put(&mut body, &shape.records.to_le_bytes());
         body.extend(directory.iter().flat_map(|d| d.to_le_bytes()));
-        put(&mut body, records);
+        records.for_each(|chunk| put(&mut body, chunk));
         let (count_at, mut count) = (body.len(), 0u64);
         put(&mut body, &0u64.to_le_bytes());
         self.ids.for_each_recent(|key, text, held| {

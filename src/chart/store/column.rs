@@ -81,14 +81,15 @@ impl Column {
         self.bound_pending();
     }
 
-    /// Merges pending changes once they outnumber the packed entries (and
-    /// [`PENDING_FLOOR`]): a column updated for hours without a query holds
-    /// at most about twice its rooms, and a merge, which costs a pass over
-    /// the column, comes once per that many changes. Called after each
-    /// removal and by the index after each page, never per added entry,
-    /// so a page loaded into an empty column is still sorted once.
+    /// Merges pending changes once they outnumber an eighth of the packed
+    /// entries (and [`PENDING_FLOOR`]): pending entries take 8 bytes each
+    /// where packed ones take about 3, so a column loading page by page
+    /// holds at most a third more than it needs, and a merge, a pass over
+    /// the column, comes once per an eighth of it in changes. Called after
+    /// each removal and by the index after each page, never per added
+    /// entry, so a page loaded into an empty column is still sorted once.
     pub fn bound_pending(&mut self) {
-        if self.added.len() + self.removed.len() > PENDING_FLOOR.max(self.len) {
+        if self.added.len() + self.removed.len() > PENDING_FLOOR.max(self.len / 8) {
             self.settle();
         }
     }

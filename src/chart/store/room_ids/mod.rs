@@ -40,6 +40,11 @@ const PAYLOAD: u128 = (1 << (KEY_BITS - 1)) - 1;
 /// the store), so small indexes seal too, and the tests see both parts.
 const SEAL_AT: usize = 64;
 
+/// Sealing never waits for more recent rooms than this (at 40 bytes each
+/// in the table, staged in place when sealed: 10 MB), so a load's memory
+/// stays within a few chunks of what it holds, however large the store.
+const SEAL_MOST: usize = 1 << 18;
+
 /// What [`RoomIds::offer`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Offer {
@@ -231,7 +236,7 @@ impl RoomIds {
     /// assert_eq!(ids.get("room7"), Some(Held { updated_at: 5, entry: Some((0, 14)) }));
     /// ```
     pub fn tidy(&mut self) {
-        self.seal_beyond(self.sealed.len(), self.sealed.len() / 16);
+        self.seal_beyond((self.sealed.len() / 4).min(SEAL_MOST), self.sealed.len() / 16);
     }
 
     /// Seals the recent rooms (or drops the dead records) once they are a
@@ -309,14 +314,9 @@ impl RoomIds {
     /// Seals every recent room that can be, with the sealed ones, in one
     /// pass.
     fn seal(&mut self) {
-        let mut rooms = Vec::with_capacity(self.recent.len());
-        let mut rest = Table::default();
-        self.recent.for_each(|key, text, held| match text.is_none().then(|| squeeze(key)).flatten() {
-            Some(squeezed) if held.entry.is_some() => rooms.extend(Room::new(squeezed, held)),
-            _ => rest.append_key(key, text, held),
-        });
-        // The table's memory goes before the new part is built.
-        self.recent = rest;
+        let rooms = self
+            .recent
+            .drain(|key, text, held| text.is_none().then(|| squeeze(key)).flatten().and_then(|squeezed| Room::new(squeezed, held)));
         self.unsealable = self.recent.len();
         // Each key is in one part only: none twice.
         self.sealed = Sealed::build(std::mem::take(&mut self.sealed), rooms);
@@ -344,7 +344,7 @@ impl RoomIds {
     /// the bare text tag, and the text beside it); sealed rooms first.
     pub(crate) fn for_each_in_order(&self, mut f: impl FnMut(u128, Option<&str>, Held)) {
         for room in self.sealed.rooms() {
-            f(unsqueeze(room.key), None, room.held());
+            f(unsqueeze(room.key()), None, room.held());
         }
         self.recent.for_each(f);
     }
@@ -356,7 +356,7 @@ impl RoomIds {
 
     /// The sealed part as it is held: its shape, directory and records,
     /// which [`RoomIds::open`] takes back.
-    pub fn sealed_image(&self) -> (Shape, &[u32], &[u8]) {
+    pub fn sealed_image(&self) -> (Shape, &[u32], impl Iterator<Item = &[u8]> + '_) {
         self.sealed.image()
     }
 
@@ -372,7 +372,7 @@ impl RoomIds {
         mut claim: impl FnMut(u32, i64) -> bool,
     ) -> Result<(RoomIds, usize), SealedDamage> {
         let (sealed, taken) = Sealed::open(shape, bytes, |room| {
-            canonical(unsqueeze(room.key), None) && (room.slot as usize) < slots && claim(room.slot, room.value)
+            canonical(unsqueeze(room.key()), None) && (room.slot as usize) < slots && claim(room.slot, room.value)
         })?;
         Ok((RoomIds { sealed, ..RoomIds::default() }, taken))
     }
@@ -588,7 +588,7 @@ mod tests {
     fn reopen(ids: &RoomIds) -> Result<RoomIds, String> {
         let (shape, directory, records) = ids.sealed_image();
         let mut bytes: Vec<u8> = directory.iter().flat_map(|d| d.to_le_bytes()).collect();
-        bytes.extend_from_slice(records);
+        records.for_each(|chunk| bytes.extend_from_slice(chunk));
         let (mut back, taken) = RoomIds::open(shape, &bytes, 300, |_, _| true).map_err(|damage| damage.to_string())?;
         assert_eq!(taken, bytes.len());
         let mut ok = true;

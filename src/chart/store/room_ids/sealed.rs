@@ -17,7 +17,7 @@
 //! Sealing again (see `RoomIds::tidy`) builds the widths anew.
 
 use super::Held;
-use crate::chart::store::bits::{read, read_wide, width_of, write, write_wide, PADDING};
+use crate::chart::store::bits::{mask, read, read_wide, width_of, write, write_wide, PADDING};
 
 /// Bits of a key as the sealed part reads it (`super::squeeze`).
 pub(super) const KEY_BITS: u32 = 114;
@@ -27,11 +27,20 @@ const KEY_MASK: u128 = (1 << KEY_BITS) - 1;
 /// Rooms per bucket, about: a lookup searches one bucket.
 const BUCKET_ROOMS: usize = 16;
 
-/// A room as the sealed part holds it.
+/// Records per chunk of a sealed part's storage. A power of two, so a
+/// record's chunk is a shift away; a multiple of 8, so a full chunk is a
+/// whole number of bytes and the chunks laid end to end are the records'
+/// bit stream, which is what a snapshot holds.
+const CHUNK_RECORDS: usize = 1 << 12;
+
+/// A room as the sealed part holds it. The key is kept as two `u64`
+/// halves, not a `u128` (whose alignment would pad a room to 48 bytes), so
+/// a room is the size of a table record and sealing turns the table's
+/// records into rooms in their own memory (`Table::drain`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Room {
-    /// The key, squeezed (`super::squeeze`).
-    pub key: u128,
+    /// The key, squeezed (`super::squeeze`): high half, low half.
+    halves: [u64; 2],
     pub slot: u32,
     /// `ts * 2 + open`.
     pub value: i64,
@@ -44,7 +53,19 @@ impl Room {
     /// query can count have an entry to keep.
     pub(super) fn new(key: u128, held: Held) -> Option<Room> {
         let (slot, value) = held.entry?;
-        (slot < u32::MAX).then_some(Room { key, slot, value, delta: held.updated_at.wrapping_sub(value >> 1) })
+        (slot < u32::MAX).then_some(Room::of(key, slot, value, held.updated_at.wrapping_sub(value >> 1)))
+    }
+
+    pub(super) const fn of(key: u128, slot: u32, value: i64, delta: i64) -> Room {
+        Room { halves: [(key >> 64) as u64, key as u64], slot, value, delta }
+    }
+
+    pub(super) const fn key(&self) -> u128 {
+        (self.halves[0] as u128) << 64 | self.halves[1] as u128
+    }
+
+    fn set_key(&mut self, key: u128) {
+        self.halves = [(key >> 64) as u64, key as u64];
     }
 
     pub(super) fn held(&self) -> Held {
@@ -68,6 +89,35 @@ struct Layout {
     delta_min: i64,
 }
 
+impl Layout {
+    /// The narrowest layout for `rooms` (keys not yet scrambled) and the
+    /// live records of `old`, with `bucket_bits` of each key said by its
+    /// bucket.
+    fn of(key_bits: u32, bucket_bits: u32, rooms: &[Room], old: &Sealed) -> Layout {
+        let (mut slot_max, mut value_min, mut value_max, mut delta_min, mut delta_max) = (0, i64::MAX, i64::MIN, i64::MAX, i64::MIN);
+        let old_rooms = (0..old.len).filter(|&i| old.slot_code(i) != 0).map(|i| old.fields(i, 0));
+        for room in rooms.iter().copied().chain(old_rooms) {
+            slot_max = slot_max.max(room.slot);
+            (value_min, value_max) = (value_min.min(room.value), value_max.max(room.value));
+            (delta_min, delta_max) = (delta_min.min(room.delta), delta_max.max(room.delta));
+        }
+        let rest_bits = key_bits - bucket_bits;
+        let slot_bits = width_of(u64::from(slot_max) + 1);
+        // `max − min` as u64 is exact: the difference of two i64 is below 2^64.
+        let value_bits = width_of(value_max.wrapping_sub(value_min) as u64);
+        let delta_bits = width_of(delta_max.wrapping_sub(delta_min) as u64);
+        let width = rest_bits + slot_bits + value_bits + delta_bits;
+        Layout { key_bits, rest_bits, slot_bits, value_bits, delta_bits, width, value_min, delta_min }
+    }
+
+    /// `true` when `room`'s slot, value and delta fit this layout.
+    fn holds(&self, room: &Room) -> bool {
+        u64::from(room.slot) < mask(self.slot_bits)
+            && room.value.wrapping_sub(self.value_min) as u64 <= mask(self.value_bits)
+            && room.delta.wrapping_sub(self.delta_min) as u64 <= mask(self.delta_bits)
+    }
+}
+
 /// A sealed part as a snapshot records it: field widths and origins, and
 /// how many records (dead ones included) follow.
 ///
@@ -76,7 +126,7 @@ struct Layout {
 /// use chats_per_department::internals::room_ids::{RoomIds, Shape};
 /// let ids = RoomIds::default();
 /// let (shape, directory, records) = ids.sealed_image();
-/// assert_eq!((shape, directory.len(), records.len()), (Shape::default(), 0, 0));
+/// assert_eq!((shape, directory.len(), records.count()), (Shape::default(), 0, 0));
 /// ```
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {
@@ -156,9 +206,12 @@ impl std::fmt::Display for SealedDamage {
 /// The sealed rooms.
 #[derive(Debug, Default)]
 pub(super) struct Sealed {
-    /// Records, `layout.width` bits each, little-endian bit order; then
-    /// `PADDING` zeros.
-    bits: Vec<u8>,
+    /// Records, `layout.width` bits each, little-endian bit order, in
+    /// chunks of `CHUNK_RECORDS`, each followed by `PADDING` zeros. Chunks
+    /// rather than one buffer so that sealing frees the old part's chunks
+    /// as its merge reads past them (`drain_in_order`): the old part and
+    /// the new one are never both held whole.
+    chunks: Vec<Vec<u8>>,
     /// Records, dead ones included.
     len: usize,
     dead: usize,
@@ -173,12 +226,17 @@ impl Sealed {
     ///
     /// When `old`'s key width holds every key, its records are already in
     /// order: only `rooms` are sorted, and both are written in one ordered
-    /// merge that reads `old` front to back, so a room already sealed is
-    /// never laid out at 48 bytes to be sorted again, and sealing often
-    /// (see `RoomIds::tidy`) stays cheap. A wider key scrambles every key
-    /// anew: then `old`'s rooms join `rooms`, and all are sorted.
-    pub(super) fn build(old: Sealed, mut rooms: Vec<Room>) -> Sealed {
-        let key_max = rooms.iter().map(|room| room.key).max().unwrap_or(0);
+    /// merge that reads `old` front to back, freeing its chunks as it
+    /// goes, so a room already sealed is never sorted again and the old
+    /// part and the new one are never both held whole. When moreover every
+    /// new room fits `old`'s layout and its buckets are still about the
+    /// right size, the layout is kept and the sealed records are copied
+    /// bit for bit: no pass to find the fields' ranges, no decoding, which
+    /// makes sealing often (see `RoomIds::tidy`) cheap. A wider key
+    /// scrambles every key anew: then `old`'s rooms join `rooms`, and all
+    /// are sorted.
+    pub(super) fn build(mut old: Sealed, mut rooms: Vec<Room>) -> Sealed {
+        let key_max = rooms.iter().map(Room::key).max().unwrap_or(0);
         // Meteor ids take 107 bits, ObjectIds 114 (with the tag).
         let mut key_bits = (u128::BITS - key_max.leading_zeros()).max(32);
         if old.live() > 0 {
@@ -188,50 +246,48 @@ impl Sealed {
             }
             key_bits = old.layout.key_bits;
         }
-        // The fields' ranges over both the new rooms and the live sealed ones.
-        let (mut slot_max, mut value_min, mut value_max, mut delta_min, mut delta_max) = (0, i64::MAX, i64::MIN, i64::MAX, i64::MIN);
-        let old_rooms = (0..old.len).filter(|&i| old.slot_code(i) != 0).map(|i| old.fields(i, 0));
-        for room in rooms.iter().copied().chain(old_rooms) {
-            slot_max = slot_max.max(room.slot);
-            (value_min, value_max) = (value_min.min(room.value), value_max.max(room.value));
-            (delta_min, delta_max) = (delta_min.min(room.delta), delta_max.max(room.delta));
-        }
         let len = rooms.len() + old.live();
         if len == 0 {
             return Sealed::default();
         }
-        let rest_bits = key_bits - width_of((len / BUCKET_ROOMS) as u64);
-        let slot_bits = width_of(u64::from(slot_max) + 1);
-        // `max − min` as u64 is exact: the difference of two i64 is below 2^64.
-        let value_bits = width_of(value_max.wrapping_sub(value_min) as u64);
-        let delta_bits = width_of(delta_max.wrapping_sub(delta_min) as u64);
-        let width = rest_bits + slot_bits + value_bits + delta_bits;
-        let layout = Layout { key_bits, rest_bits, slot_bits, value_bits, delta_bits, width, value_min, delta_min };
+        let bucket_bits = width_of((len / BUCKET_ROOMS) as u64);
+        // Buckets of a quarter to four times `BUCKET_ROOMS` rooms keep it.
+        let old_bucket_bits = key_bits - old.layout.rest_bits;
+        let kept = old.live() > 0
+            && (old_bucket_bits.saturating_sub(1)..=old_bucket_bits + 1).contains(&bucket_bits)
+            && rooms.iter().all(|room| old.layout.holds(room));
+        let layout = if kept { old.layout } else { Layout::of(key_bits, bucket_bits, &rooms, &old) };
+        let rest_bits = layout.rest_bits;
         for room in rooms.iter_mut() {
-            room.key = scramble(room.key, key_bits);
+            room.set_key(scramble(room.key(), key_bits));
         }
         let (mut order, starts) = by_bucket(&rooms, rest_bits, key_bits - rest_bits);
         let directory = vec![0; starts.len()];
-        let mut sealed = Sealed { bits: vec![0; (len * width as usize).div_ceil(8) + PADDING], len: 0, dead: 0, directory, layout };
-        let mut before = old.live_in_order().peekable();
+        let mut sealed = Sealed { chunks: Vec::with_capacity(len.div_ceil(CHUNK_RECORDS)), len: 0, dead: 0, directory, layout };
+        let (mut cursor, mut bucket) = (0, 0);
+        let mut next = old.next_live(&mut cursor, &mut bucket);
         // Each bucket sorted, then written at once, while its rooms are in
-        // cache: one miss per room in all (10M rooms are 480 MB).
-        let key = |i: u32| rooms[i as usize].key;
+        // cache: one miss per room in all (10M rooms are 400 MB).
+        let key = |i: u32| rooms[i as usize].key();
         for b in 0..starts.len() - 1 {
-            let bucket = &mut order[starts[b] as usize..starts[b + 1] as usize];
-            if bucket.len() <= 32 {
-                insertion_sort(bucket, key);
+            let bucket_order = &mut order[starts[b] as usize..starts[b + 1] as usize];
+            if bucket_order.len() <= 32 {
+                insertion_sort(bucket_order, key);
             } else {
-                heapsort(bucket, key);
+                heapsort(bucket_order, key);
             }
-            for &i in bucket.iter() {
-                while let Some(room) = before.next_if(|room| room.key < key(i)) {
-                    sealed.push(room);
+            for &i in bucket_order.iter() {
+                while let Some((old_key, j)) = next.filter(|&(old_key, _)| old_key < key(i)) {
+                    sealed.take(&old, j, old_key, kept, len);
+                    next = old.next_live(&mut cursor, &mut bucket);
                 }
-                sealed.push(rooms[i as usize]);
+                sealed.push(rooms[i as usize], len);
             }
         }
-        before.for_each(|room| sealed.push(room));
+        while let Some((old_key, j)) = next {
+            sealed.take(&old, j, old_key, kept, len);
+            next = old.next_live(&mut cursor, &mut bucket);
+        }
         // A bucket nothing was written to starts where the one before ends.
         for b in 1..sealed.directory.len() {
             sealed.directory[b] = sealed.directory[b].max(sealed.directory[b - 1]);
@@ -239,37 +295,91 @@ impl Sealed {
         sealed
     }
 
-    /// Writes `room` (its key scrambled) after the last record, which it
-    /// follows in key order, and ends its bucket there.
-    fn push(&mut self, room: Room) {
-        let Layout { rest_bits, width, .. } = self.layout;
-        let at = self.len * width as usize;
-        write_wide(&mut self.bits, at, rest_bits, room.key);
-        self.write_fields(at, room);
-        self.len += 1;
-        self.directory[(room.key >> rest_bits) as usize + 1] = self.len as u32;
+    /// Makes room for one more record: a new chunk when the last is full;
+    /// `total`, the records the part will hold, keeps the last chunk no
+    /// larger than they need.
+    fn grow(&mut self, total: usize) {
+        if self.len.is_multiple_of(CHUNK_RECORDS) {
+            let records = (total - self.len).min(CHUNK_RECORDS);
+            self.chunks.push(vec![0; (records * self.layout.width as usize).div_ceil(8) + PADDING]);
+        }
     }
 
-    /// The live records in key order, keys scrambled as held.
-    fn live_in_order(&self) -> impl Iterator<Item = Room> + '_ {
-        let Layout { rest_bits, width, .. } = self.layout;
-        let mut bucket = 0;
-        (0..self.len).filter_map(move |i| {
-            while self.directory[bucket + 1] as usize <= i {
-                bucket += 1;
+    /// Writes `room` (its key scrambled) after the last record, which it
+    /// follows in key order, and ends its bucket there.
+    #[inline(never)]
+    fn push(&mut self, room: Room, total: usize) {
+        self.grow(total);
+        let (_, at) = self.at(self.len, 0);
+        write_wide(&mut self.chunks[self.len / CHUNK_RECORDS], at, self.layout.rest_bits, room.key());
+        self.write_fields(self.len, room);
+        self.ended(room.key());
+    }
+
+    /// Writes record `j` of `old` (of scrambled key `key`) after the last
+    /// record: bit for bit when the layout is `old`'s (`kept`).
+    #[inline(never)]
+    fn take(&mut self, old: &Sealed, j: usize, key: u128, kept: bool, total: usize) {
+        if !kept {
+            return self.push(old.fields(j, key), total);
+        }
+        self.grow(total);
+        let ((from, mut a), (_, mut b)) = (old.at(j, 0), self.at(self.len, 0));
+        let to = &mut self.chunks[self.len / CHUNK_RECORDS];
+        let mut left = self.layout.width;
+        while left > 0 {
+            let n = left.min(56);
+            write(to, b, n, read(from, a, n));
+            (a, b, left) = (a + n as usize, b + n as usize, left - n);
+        }
+        self.ended(key);
+    }
+
+    /// Counts the record just written (of scrambled key `key`), which ends
+    /// its bucket so far.
+    fn ended(&mut self, key: u128) {
+        self.len += 1;
+        self.directory[(key >> self.layout.rest_bits) as usize + 1] = self.len as u32;
+    }
+
+    /// The chunk holding record `i`, and the bit where the record's field
+    /// at `offset` starts in it.
+    #[inline]
+    fn at(&self, i: usize, offset: u32) -> (&[u8], usize) {
+        (&self.chunks[i / CHUNK_RECORDS], (i % CHUNK_RECORDS) * self.layout.width as usize + offset as usize)
+    }
+
+    /// The next live record from `cursor` on (in `bucket` or later, as
+    /// `cursor` and `bucket` leave off): its scrambled key and number.
+    /// Chunks the cursor has passed are freed (see `chunks`): for a part
+    /// that is going, read once front to back.
+    #[inline(never)]
+    fn next_live(&mut self, cursor: &mut usize, bucket: &mut usize) -> Option<(u128, usize)> {
+        while *cursor < self.len {
+            let i = *cursor;
+            *cursor += 1;
+            if i.is_multiple_of(CHUNK_RECORDS) && i > 0 {
+                self.chunks[i / CHUNK_RECORDS - 1] = Vec::new();
             }
-            let key = (bucket as u128) << rest_bits | read_wide(&self.bits, i * width as usize, rest_bits);
-            (self.slot_code(i) != 0).then(|| self.fields(i, key))
-        })
+            while self.directory[*bucket + 1] as usize <= i {
+                *bucket += 1;
+            }
+            if self.slot_code(i) != 0 {
+                let (chunk, at) = self.at(i, 0);
+                return Some(((*bucket as u128) << self.layout.rest_bits | read_wide(chunk, at, self.layout.rest_bits), i));
+            }
+        }
+        None
     }
 
     /// The sealed part as a snapshot holds it: its shape, directory and
-    /// records (without the padding).
-    pub(super) fn image(&self) -> (Shape, &[u32], &[u8]) {
-        let Layout { key_bits, rest_bits, slot_bits, value_bits, delta_bits, width, value_min, delta_min } = self.layout;
+    /// records (the chunks without their padding, which laid end to end
+    /// are the records' bit stream).
+    pub(super) fn image(&self) -> (Shape, &[u32], impl Iterator<Item = &[u8]> + '_) {
+        let Layout { key_bits, rest_bits, slot_bits, value_bits, delta_bits, value_min, delta_min, .. } = self.layout;
         let widths = [key_bits, rest_bits, slot_bits, value_bits, delta_bits].map(|w| w as u8);
         let shape = Shape { widths, value_min, delta_min, records: self.len as u64 };
-        (shape, &self.directory, &self.bits[..(self.len * width as usize).div_ceil(8)])
+        (shape, &self.directory, self.chunks.iter().map(|chunk| &chunk[..chunk.len() - PADDING]))
     }
 
     /// The sealed part a snapshot holds at the start of `bytes` (its
@@ -293,10 +403,13 @@ impl Sealed {
         if directory[0] != 0 || directory[entries - 1] != len as u32 || directory.windows(2).any(|w| w[0] > w[1]) {
             return Err(SealedDamage::Directory);
         }
-        let mut bits = Vec::with_capacity(length + PADDING);
-        bits.extend_from_slice(records);
-        bits.resize(length + PADDING, 0);
-        let mut sealed = Sealed { bits, len, dead: 0, directory, layout: shape.layout() };
+        let layout = shape.layout();
+        let chunk_bytes = CHUNK_RECORDS / 8 * layout.width as usize;
+        let mut chunks = Vec::with_capacity(len.div_ceil(CHUNK_RECORDS));
+        for bytes in records.chunks(chunk_bytes) {
+            chunks.push([bytes, &[0; PADDING]].concat());
+        }
+        let mut sealed = Sealed { chunks, len, dead: 0, directory, layout };
         // In calls of about 1,024 records (see `snapshot::read_body`).
         for from in (0..entries - 1).step_by(64) {
             sealed.check_buckets(from, (from + 64).min(entries - 1), &mut live)?;
@@ -306,11 +419,12 @@ impl Sealed {
 
     #[inline(never)]
     fn check_buckets(&mut self, from: usize, to: usize, live: &mut impl FnMut(Room) -> bool) -> Result<(), SealedDamage> {
-        let Layout { key_bits, rest_bits, width, .. } = self.layout;
+        let Layout { key_bits, rest_bits, .. } = self.layout;
         for bucket in from..to {
             let mut previous = None;
             for i in self.directory[bucket] as usize..self.directory[bucket + 1] as usize {
-                let rest = read_wide(&self.bits, i * width as usize, rest_bits);
+                let (chunk, at) = self.at(i, 0);
+                let rest = read_wide(chunk, at, rest_bits);
                 if Some(rest) <= previous {
                     return Err(SealedDamage::Order);
                 }
@@ -339,12 +453,14 @@ impl Sealed {
     }
 
     pub(super) fn bytes(&self) -> usize {
-        self.bits.capacity() + self.directory.capacity() * std::mem::size_of::<u32>()
+        // Every chunk but the last is full, so as large as the first.
+        let chunks = self.chunks.first().map_or(0, |first| (self.chunks.len() - 1) * first.capacity());
+        chunks + self.chunks.last().map_or(0, Vec::capacity) + self.directory.capacity() * std::mem::size_of::<u32>()
     }
 
     /// The live record of a squeezed key.
     pub(super) fn find(&self, key: u128) -> Option<usize> {
-        let Layout { key_bits, rest_bits, width, .. } = self.layout;
+        let Layout { key_bits, rest_bits, .. } = self.layout;
         if self.live() == 0 || key >> key_bits != 0 {
             return None;
         }
@@ -354,7 +470,8 @@ impl Sealed {
         let (mut low, mut high) = (*self.directory.get(bucket)? as usize, *self.directory.get(bucket + 1)? as usize);
         while low < high {
             let middle = (low + high) / 2;
-            let stored = read_wide(&self.bits, middle * width as usize, rest_bits);
+            let (chunk, at) = self.at(middle, 0);
+            let stored = read_wide(chunk, at, rest_bits);
             match stored.cmp(&rest) {
                 std::cmp::Ordering::Less => low = middle + 1,
                 std::cmp::Ordering::Greater => high = middle,
@@ -371,13 +488,13 @@ impl Sealed {
 
     /// Marks live record `i` dead.
     pub(super) fn kill(&mut self, i: usize) {
-        let at = i * self.layout.width as usize + self.layout.rest_bits as usize;
-        write(&mut self.bits, at, self.layout.slot_bits, 0);
+        let (_, at) = self.at(i, self.layout.rest_bits);
+        write(&mut self.chunks[i / CHUNK_RECORDS], at, self.layout.slot_bits, 0);
         self.dead += 1;
     }
 
     /// The live rooms, in key order. (The same walk as
-    /// `live_in_order`, written out: mapping that one through `unscramble`
+    /// `drain_in_order`, written out: mapping that one through `unscramble`
     /// took 1 KB more of the gzipped module.)
     pub(super) fn rooms(&self) -> impl Iterator<Item = Room> + '_ {
         let mut bucket = 0;
@@ -399,7 +516,7 @@ impl Sealed {
             }
             if self.slot_code(i) != 0 {
                 let room = self.room(i, bucket);
-                if !keep(room.key, room.held()) {
+                if !keep(room.key(), room.held()) {
                     forgotten.push(room.held());
                     self.kill(i);
                 }
@@ -408,13 +525,15 @@ impl Sealed {
     }
 
     fn slot_code(&self, i: usize) -> u64 {
-        read(&self.bits, i * self.layout.width as usize + self.layout.rest_bits as usize, self.layout.slot_bits)
+        let (chunk, at) = self.at(i, self.layout.rest_bits);
+        read(chunk, at, self.layout.slot_bits)
     }
 
     /// Record `i` (in `bucket`) as a room; a dead one has slot `u32::MAX`.
     fn room(&self, i: usize, bucket: usize) -> Room {
-        let Layout { key_bits, rest_bits, width, .. } = self.layout;
-        let key = unscramble(((bucket as u128) << rest_bits) | read_wide(&self.bits, i * width as usize, rest_bits), key_bits);
+        let Layout { key_bits, rest_bits, .. } = self.layout;
+        let (chunk, at) = self.at(i, 0);
+        let key = unscramble(((bucket as u128) << rest_bits) | read_wide(chunk, at, rest_bits), key_bits);
         self.fields(i, key)
     }
 
@@ -423,26 +542,26 @@ impl Sealed {
     // in each caller cost more module size than the calls cost time.
     #[inline(never)]
     fn fields(&self, i: usize, key: u128) -> Room {
-        let Layout { rest_bits, slot_bits, value_bits, delta_bits, value_min, delta_min, width, .. } = self.layout;
-        let mut at = i * width as usize + rest_bits as usize;
-        let slot = (read(&self.bits, at, slot_bits) as u32).wrapping_sub(1);
+        let Layout { rest_bits, slot_bits, value_bits, delta_bits, value_min, delta_min, .. } = self.layout;
+        let (chunk, mut at) = self.at(i, rest_bits);
+        let slot = (read(chunk, at, slot_bits) as u32).wrapping_sub(1);
         at += slot_bits as usize;
-        let value = value_min.wrapping_add(read(&self.bits, at, value_bits) as i64);
+        let value = value_min.wrapping_add(read(chunk, at, value_bits) as i64);
         at += value_bits as usize;
-        let delta = delta_min.wrapping_add(read(&self.bits, at, delta_bits) as i64);
-        Room { key, slot, value, delta }
+        let delta = delta_min.wrapping_add(read(chunk, at, delta_bits) as i64);
+        Room::of(key, slot, value, delta)
     }
 
-    /// Writes a room's slot, value and delta in the record at bit `at`
-    /// (which they fit).
-    fn write_fields(&mut self, at: usize, room: Room) {
+    /// Writes a room's slot, value and delta in record `i` (which they fit).
+    fn write_fields(&mut self, i: usize, room: Room) {
         let Layout { rest_bits, slot_bits, value_bits, delta_bits, value_min, delta_min, .. } = self.layout;
-        let mut at = at + rest_bits as usize;
-        write(&mut self.bits, at, slot_bits, u64::from(room.slot) + 1);
+        let (_, mut at) = self.at(i, rest_bits);
+        let chunk = &mut self.chunks[i / CHUNK_RECORDS];
+        write(chunk, at, slot_bits, u64::from(room.slot) + 1);
         at += slot_bits as usize;
-        write(&mut self.bits, at, value_bits, room.value.wrapping_sub(value_min) as u64);
+        write(chunk, at, value_bits, room.value.wrapping_sub(value_min) as u64);
         at += value_bits as usize;
-        write(&mut self.bits, at, delta_bits, room.delta.wrapping_sub(delta_min) as u64);
+        write(chunk, at, delta_bits, room.delta.wrapping_sub(delta_min) as u64);
     }
 }
 
@@ -454,7 +573,7 @@ impl Sealed {
 /// or by heapsort when it is large, which stays `n log n` even for ids made
 /// to share a bucket.
 fn by_bucket(rooms: &[Room], rest_bits: u32, bucket_bits: u32) -> (Vec<u32>, Vec<u32>) {
-    let bucket = |room: &Room| (room.key >> rest_bits) as usize;
+    let bucket = |room: &Room| (room.key() >> rest_bits) as usize;
     let buckets = 1 << bucket_bits;
     let mut starts = vec![0u32; buckets + 1];
     for room in rooms {
@@ -558,68 +677,93 @@ mod tests {
         let mut x = 5;
         let mut rooms = |count: usize, key_mask: u128, spread: u64, slots: u64| -> Vec<Room> {
             (0..count)
-                .map(|_| Room {
-                    key: (u128::from(xorshift(&mut x)) << 64 | u128::from(xorshift(&mut x))) & key_mask,
-                    slot: (xorshift(&mut x) % slots) as u32,
-                    value: (xorshift(&mut x) % spread) as i64 - (spread / 2) as i64,
-                    delta: (xorshift(&mut x) % spread) as i64,
+                .map(|_| {
+                    Room::of(
+                        (u128::from(xorshift(&mut x)) << 64 | u128::from(xorshift(&mut x))) & key_mask,
+                        (xorshift(&mut x) % slots) as u32,
+                        (xorshift(&mut x) % spread) as i64 - (spread / 2) as i64,
+                        (xorshift(&mut x) % spread) as i64,
+                    )
                 })
                 // A room without `_updatedAt` (see `Room::new`), now and then.
-                .map(|room| match room.key % 7 {
+                .map(|room| match room.key() % 7 {
                     0 => Room { delta: i64::MIN.wrapping_sub(room.value >> 1), ..room },
                     _ => room,
                 })
                 .collect()
         };
+        let many = rooms(2 * CHUNK_RECORDS + 100, KEY_MASK, 1 << 36, 20);
         let wide = rooms(700, KEY_MASK, 1 << 41, 40);
         let narrow = rooms(300, KEY_MASK, 1_000, 1);
         let short_keys = rooms(200, (1 << 40) - 1, 1 << 20, 3);
-        for (first, second) in [(&wide, &narrow), (&narrow, &wide), (&short_keys, &wide)] {
+        for (first, second) in [(&wide, &narrow), (&narrow, &wide), (&short_keys, &wide), (&many, &wide), (&wide, &many)] {
             let mut sealed = Sealed::build(Sealed::default(), first.clone());
             // Some sealed rooms die on the way.
             for room in first.iter().step_by(5) {
-                let i = sealed.find(room.key).unwrap();
+                let i = sealed.find(room.key()).unwrap();
                 sealed.kill(i);
             }
             let sealed = Sealed::build(sealed, second.clone());
             let mut expected: Vec<Room> =
                 first.iter().enumerate().filter(|(n, _)| n % 5 != 0).map(|(_, r)| *r).chain(second.iter().copied()).collect();
             let key_bits = sealed.layout.key_bits;
-            expected.sort_unstable_by_key(|r| scramble(r.key, key_bits));
+            expected.sort_unstable_by_key(|r| scramble(r.key(), key_bits));
             assert_eq!(sealed.rooms().collect::<Vec<_>>(), expected);
             assert_eq!((sealed.len(), sealed.dead()), (expected.len(), 0));
         }
     }
 
+    /// A part of several chunks, written as a snapshot writes it (the
+    /// chunks end to end) and opened again, holds the same records.
+    #[test]
+    fn an_image_of_many_chunks_opens_as_the_same_part() {
+        let mut x = 3;
+        let rooms: Vec<Room> = (0..3 * CHUNK_RECORDS + 77)
+            .map(|n| {
+                let key = (u128::from(xorshift(&mut x)) << 64 | u128::from(xorshift(&mut x))) & KEY_MASK;
+                Room::of(key, (n % 7) as u32, (xorshift(&mut x) % (1 << 33)) as i64, (n % 1000) as i64)
+            })
+            .collect();
+        let mut sealed = Sealed::build(Sealed::default(), rooms);
+        sealed.kill(CHUNK_RECORDS + 3);
+        let (shape, directory, chunks) = sealed.image();
+        let mut bytes: Vec<u8> = directory.iter().flat_map(|d| d.to_le_bytes()).collect();
+        let records: Vec<u8> = chunks.flatten().copied().collect();
+        assert_eq!(records.len(), (sealed.len() * sealed.layout.width as usize).div_ceil(8));
+        bytes.extend(records);
+        let (back, taken) = Sealed::open(shape, &bytes, |_| true).unwrap();
+        assert_eq!(taken, bytes.len());
+        assert_eq!((back.len(), back.dead()), (sealed.len(), 1));
+        assert!(back.rooms().eq(sealed.rooms()));
+    }
+
     #[test]
     fn sealed_rooms_are_found_changed_and_killed() {
         let mut x = 11;
-        for count in [0usize, 1, 15, 16, 17, 300, 5_000] {
+        for count in [0usize, 1, 15, 16, 17, 300, 5_000, 3 * CHUNK_RECORDS + 5] {
             let mut rooms: Vec<Room> = (0..count)
-                .map(|_| Room {
-                    key: (u128::from(xorshift(&mut x)) << 64 | u128::from(xorshift(&mut x))) & KEY_MASK,
-                    slot: (xorshift(&mut x) % 40) as u32,
-                    value: (xorshift(&mut x) % 1_000_000) as i64 - 3,
-                    delta: 700_000,
+                .map(|_| {
+                    let key = (u128::from(xorshift(&mut x)) << 64 | u128::from(xorshift(&mut x))) & KEY_MASK;
+                    Room::of(key, (xorshift(&mut x) % 40) as u32, (xorshift(&mut x) % 1_000_000) as i64 - 3, 700_000)
                 })
                 .collect();
             let sealed = Sealed::build(Sealed::default(), rooms.clone());
             let key_bits = sealed.layout.key_bits;
-            rooms.sort_unstable_by_key(|r| scramble(r.key, key_bits));
+            rooms.sort_unstable_by_key(|r| scramble(r.key(), key_bits));
             assert_eq!(sealed.rooms().collect::<Vec<_>>(), rooms);
             let mut sealed = sealed;
             for room in &rooms {
-                let i = sealed.find(room.key).unwrap();
+                let i = sealed.find(room.key()).unwrap();
                 assert_eq!(sealed.held(i), room.held());
-                let other = room.key ^ 1;
-                let held = rooms.binary_search_by_key(&other, |r| r.key).is_ok();
+                let other = room.key() ^ 1;
+                let held = rooms.binary_search_by_key(&other, |r| r.key()).is_ok();
                 assert_eq!(sealed.find(other).is_some(), held);
             }
             for (n, room) in rooms.iter().enumerate() {
-                let i = sealed.find(room.key).unwrap();
+                let i = sealed.find(room.key()).unwrap();
                 if n % 3 == 0 {
                     sealed.kill(i);
-                    assert_eq!(sealed.find(room.key), None);
+                    assert_eq!(sealed.find(room.key()), None);
                 }
             }
             assert_eq!(sealed.live(), count - count.div_ceil(3));

@@ -200,6 +200,27 @@ impl Table {
         }
     }
 
+    /// Empties the table: each record that `seal` maps to a value leaves
+    /// as that value, in the records' own memory when the value is a
+    /// record's size (Rust collects a mapped `vec::IntoIter` in place), so
+    /// sealing stages nothing beside the table; the others (`None`) stay.
+    /// The slots go first.
+    pub(super) fn drain<T>(&mut self, mut seal: impl FnMut(Key, Option<&str>, Held) -> Option<T>) -> Vec<T> {
+        let Table { records, texts, .. } = std::mem::take(self);
+        records
+            .into_iter()
+            .filter_map(|record| {
+                let text = (record.key() >> TAG_SHIFT == TAG_TEXT).then(|| texts[record.key() as u32 as usize].as_deref().unwrap_or(""));
+                let (key, held) = (if text.is_some() { TAG_TEXT << TAG_SHIFT } else { record.key() }, held(&record));
+                let sealed = seal(key, text, held);
+                if sealed.is_none() {
+                    self.append_key(key, text, held);
+                }
+                sealed
+            })
+            .collect()
+    }
+
     /// Every held version (in no particular order).
     pub(super) fn values(&self) -> impl Iterator<Item = Held> + '_ {
         self.records.iter().map(held)

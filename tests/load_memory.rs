@@ -1,0 +1,90 @@
+//! What a stream load costs in memory beyond what the index then holds.
+//!
+//! Wasm memory never shrinks, so a load's peak is what a dashboard's tab
+//! keeps for good. Every allocation of this test binary is counted (a
+//! global allocator), so the peak is exact and the same on every run.
+
+mod common;
+
+use chats_per_department::{ChatIndex, Utc};
+use common::{iso, Rng};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    PEAK.fetch_max(LIVE.fetch_add(by, Relaxed) + by, Relaxed);
+}
+
+// SAFETY: every call is passed on to `System` unchanged; only sizes are counted.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        grew(layout.size());
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, size: usize) -> *mut u8 {
+        // A move holds both blocks for a moment: count the new one first.
+        grew(size);
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        unsafe { System.realloc(ptr, layout, size) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// `count` rooms as a REST page holds them: Meteor ids, 20 departments,
+/// a year of creation times, updated a while after.
+fn rooms(count: usize) -> Vec<u8> {
+    let mut r = Rng(0x5eed);
+    let alphabet = b"23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz";
+    let mut text = String::from("{\"rooms\":[");
+    for n in 0..count {
+        let id: String = (0..17).map(|_| alphabet[r.below(alphabet.len() as u64) as usize] as char).collect();
+        let ts = 1_577_836_800_000 + r.below(365 * 86_400_000) as i64;
+        let department = r.below(20);
+        // Closing a room unsets `open`.
+        let open = if r.below(5) == 0 { r#","open":true"# } else { "" };
+        let comma = if n > 0 { "," } else { "" };
+        text += &format!(
+            r#"{comma}{{"_id":"{id}","t":"l","departmentId":"d{department}","ts":"{}","_updatedAt":"{}"{open}}}"#,
+            iso(ts),
+            iso(ts + 60_000 + r.below(3_600_000) as i64)
+        );
+    }
+    text += "]}";
+    text.into_bytes()
+}
+
+/// One test only: the counters are the whole binary's.
+#[test]
+fn a_stream_load_peaks_within_a_few_megabytes_of_what_the_index_holds() {
+    let count = 600_000;
+    let bytes = rooms(count);
+    let before = LIVE.load(Relaxed);
+    PEAK.store(before, Relaxed);
+    let mut index = ChatIndex::new(None);
+    let mut stream = ChatIndex::begin_stream();
+    for chunk in bytes.chunks(64 * 1024) {
+        stream.push(chunk, &Utc).unwrap();
+    }
+    assert_eq!(index.finish_stream(stream, &Utc).unwrap(), count);
+    index.settle();
+    let held = index.memory_bytes();
+    let (live, peak) = (LIVE.load(Relaxed) - before, PEAK.load(Relaxed) - before);
+    let mb = |bytes: usize| bytes as f64 / 1e6;
+    println!("{count} rooms: held {:.1} MB, live {:.1} MB, peak {:.1} MB", mb(held), mb(live), mb(peak));
+    // The index accounts for what it holds (within the allocator's rounding).
+    assert!(live.abs_diff(held) * 50 < held, "held {held}, live {live}");
+    // What the load needs beyond that: a page being read, the recent rooms'
+    // table, the columns' pending entries, one column or a few chunks being
+    // rewritten. Not a share of the store held twice.
+    assert!(peak - held < 16_000_000, "held {:.1} MB, peak {:.1} MB", mb(held), mb(peak));
+}
