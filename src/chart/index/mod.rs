@@ -225,7 +225,7 @@ impl ChatIndex {
     /// Adds rooms fed one by one by `feed` (for callers that read records
     /// themselves). All or nothing, like [`ChatIndex::add_json`].
     pub fn load(&mut self, feed: impl FnOnce(&mut Page) -> Result<(), DataError>) -> Result<usize, DataError> {
-        Ok(self.apply(Self::read_page(feed)?))
+        Ok(self.apply(&mut Self::read_page(feed)?))
     }
 
     /// Reads a page without touching any index, to be applied later with
@@ -253,8 +253,8 @@ impl ChatIndex {
 
     /// Applies a page read by [`ChatIndex::read_page`]; cannot fail.
     /// Returns the number of records it held.
-    pub fn add_page(&mut self, page: Page) -> usize {
-        self.apply(page)
+    pub fn add_page(&mut self, mut page: Page) -> usize {
+        self.apply(&mut page)
     }
 
     /// Forgets the rooms with these `_id`s; returns how many were held
@@ -541,7 +541,7 @@ impl ChatIndex {
     pub fn finish_stream(&mut self, stream: StreamLoad, zone: &dyn LocalZone) -> Result<usize, DataError> {
         let StreamLoad { rooms, mut page, mut read, records, .. } = stream;
         rooms.finish(zone, &mut page)?;
-        let records = records + read.apply(page);
+        let records = records + read.apply(&mut page);
         self.merge(read);
         Ok(records)
     }
@@ -636,12 +636,13 @@ impl ChatIndex {
         groups.into_iter().map(|(name, slots)| Group { name: name.to_owned(), slots }).collect()
     }
 
-    /// Applies a page read without error: cannot fail. Returns its records.
-    fn apply(&mut self, page: Page) -> usize {
+    /// Applies a page read without error, which it leaves empty: cannot
+    /// fail. Returns its records.
+    fn apply(&mut self, page: &mut Page) -> usize {
         let Page { rooms, departments, ids, embedded, .. } = page;
         // Page-local department numbers to slots.
-        let slot_of_department: Vec<u32> = departments.refs().iter().map(|d| self.slot(d.view())).collect();
-        if self.embedded.merge_missing(embedded) {
+        let slot_of_department: Vec<u32> = std::mem::take(departments).refs().iter().map(|d| self.slot(d.view())).collect();
+        if self.embedded.merge_missing(std::mem::take(embedded)) {
             self.groups = None;
         }
         let records = rooms.len();
@@ -649,7 +650,7 @@ impl ChatIndex {
             // A first page: the id table at its size at once.
             self.ids.reserve(rooms.iter().filter(|room| room.id.is_some()).count());
         }
-        for room in rooms {
+        for room in rooms.drain(..) {
             let entry = (room.department != NOT_COUNTABLE).then(|| (slot_of_department[room.department as usize], room.value));
             let held = Held { updated_at: room.updated_at, entry };
             let Some(id) = room.id.map(|(start, end)| &ids[start as usize..end as usize]) else {
@@ -668,6 +669,10 @@ impl ChatIndex {
                 self.slots[slot as usize].rooms.add(value);
             }
         }
+        // The page's buffers stay for the next page: a stream's pages
+        // would otherwise grow them anew each time, leaving holes in a
+        // wasm memory that never shrinks.
+        ids.clear();
         for &slot in &slot_of_department {
             self.slots[slot as usize].rooms.bound_pending();
         }

@@ -46,7 +46,7 @@ impl StreamLoad {
     pub fn push(&mut self, chunk: &[u8], zone: &dyn LocalZone) -> Result<(), DataError> {
         self.rooms.push(chunk, zone, &mut self.page)?;
         if self.page.rooms.len() >= self.page_rooms {
-            self.records += self.read.apply(std::mem::take(&mut self.page));
+            self.records += self.read.apply(&mut self.page);
         }
         Ok(())
     }

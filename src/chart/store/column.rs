@@ -159,22 +159,29 @@ impl Column {
         self.removed.sort_unstable();
         // An entry added and removed while pending cancels out.
         cancel(&mut self.added, &mut self.removed);
-        let mut entries = self.decode();
-        if !self.removed.is_empty() {
-            let mut removed = self.removed.iter().peekable();
-            entries.retain(|e| {
-                if removed.peek() == Some(&e) {
-                    removed.next();
-                    false
-                } else {
-                    true
-                }
-            });
-            self.removed = Vec::new();
-        }
-        let added = std::mem::take(&mut self.added);
-        let entries = merge_sorted(entries, added);
-        self.pack(&entries);
+        self.pack();
+    }
+
+    /// The entries held, in order, pending changes merged: the packed
+    /// ones, less those removed (which, once [`cancel`] has run, name
+    /// packed entries), with those added. Decoded as they go, so a merge
+    /// never holds the column as a list of `i64`s.
+    fn merged(&self) -> impl Iterator<Item = i64> + '_ {
+        let (mut i, mut a, mut r) = (0, 0, 0);
+        std::iter::from_fn(move || loop {
+            let added = self.added.get(a).copied();
+            if i == self.len || added.is_some_and(|added| added < self.entry(i)) {
+                a += 1;
+                return added;
+            }
+            let packed = self.entry(i);
+            i += 1;
+            if self.removed.get(r) == Some(&packed) {
+                r += 1;
+            } else {
+                return Some(packed);
+            }
+        })
     }
 
     /// Entries held (packed, plus added, minus removed).
@@ -196,8 +203,8 @@ impl Column {
 
     /// A column of these entries, which must be sorted (snapshots).
     pub fn from_sorted(entries: Vec<i64>) -> Column {
-        let mut column = Column::default();
-        column.pack(&entries);
+        let mut column = Column { added: entries, ..Column::default() };
+        column.pack();
         column
     }
 
@@ -215,44 +222,52 @@ impl Column {
             + self.packed.capacity()
     }
 
-    /// Packs sorted `entries`, replacing the packed part; exact capacities,
-    /// since a column's memory is the product's number.
-    fn pack(&mut self, entries: &[i64]) {
-        let blocks = entries.len().div_ceil(BLOCK);
-        let mut heads = Vec::with_capacity(blocks);
-        let mut size = 0usize;
-        let mut opens = 0u32;
-        for block in entries.chunks(BLOCK) {
-            let fence = block[0] >> 1;
-            let span = (block[block.len() - 1] >> 1).wrapping_sub(fence) as u64;
-            // Above 56 bits an offset could straddle nine bytes: such a
-            // block (a span of 2,284 years) takes whole words instead.
-            let width = match bits::width_of(span) {
-                57.. => 64,
-                width => width,
-            };
-            let mask = block.iter().enumerate().fold(0u64, |mask, (i, &e)| mask | (((e & 1) as u64) << i));
-            heads.push(BlockHead { fence, open_mask: mask, start: size as u32, opens_before: opens, width: width as u8 });
-            opens = opens.wrapping_add(mask.count_ones());
-            size += (block.len() * width as usize).div_ceil(8);
+    /// Packs the entries held ([`Column::merged`]) anew, pending changes
+    /// merged; exact capacities, since a column's memory is the product's
+    /// number. Two passes over them: the blocks' heads first, which say
+    /// how many bytes the offsets take, then the offsets and the
+    /// directory. So a merge holds the new packed part beside the old one,
+    /// and no more.
+    fn pack(&mut self) {
+        let mut heads: Vec<BlockHead> = Vec::with_capacity((self.len + self.added.len() - self.removed.len()).div_ceil(BLOCK));
+        let (mut len, mut last) = (0, 0);
+        for entry in self.merged() {
+            if len % BLOCK == 0 {
+                heads.push(BlockHead { fence: entry >> 1, open_mask: 0, start: 0, opens_before: 0, width: 0 });
+            }
+            if let Some(head) = heads.last_mut() {
+                head.open_mask |= ((entry & 1) as u64) << (len % BLOCK);
+                // Above 56 bits an offset could straddle nine bytes: such a
+                // block (a span of 2,284 years) takes whole words instead.
+                head.width = match bits::width_of((entry >> 1).wrapping_sub(head.fence) as u64) {
+                    57.. => 64,
+                    width => width as u8,
+                };
+            }
+            (len, last) = (len + 1, entry >> 1);
+        }
+        let (mut size, mut opens) = (0usize, 0u32);
+        for (b, head) in heads.iter_mut().enumerate() {
+            (head.start, head.opens_before) = (size as u32, opens);
+            opens = opens.wrapping_add(head.open_mask.count_ones());
+            size += ((len - b * BLOCK).min(BLOCK) * head.width as usize).div_ceil(8);
         }
         let mut packed = vec![0; size + PADDING];
-        for (block, head) in entries.chunks(BLOCK).zip(&heads) {
-            let (bytes, width) = (&mut packed[head.start as usize..], u32::from(head.width));
-            for (i, &e) in block.iter().enumerate() {
-                bits::write(bytes, i * width as usize, width, (e >> 1).wrapping_sub(head.fence) as u64);
-            }
+        let first = heads.first().map_or(0, |head| head.fence);
+        let mut directory = Directory::new(first, last, len);
+        for (i, entry) in self.merged().enumerate() {
+            let head = heads[i / BLOCK];
+            let width = u32::from(head.width);
+            bits::write(
+                &mut packed[head.start as usize..],
+                (i % BLOCK) * width as usize,
+                width,
+                (entry >> 1).wrapping_sub(head.fence) as u64,
+            );
+            directory.add(i, entry >> 1);
         }
-        let (directory, shift) = directory(entries);
-        *self = Column {
-            len: entries.len(),
-            heads,
-            directory,
-            shift,
-            packed,
-            added: std::mem::take(&mut self.added),
-            removed: std::mem::take(&mut self.removed),
-        };
+        let (directory, shift) = directory.finish(len);
+        *self = Column { len, heads, directory, shift, packed, added: Vec::new(), removed: Vec::new() };
     }
 
     /// The packed part, as sorted entries.
@@ -374,59 +389,49 @@ impl PackedBlock<'_> {
     }
 }
 
-/// The directory of sorted `entries` and its shift: the smallest step
-/// (`1 << shift`) for which there are fewer steps than entries over
-/// `ENTRIES_PER_STEP` (one step for a short column). Empty past 2^32
-/// entries, where positions outgrow it (the search is then over all).
-fn directory(entries: &[i64]) -> (Vec<u32>, u32) {
-    let (Some(&first), Some(&last)) = (entries.first(), entries.last()) else {
-        return (Vec::new(), 0);
-    };
-    let limit = (entries.len() / ENTRIES_PER_STEP).max(1) as u64;
-    if entries.len() > u32::MAX as usize {
-        return (Vec::new(), 0);
-    }
-    let (first, last) = (first >> 1, last >> 1);
-    let span = (last as u64).wrapping_sub(first as u64);
-    let mut shift = 0;
-    while span >> shift >= limit && shift < 63 {
-        shift += 1;
-    }
-    // Entry k counts the entries in steps before k (as `rank` finds a
-    // time's step); the last one counts them all.
-    let mut directory = Vec::with_capacity((span >> shift) as usize + 2);
-    for (i, &entry) in entries.iter().enumerate() {
-        let step = (((entry >> 1) as u64).wrapping_sub(first as u64) >> shift) as usize;
-        while directory.len() <= step {
-            directory.push(i as u32);
-        }
-    }
-    directory.push(entries.len() as u32);
-    (directory, shift)
+/// A column's directory, built as its entries' times go by in order: the
+/// smallest step (`1 << shift`) for which there are fewer steps than
+/// entries over `ENTRIES_PER_STEP` (one step for a short column). Empty
+/// past 2^32 entries, where positions outgrow it (the search is then over
+/// all).
+struct Directory {
+    first: i64,
+    shift: u32,
+    /// Entry k counts the entries in steps before k (as `rank` finds a
+    /// time's step); the last one counts them all.
+    counts: Vec<u32>,
+    used: bool,
 }
 
-/// Two sorted lists as one, consuming both.
-fn merge_sorted(mut old: Vec<i64>, new: Vec<i64>) -> Vec<i64> {
-    if new.is_empty() {
-        return old;
+impl Directory {
+    /// For `len` entries created from `first` to `last`.
+    fn new(first: i64, last: i64, len: usize) -> Directory {
+        let limit = (len / ENTRIES_PER_STEP).max(1) as u64;
+        let span = (last as u64).wrapping_sub(first as u64);
+        let mut shift = 0;
+        while span >> shift >= limit && shift < 63 {
+            shift += 1;
+        }
+        let used = len > 0 && len <= u32::MAX as usize;
+        let counts = Vec::with_capacity(if used { (span >> shift) as usize + 2 } else { 0 });
+        Directory { first, shift, counts, used }
     }
-    if old.is_empty() {
-        return new;
-    }
-    let (o, n) = (old.len(), new.len());
-    old.resize(o + n, 0);
-    let (mut i, mut j, mut write) = (o, n, o + n);
-    while j > 0 {
-        write -= 1;
-        if i > 0 && old[i - 1] > new[j - 1] {
-            old[write] = old[i - 1];
-            i -= 1;
-        } else {
-            old[write] = new[j - 1];
-            j -= 1;
+
+    /// Entry `i` was created at `time`.
+    fn add(&mut self, i: usize, time: i64) {
+        let step = ((time as u64).wrapping_sub(self.first as u64) >> self.shift) as usize;
+        while self.used && self.counts.len() <= step {
+            self.counts.push(i as u32);
         }
     }
-    old
+
+    fn finish(mut self, len: usize) -> (Vec<u32>, u32) {
+        if !self.used {
+            return (Vec::new(), 0);
+        }
+        self.counts.push(len as u32);
+        (self.counts, self.shift)
+    }
 }
 
 /// Removes from two sorted lists the entries they share (as multisets).

@@ -17,7 +17,7 @@
 //! Sealing again (see `RoomIds::tidy`) builds the widths anew.
 
 use super::Held;
-use crate::chart::store::bits::{mask, read, read_wide, width_of, write, write_wide, PADDING};
+use crate::chart::store::bits::{copy, mask, read, read_wide, width_of, write, write_wide, PADDING};
 
 /// Bits of a key as the sealed part reads it (`super::squeeze`).
 pub(super) const KEY_BITS: u32 = 114;
@@ -254,45 +254,114 @@ impl Sealed {
         // Buckets of a quarter to four times `BUCKET_ROOMS` rooms keep it.
         let old_bucket_bits = key_bits - old.layout.rest_bits;
         let kept = old.live() > 0
+            && old.dead == 0
             && (old_bucket_bits.saturating_sub(1)..=old_bucket_bits + 1).contains(&bucket_bits)
             && rooms.iter().all(|room| old.layout.holds(room));
-        let layout = if kept { old.layout } else { Layout::of(key_bits, bucket_bits, &rooms, &old) };
-        let rest_bits = layout.rest_bits;
+        if !kept {
+            let layout = Layout::of(key_bits, bucket_bits, &rooms, &old);
+            old = old.relayout(layout);
+        }
+        let rest_bits = old.layout.rest_bits;
         for room in rooms.iter_mut() {
             room.set_key(scramble(room.key(), key_bits));
         }
-        let (mut order, starts) = by_bucket(&rooms, rest_bits, key_bits - rest_bits);
-        let directory = vec![0; starts.len()];
-        let mut sealed = Sealed { chunks: Vec::with_capacity(len.div_ceil(CHUNK_RECORDS)), len: 0, dead: 0, directory, layout };
-        let (mut cursor, mut bucket) = (0, 0);
-        let mut next = old.next_live(&mut cursor, &mut bucket);
-        // Each bucket sorted, then written at once, while its rooms are in
-        // cache: one miss per room in all (10M rooms are 400 MB).
+        // The new rooms in order: by their keys' top bits (about one room
+        // to a group), then each group sorted.
+        let (mut order, starts) = by_bucket(&rooms, key_bits - width_of(rooms.len() as u64), width_of(rooms.len() as u64));
         let key = |i: u32| rooms[i as usize].key();
-        for b in 0..starts.len() - 1 {
-            let bucket_order = &mut order[starts[b] as usize..starts[b + 1] as usize];
-            if bucket_order.len() <= 32 {
-                insertion_sort(bucket_order, key);
+        for group in starts.windows(2) {
+            let group = &mut order[group[0] as usize..group[1] as usize];
+            if group.len() <= 32 {
+                insertion_sort(group, key);
             } else {
-                heapsort(bucket_order, key);
-            }
-            for &i in bucket_order.iter() {
-                while let Some((old_key, j)) = next.filter(|&(old_key, _)| old_key < key(i)) {
-                    sealed.take(&old, j, old_key, kept, len);
-                    next = old.next_live(&mut cursor, &mut bucket);
-                }
-                sealed.push(rooms[i as usize], len);
+                heapsort(group, key);
             }
         }
-        while let Some((old_key, j)) = next {
-            sealed.take(&old, j, old_key, kept, len);
-            next = old.next_live(&mut cursor, &mut bucket);
+        let mut sealed =
+            Sealed { chunks: Vec::with_capacity(len.div_ceil(CHUNK_RECORDS)), len: 0, dead: 0, directory: Vec::new(), layout: old.layout };
+        // The sealed records go over in runs, copied bit for bit between
+        // the places the new rooms go: a pass at the speed of memory.
+        // `old`'s directory becomes the new one as the buckets go by: each
+        // bucket starts after the records before it, old and new.
+        let (mut cursor, mut counted) = (0, 0);
+        for (n, &i) in order.iter().enumerate() {
+            let bucket = (key(i) >> rest_bits) as usize;
+            // The bucket's first record, read before its entry is moved on
+            // (a later room of the bucket goes after this one anyway).
+            let low = if counted < bucket { old.directory[bucket] as usize } else { cursor };
+            while counted < bucket {
+                counted += 1;
+                old.directory[counted] += n as u32;
+            }
+            let to = old.rank(key(i) & mask_wide(rest_bits), low.max(cursor), old.directory[bucket + 1] as usize);
+            sealed.copy_run(&mut old, cursor, to, len);
+            cursor = to;
+            sealed.push(rooms[i as usize], len);
+        }
+        let end = old.len;
+        sealed.copy_run(&mut old, cursor, end, len);
+        sealed.directory = std::mem::take(&mut old.directory);
+        sealed.directory[counted + 1..].iter_mut().for_each(|start| *start += order.len() as u32);
+        sealed
+    }
+
+    /// This part's live records in `layout`, which must hold them, each
+    /// chunk freed once read past (see `chunks`).
+    #[inline(never)]
+    fn relayout(mut self, layout: Layout) -> Sealed {
+        let total = self.live();
+        let directory = vec![0; (1 << (layout.key_bits - layout.rest_bits)) + 1];
+        let mut part = Sealed { chunks: Vec::with_capacity(total.div_ceil(CHUNK_RECORDS)), len: 0, dead: 0, directory, layout };
+        let (mut cursor, mut bucket) = (0, 0);
+        while let Some((key, j)) = self.next_live(&mut cursor, &mut bucket) {
+            // The chunks before this record's are read: they go.
+            if let Some(read) = (j / CHUNK_RECORDS).checked_sub(1) {
+                self.chunks[read] = Vec::new();
+            }
+            part.push(self.fields(j, key), total);
+            // The record ends its bucket so far.
+            part.directory[(key >> layout.rest_bits) as usize + 1] = part.len as u32;
         }
         // A bucket nothing was written to starts where the one before ends.
-        for b in 1..sealed.directory.len() {
-            sealed.directory[b] = sealed.directory[b].max(sealed.directory[b - 1]);
+        for b in 1..part.directory.len() {
+            part.directory[b] = part.directory[b].max(part.directory[b - 1]);
         }
-        sealed
+        part
+    }
+
+    /// Copies records `from..to` of `old` (of this layout, none dead) after
+    /// the last record, bit for bit, freeing `old`'s chunks it has read
+    /// past.
+    #[inline(never)]
+    fn copy_run(&mut self, old: &mut Sealed, mut from: usize, to: usize, total: usize) {
+        while from < to {
+            self.grow(total);
+            // Up to the end of the run, of `old`'s chunk, or of this one.
+            let n = (to - from).min(CHUNK_RECORDS - from % CHUNK_RECORDS).min(CHUNK_RECORDS - self.len % CHUNK_RECORDS);
+            let ((source, a), (_, b)) = (old.at(from, 0), self.at(self.len, 0));
+            copy(source, a, &mut self.chunks[self.len / CHUNK_RECORDS], b, n * self.layout.width as usize);
+            (from, self.len) = (from + n, self.len + n);
+            if from.is_multiple_of(CHUNK_RECORDS) {
+                old.chunks[from / CHUNK_RECORDS - 1] = Vec::new();
+            }
+        }
+    }
+
+    /// The position of the first record in `low..high` (all of one
+    /// bucket) whose key's stored bits are above `rest`, which is not held:
+    /// where the key goes.
+    fn rank(&self, rest: u128, mut low: usize, mut high: usize) -> usize {
+        let rest_bits = self.layout.rest_bits;
+        while low < high {
+            let middle = (low + high) / 2;
+            let (chunk, at) = self.at(middle, 0);
+            if read_wide(chunk, at, rest_bits) < rest {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
     }
 
     /// Makes room for one more record: a new chunk when the last is full;
@@ -306,40 +375,14 @@ impl Sealed {
     }
 
     /// Writes `room` (its key scrambled) after the last record, which it
-    /// follows in key order, and ends its bucket there.
+    /// follows in key order (the directory is the caller's).
     #[inline(never)]
     fn push(&mut self, room: Room, total: usize) {
         self.grow(total);
         let (_, at) = self.at(self.len, 0);
         write_wide(&mut self.chunks[self.len / CHUNK_RECORDS], at, self.layout.rest_bits, room.key());
         self.write_fields(self.len, room);
-        self.ended(room.key());
-    }
-
-    /// Writes record `j` of `old` (of scrambled key `key`) after the last
-    /// record: bit for bit when the layout is `old`'s (`kept`).
-    #[inline(never)]
-    fn take(&mut self, old: &Sealed, j: usize, key: u128, kept: bool, total: usize) {
-        if !kept {
-            return self.push(old.fields(j, key), total);
-        }
-        self.grow(total);
-        let ((from, mut a), (_, mut b)) = (old.at(j, 0), self.at(self.len, 0));
-        let to = &mut self.chunks[self.len / CHUNK_RECORDS];
-        let mut left = self.layout.width;
-        while left > 0 {
-            let n = left.min(56);
-            write(to, b, n, read(from, a, n));
-            (a, b, left) = (a + n as usize, b + n as usize, left - n);
-        }
-        self.ended(key);
-    }
-
-    /// Counts the record just written (of scrambled key `key`), which ends
-    /// its bucket so far.
-    fn ended(&mut self, key: u128) {
         self.len += 1;
-        self.directory[(key >> self.layout.rest_bits) as usize + 1] = self.len as u32;
     }
 
     /// The chunk holding record `i`, and the bit where the record's field
@@ -351,16 +394,12 @@ impl Sealed {
 
     /// The next live record from `cursor` on (in `bucket` or later, as
     /// `cursor` and `bucket` leave off): its scrambled key and number.
-    /// Chunks the cursor has passed are freed (see `chunks`): for a part
-    /// that is going, read once front to back.
+    /// Every walk through the records in order is this one.
     #[inline(never)]
-    fn next_live(&mut self, cursor: &mut usize, bucket: &mut usize) -> Option<(u128, usize)> {
+    fn next_live(&self, cursor: &mut usize, bucket: &mut usize) -> Option<(u128, usize)> {
         while *cursor < self.len {
             let i = *cursor;
             *cursor += 1;
-            if i.is_multiple_of(CHUNK_RECORDS) && i > 0 {
-                self.chunks[i / CHUNK_RECORDS - 1] = Vec::new();
-            }
             while self.directory[*bucket + 1] as usize <= i {
                 *bucket += 1;
             }
@@ -466,7 +505,7 @@ impl Sealed {
         }
         let key = scramble(key, key_bits);
         let bucket = (key >> rest_bits) as usize;
-        let rest = key & ((1 << rest_bits) - 1);
+        let rest = key & mask_wide(rest_bits);
         let (mut low, mut high) = (*self.directory.get(bucket)? as usize, *self.directory.get(bucket + 1)? as usize);
         while low < high {
             let middle = (low + high) / 2;
@@ -493,33 +532,24 @@ impl Sealed {
         self.dead += 1;
     }
 
-    /// The live rooms, in key order. (The same walk as
-    /// `drain_in_order`, written out: mapping that one through `unscramble`
-    /// took 1 KB more of the gzipped module.)
+    /// The live rooms, in key order.
     pub(super) fn rooms(&self) -> impl Iterator<Item = Room> + '_ {
-        let mut bucket = 0;
-        (0..self.len).filter_map(move |i| {
-            while self.directory[bucket + 1] as usize <= i {
-                bucket += 1;
-            }
-            (self.slot_code(i) != 0).then(|| self.room(i, bucket))
+        let (mut cursor, mut bucket) = (0, 0);
+        std::iter::from_fn(move || {
+            let (key, i) = self.next_live(&mut cursor, &mut bucket)?;
+            Some(self.fields(i, unscramble(key, self.layout.key_bits)))
         })
     }
 
     /// Kills every live record whose key `keep` refuses; their versions go
     /// to `forgotten`.
     pub(super) fn retain(&mut self, keep: impl Fn(u128, Held) -> bool, forgotten: &mut Vec<Held>) {
-        let mut bucket = 0;
-        for i in 0..self.len {
-            while self.directory[bucket + 1] as usize <= i {
-                bucket += 1;
-            }
-            if self.slot_code(i) != 0 {
-                let room = self.room(i, bucket);
-                if !keep(room.key(), room.held()) {
-                    forgotten.push(room.held());
-                    self.kill(i);
-                }
+        let (mut cursor, mut bucket) = (0, 0);
+        while let Some((key, i)) = self.next_live(&mut cursor, &mut bucket) {
+            let room = self.fields(i, unscramble(key, self.layout.key_bits));
+            if !keep(room.key(), room.held()) {
+                forgotten.push(room.held());
+                self.kill(i);
             }
         }
     }
@@ -527,14 +557,6 @@ impl Sealed {
     fn slot_code(&self, i: usize) -> u64 {
         let (chunk, at) = self.at(i, self.layout.rest_bits);
         read(chunk, at, self.layout.slot_bits)
-    }
-
-    /// Record `i` (in `bucket`) as a room; a dead one has slot `u32::MAX`.
-    fn room(&self, i: usize, bucket: usize) -> Room {
-        let Layout { key_bits, rest_bits, .. } = self.layout;
-        let (chunk, at) = self.at(i, 0);
-        let key = unscramble(((bucket as u128) << rest_bits) | read_wide(chunk, at, rest_bits), key_bits);
-        self.fields(i, key)
     }
 
     /// Record `i`'s slot, value and delta, with `key` for its key.
@@ -629,6 +651,11 @@ fn sift_down(order: &mut [u32], mut root: usize, end: usize, key: impl Fn(u32) -
         order.swap(root, child);
         root = child;
     }
+}
+
+/// The mask of the low `bits` bits of a key (below 128).
+fn mask_wide(bits: u32) -> u128 {
+    (1 << bits) - 1
 }
 
 /// A bijection of `0..2^bits` (`bits` ≥ 32) whose top 24 bits (the ones
