@@ -39,7 +39,7 @@ pub struct StreamLoad {
 }
 
 /// Rooms read before they are applied to a stream's own index: about 3 MB.
-pub(super) const STREAM_PAGE: usize = 1 << 16;
+pub(super) const STREAM_PAGE: usize = 1 << 14;
 
 impl StreamLoad {
     /// Parses the records this chunk completes.

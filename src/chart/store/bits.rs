@@ -165,9 +165,9 @@ pub fn write_wide(bits: &mut [u8], at: usize, width: u32, value: u128) {
 }
 
 /// Copies `count` bits from bit `from` of `source` to bit `to` of
-/// `target`, leaving the bits around them: once `to` is on a byte, seven
-/// whole bytes a step (a sealed part's records move this way when it is
-/// sealed again, at the speed of memory rather than of fields).
+/// `target`, leaving the bits around them, 56 bits a step (a sealed
+/// part's records move this way when it is sealed again, at the speed of
+/// memory rather than of fields).
 ///
 /// # Example
 /// ```
@@ -178,13 +178,8 @@ pub fn write_wide(bits: &mut [u8], at: usize, width: u32, value: u128) {
 /// assert_eq!(read(&target, 70, 64), 0x0123_4567_89ab_cdef);
 /// ```
 pub fn copy(source: &[u8], mut from: usize, target: &mut [u8], mut to: usize, mut count: usize) {
-    let head = (to.wrapping_neg() % 8).min(count) as u32;
-    write(target, to, head, read(source, from, head));
-    (from, to, count) = (from + head as usize, to + head as usize, count - head as usize);
     while count >= 56 {
-        if let Some(bytes) = target.get_mut(to / 8..to / 8 + 7) {
-            bytes.copy_from_slice(&read_within(source, from, mask(56)).to_le_bytes()[..7]);
-        }
+        write_within(target, to, 56, read_within(source, from, mask(56)));
         (from, to, count) = (from + 56, to + 56, count - 56);
     }
     write(target, to, count as u32, read(source, from, count as u32));

@@ -168,13 +168,22 @@ impl Column {
     /// never holds the column as a list of `i64`s.
     fn merged(&self) -> impl Iterator<Item = i64> + '_ {
         let (mut i, mut a, mut r) = (0, 0, 0);
+        // The block of packed entry `i`, decoded at once.
+        let (mut block, mut decoded) = ([0i64; BLOCK], usize::MAX);
         std::iter::from_fn(move || loop {
+            if i < self.len && i / BLOCK != decoded {
+                decoded = i / BLOCK;
+                let (packed, open_mask) = (self.block(i / BLOCK), self.heads[i / BLOCK].open_mask);
+                for (k, entry) in block.iter_mut().enumerate().take(self.len - i) {
+                    *entry = packed.time(k) * 2 + ((open_mask >> k) & 1) as i64;
+                }
+            }
             let added = self.added.get(a).copied();
-            if i == self.len || added.is_some_and(|added| added < self.entry(i)) {
+            if i == self.len || added.is_some_and(|added| added < block[i % BLOCK]) {
                 a += 1;
                 return added;
             }
-            let packed = self.entry(i);
+            let packed = block[i % BLOCK];
             i += 1;
             if self.removed.get(r) == Some(&packed) {
                 r += 1;

@@ -43,7 +43,7 @@ const SEAL_AT: usize = 64;
 /// Sealing never waits for more recent rooms than this (at 40 bytes each
 /// in the table, staged in place when sealed: 10 MB), so a load's memory
 /// stays within a few chunks of what it holds, however large the store.
-const SEAL_MOST: usize = 1 << 18;
+const SEAL_MOST: usize = 1 << 17;
 
 /// What [`RoomIds::offer`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,9 +231,10 @@ impl RoomIds {
     ///     ids.insert(&format!("room{n}"), Held { updated_at: 5, entry: Some((0, n * 2)) });
     /// }
     /// let before = ids.bytes();
-    /// ids.tidy();
-    /// assert!(ids.bytes() * 2 < before);
+    /// ids.tidy(); // sealed; the table's memory is kept for the next rooms
     /// assert_eq!(ids.get("room7"), Some(Held { updated_at: 5, entry: Some((0, 14)) }));
+    /// ids.settle(); // at rest: given up
+    /// assert!(ids.bytes() * 2 < before);
     /// ```
     pub fn tidy(&mut self) {
         self.seal_beyond((self.sealed.len() / 4).min(SEAL_MOST), self.sealed.len() / 16);
@@ -257,6 +258,7 @@ impl RoomIds {
     /// ```
     pub fn settle(&mut self) {
         self.seal_beyond(self.sealed.len() / 64, self.sealed.len() / 64);
+        self.recent.shrink();
     }
 
     /// Seals when more than `fresh` rooms are recent or `dead` records dead
@@ -314,12 +316,13 @@ impl RoomIds {
     /// Seals every recent room that can be, with the sealed ones, in one
     /// pass.
     fn seal(&mut self) {
-        let rooms = self
+        let mut rooms = self
             .recent
             .drain(|key, text, held| text.is_none().then(|| squeeze(key)).flatten().and_then(|squeezed| Room::new(squeezed, held)));
         self.unsealable = self.recent.len();
         // Each key is in one part only: none twice.
-        self.sealed = Sealed::build(std::mem::take(&mut self.sealed), rooms);
+        self.sealed = Sealed::build(std::mem::take(&mut self.sealed), &mut rooms);
+        self.recent.recycle(rooms);
     }
 }
 

@@ -235,7 +235,7 @@ impl Sealed {
     /// makes sealing often (see `RoomIds::tidy`) cheap. A wider key
     /// scrambles every key anew: then `old`'s rooms join `rooms`, and all
     /// are sorted.
-    pub(super) fn build(mut old: Sealed, mut rooms: Vec<Room>) -> Sealed {
+    pub(super) fn build(mut old: Sealed, rooms: &mut Vec<Room>) -> Sealed {
         let key_max = rooms.iter().map(Room::key).max().unwrap_or(0);
         // Meteor ids take 107 bits, ObjectIds 114 (with the tag).
         let mut key_bits = (u128::BITS - key_max.leading_zeros()).max(32);
@@ -258,7 +258,7 @@ impl Sealed {
             && (old_bucket_bits.saturating_sub(1)..=old_bucket_bits + 1).contains(&bucket_bits)
             && rooms.iter().all(|room| old.layout.holds(room));
         if !kept {
-            let layout = Layout::of(key_bits, bucket_bits, &rooms, &old);
+            let layout = Layout::of(key_bits, bucket_bits, rooms, &old);
             old = old.relayout(layout);
         }
         let rest_bits = old.layout.rest_bits;
@@ -267,7 +267,7 @@ impl Sealed {
         }
         // The new rooms in order: by their keys' top bits (about one room
         // to a group), then each group sorted.
-        let (mut order, starts) = by_bucket(&rooms, key_bits - width_of(rooms.len() as u64), width_of(rooms.len() as u64));
+        let (mut order, starts) = by_bucket(rooms, key_bits - width_of(rooms.len() as u64), width_of(rooms.len() as u64));
         let key = |i: u32| rooms[i as usize].key();
         for group in starts.windows(2) {
             let group = &mut order[group[0] as usize..group[1] as usize];
@@ -724,13 +724,13 @@ mod tests {
         let narrow = rooms(300, KEY_MASK, 1_000, 1);
         let short_keys = rooms(200, (1 << 40) - 1, 1 << 20, 3);
         for (first, second) in [(&wide, &narrow), (&narrow, &wide), (&short_keys, &wide), (&many, &wide), (&wide, &many)] {
-            let mut sealed = Sealed::build(Sealed::default(), first.clone());
+            let mut sealed = Sealed::build(Sealed::default(), &mut first.clone());
             // Some sealed rooms die on the way.
             for room in first.iter().step_by(5) {
                 let i = sealed.find(room.key()).unwrap();
                 sealed.kill(i);
             }
-            let sealed = Sealed::build(sealed, second.clone());
+            let sealed = Sealed::build(sealed, &mut second.clone());
             let mut expected: Vec<Room> =
                 first.iter().enumerate().filter(|(n, _)| n % 5 != 0).map(|(_, r)| *r).chain(second.iter().copied()).collect();
             let key_bits = sealed.layout.key_bits;
@@ -751,7 +751,7 @@ mod tests {
                 Room::of(key, (n % 7) as u32, (xorshift(&mut x) % (1 << 33)) as i64, (n % 1000) as i64)
             })
             .collect();
-        let mut sealed = Sealed::build(Sealed::default(), rooms);
+        let mut sealed = Sealed::build(Sealed::default(), &mut rooms.clone());
         sealed.kill(CHUNK_RECORDS + 3);
         let (shape, directory, chunks) = sealed.image();
         let mut bytes: Vec<u8> = directory.iter().flat_map(|d| d.to_le_bytes()).collect();
@@ -774,7 +774,7 @@ mod tests {
                     Room::of(key, (xorshift(&mut x) % 40) as u32, (xorshift(&mut x) % 1_000_000) as i64 - 3, 700_000)
                 })
                 .collect();
-            let sealed = Sealed::build(Sealed::default(), rooms.clone());
+            let sealed = Sealed::build(Sealed::default(), &mut rooms.clone());
             let key_bits = sealed.layout.key_bits;
             rooms.sort_unstable_by_key(|r| scramble(r.key(), key_bits));
             assert_eq!(sealed.rooms().collect::<Vec<_>>(), rooms);

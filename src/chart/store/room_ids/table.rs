@@ -204,9 +204,11 @@ impl Table {
     /// as that value, in the records' own memory when the value is a
     /// record's size (Rust collects a mapped `vec::IntoIter` in place), so
     /// sealing stages nothing beside the table; the others (`None`) stay.
-    /// The slots go first.
+    /// The slots stay, emptied: see [`Table::recycle`].
     pub(super) fn drain<T>(&mut self, mut seal: impl FnMut(Key, Option<&str>, Held) -> Option<T>) -> Vec<T> {
-        let Table { records, texts, .. } = std::mem::take(self);
+        let (records, texts) = (std::mem::take(&mut self.records), std::mem::take(&mut self.texts));
+        self.free_texts.clear();
+        self.slots.fill(EMPTY);
         records
             .into_iter()
             .filter_map(|record| {
@@ -219,6 +221,32 @@ impl Table {
                 sealed
             })
             .collect()
+    }
+
+    /// Takes back the memory [`Table::drain`] gave out (`spent`, emptied
+    /// by then): the next rooms of a load fill the same records without
+    /// growing a new table step by step, which in a wasm memory that never
+    /// shrinks leaves a hole at each step. [`Table::shrink`] gives it up
+    /// when the load is done.
+    pub(super) fn recycle<T>(&mut self, mut spent: Vec<T>) {
+        spent.clear();
+        // Collected in place: the allocation is `spent`'s (a `T` is a
+        // record's size).
+        let mut records: Vec<Record> =
+            spent.into_iter().map(|_| Record { key: [0; 2], updated_at: 0, entry_value: 0, entry_slot: NO_SLOT }).collect();
+        if records.capacity() > self.records.capacity() {
+            // The records kept are numbered from 0 in both.
+            records.extend_from_slice(&self.records);
+            self.records = records;
+        }
+    }
+
+    /// Gives up the capacity beyond the records held (for a store at rest).
+    pub(super) fn shrink(&mut self) {
+        self.records.shrink_to_fit();
+        if slots_for(self.records.len()) < self.slots.len() {
+            self.rehash(slots_for(self.records.len()));
+        }
     }
 
     /// Every held version (in no particular order).
