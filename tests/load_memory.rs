@@ -86,5 +86,5 @@ fn a_stream_load_peaks_within_a_few_megabytes_of_what_the_index_holds() {
     // What the load needs beyond that: a page being read, the recent rooms'
     // table, the columns' pending entries, one column or a few chunks being
     // rewritten. Not a share of the store held twice.
-    assert!(peak - held < 16_000_000, "held {:.1} MB, peak {:.1} MB", mb(held), mb(peak));
+    assert!(peak - held < 12_000_000, "held {:.1} MB, peak {:.1} MB", mb(held), mb(peak));
 }

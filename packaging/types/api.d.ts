@@ -248,7 +248,11 @@ export class ChatIndex {
    * index.merge(shard); // shard is freed
    */
   merge(other: ChatIndex): number;
-  /** Merges pending changes now rather than when a query needs it. */
+  /**
+   * Merges pending changes now rather than when a query needs it, and
+   * gives up the memory a load keeps for its next rooms: call it once a
+   * load is done.
+   */
   settle(): void;
   /**
    * The index as bytes (this library's versioned format), to keep it (OPFS,

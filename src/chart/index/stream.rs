@@ -38,7 +38,8 @@ pub struct StreamLoad {
     pub(super) page_rooms: usize,
 }
 
-/// Rooms read before they are applied to a stream's own index: about 3 MB.
+/// Rooms read before they are applied to a stream's own index: about
+/// 1 MB, held (and reused) until the stream ends.
 pub(super) const STREAM_PAGE: usize = 1 << 14;
 
 impl StreamLoad {
@@ -52,7 +53,7 @@ impl StreamLoad {
     }
 
     /// The same stream, its rooms applied to its own index every `rooms`
-    /// rooms read (65,536 unless told): fewer holds less as read, more
+    /// rooms read (16,384 unless told): fewer holds less as read, more
     /// applies in larger steps. The result is the same either way.
     ///
     /// # Example

@@ -16,9 +16,10 @@
 //! Changes are pending until they are worth a merge: added entries wait in
 //! `added`, removed ones in `removed` (each names one entry of the packed
 //! part or of `added`). A query counts `packed + added − removed`, scanning
-//! the two short lists; once they outgrow a block, the column is decoded,
-//! merged and packed again in one pass. So a live update costs a few
-//! pushes, not a copy of the column.
+//! the two short lists; once they outgrow a block, the column is merged
+//! and packed again, in two passes that decode a block at a time (never
+//! the whole column at once). So a live update costs a few pushes, not a
+//! copy of the column.
 
 use crate::chart::store::bits::{self, PADDING};
 use std::mem::size_of;
@@ -232,49 +233,53 @@ impl Column {
     }
 
     /// Packs the entries held ([`Column::merged`]) anew, pending changes
-    /// merged; exact capacities, since a column's memory is the product's
-    /// number. Two passes over them: the blocks' heads first, which say
-    /// how many bytes the offsets take, then the offsets and the
-    /// directory. So a merge holds the new packed part beside the old one,
-    /// and no more.
+    /// merged, a block at a time in one pass; exact capacities at the end,
+    /// since a column's memory is the product's number. So a merge holds
+    /// the new packed part beside the old one, and no more.
     fn pack(&mut self) {
-        let mut heads: Vec<BlockHead> = Vec::with_capacity((self.len + self.added.len() - self.removed.len()).div_ceil(BLOCK));
-        let (mut len, mut last) = (0, 0);
-        for entry in self.merged() {
-            if len % BLOCK == 0 {
-                heads.push(BlockHead { fence: entry >> 1, open_mask: 0, start: 0, opens_before: 0, width: 0 });
+        let mut entries = self.merged().peekable();
+        let first = entries.peek().map_or(0, |entry| entry >> 1);
+        // The last time held, or a later one when the last packed entry is
+        // removed: then the directory has a step to spare, never one short.
+        let last_packed = self.len.checked_sub(1).map(|i| self.time_at(i));
+        let last = last_packed.max(self.added.last().map(|entry| entry >> 1)).unwrap_or(0);
+        let held = self.len + self.added.len() - self.removed.len();
+        let mut directory = Directory::new(first, last, held);
+        let mut heads = Vec::with_capacity(held.div_ceil(BLOCK));
+        let mut packed: Vec<u8> = Vec::with_capacity(self.packed.len() + self.added.len() * 4 + PADDING);
+        let (mut block, mut n, mut len, mut opens) = ([0i64; BLOCK], 0, 0, 0u32);
+        loop {
+            let next = entries.next();
+            if let Some(entry) = next {
+                directory.add(len, entry >> 1);
+                (block[n], n, len) = (entry, n + 1, len + 1);
             }
-            if let Some(head) = heads.last_mut() {
-                head.open_mask |= ((entry & 1) as u64) << (len % BLOCK);
+            if n == BLOCK || (next.is_none() && n > 0) {
+                let fence = block[0] >> 1;
                 // Above 56 bits an offset could straddle nine bytes: such a
                 // block (a span of 2,284 years) takes whole words instead.
-                head.width = match bits::width_of((entry >> 1).wrapping_sub(head.fence) as u64) {
+                let width = match bits::width_of((block[n - 1] >> 1).wrapping_sub(fence) as u64) {
                     57.. => 64,
-                    width => width as u8,
+                    width => width,
                 };
+                let (start, bytes) = (packed.len(), (n * width as usize).div_ceil(8));
+                packed.resize(start + bytes + PADDING, 0);
+                let mut open_mask = 0;
+                for (k, entry) in block[..n].iter().enumerate() {
+                    bits::write(&mut packed[start..], k * width as usize, width, ((entry >> 1).wrapping_sub(fence)) as u64);
+                    open_mask |= ((entry & 1) as u64) << k;
+                }
+                packed.truncate(start + bytes);
+                heads.push(BlockHead { fence, open_mask, start: start as u32, opens_before: opens, width: width as u8 });
+                (opens, n) = (opens.wrapping_add(open_mask.count_ones()), 0);
             }
-            (len, last) = (len + 1, entry >> 1);
+            if next.is_none() {
+                break;
+            }
         }
-        let (mut size, mut opens) = (0usize, 0u32);
-        for (b, head) in heads.iter_mut().enumerate() {
-            (head.start, head.opens_before) = (size as u32, opens);
-            opens = opens.wrapping_add(head.open_mask.count_ones());
-            size += ((len - b * BLOCK).min(BLOCK) * head.width as usize).div_ceil(8);
-        }
-        let mut packed = vec![0; size + PADDING];
-        let first = heads.first().map_or(0, |head| head.fence);
-        let mut directory = Directory::new(first, last, len);
-        for (i, entry) in self.merged().enumerate() {
-            let head = heads[i / BLOCK];
-            let width = u32::from(head.width);
-            bits::write(
-                &mut packed[head.start as usize..],
-                (i % BLOCK) * width as usize,
-                width,
-                (entry >> 1).wrapping_sub(head.fence) as u64,
-            );
-            directory.add(i, entry >> 1);
-        }
+        drop(entries);
+        packed.resize(packed.len() + PADDING, 0);
+        packed.shrink_to_fit();
         let (directory, shift) = directory.finish(len);
         *self = Column { len, heads, directory, shift, packed, added: Vec::new(), removed: Vec::new() };
     }

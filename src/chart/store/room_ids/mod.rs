@@ -40,9 +40,10 @@ const PAYLOAD: u128 = (1 << (KEY_BITS - 1)) - 1;
 /// the store), so small indexes seal too, and the tests see both parts.
 const SEAL_AT: usize = 64;
 
-/// Sealing never waits for more recent rooms than this (at 40 bytes each
-/// in the table, staged in place when sealed: 10 MB), so a load's memory
-/// stays within a few chunks of what it holds, however large the store.
+/// Sealing never waits for more recent rooms than this (40 bytes each in
+/// the table, which is also where they are sorted when sealed: 5 MB), so a
+/// load holds a few megabytes beside its index however large the store.
+/// 2^18 held 6 MB more at 10M rooms for no quicker load.
 const SEAL_MOST: usize = 1 << 17;
 
 /// What [`RoomIds::offer`] did.
@@ -208,20 +209,21 @@ impl RoomIds {
     }
 
     /// Seals the recent rooms when that is worth a pass over the store
-    /// even in the middle of a load: once they are as many as the sealed
-    /// ones (a store growing page by page is sealed each time it doubles),
-    /// or once the sealed part's dead records (rooms changed since) are a
-    /// sixteenth of it. The index calls it after each change; the rest
-    /// waits for [`RoomIds::settle`], when the caller says a load is done.
+    /// even in the middle of a load: once they are a quarter of the sealed
+    /// ones or [`SEAL_MOST`], whichever is fewer, or once the sealed part's
+    /// dead records (rooms changed since) are a sixteenth of it. The index
+    /// calls it after each change; the rest waits for [`RoomIds::settle`],
+    /// when the caller says a load is done.
     ///
-    /// Sealing merges (see `Sealed::build`): a room is sorted once, when
-    /// it is recent, and the sealed ones are copied in order. So sealing
-    /// at every doubling costs a load little (100 pages of 10,000 rooms:
-    /// 1.05–1.12 s, against 1.07–1.11 when sealing at every fivefold with
-    /// everything sorted each time, and 1.36–1.54 s when that sorting
-    /// sealed at every doubling), and it keeps the table, which grows by
-    /// reallocation, at half the store: a 10M-room stream left 735 MB of
-    /// wasm memory instead of 1,317, in 19.7 s instead of 24.0.
+    /// Why so often: wasm memory never shrinks, so what a load holds at
+    /// its peak a dashboard's tab keeps. Sealing at each doubling let the
+    /// table grow to half the store (40 bytes a room) and built each new
+    /// sealed part beside the old one: a 10M-room stream left 789 MB of
+    /// wasm memory for an index of 199. Sealing is a merge that copies the
+    /// sealed records in runs, bit for bit, while their layout holds the
+    /// new rooms (`Sealed::build`), so a pass costs about what reading the
+    /// store's memory costs, and the table's memory serves from seal to
+    /// seal (`Table::recycle`).
     ///
     /// # Example
     /// ```

@@ -14,7 +14,14 @@
 //! after creation take none for `_updatedAt`).
 //!
 //! A change marks the record dead (slot code 0) and goes to the table.
-//! Sealing again (see `RoomIds::tidy`) builds the widths anew.
+//! Sealing again (see `RoomIds::tidy`) merges the recent rooms in: while
+//! the layout holds them, the sealed records are copied in runs, bit for
+//! bit; otherwise they are first rewritten in a new layout.
+//!
+//! Records are held in chunks of `CHUNK_RECORDS`, not one buffer: a merge
+//! frees the old part's chunks as it reads past them, so the old part and
+//! the new one are never both held whole, and wasm memory (which never
+//! shrinks) does not keep a second copy of the store after each seal.
 
 use super::Held;
 use crate::chart::store::bits::{copy, mask, read, read_wide, width_of, write, write_wide, PADDING};
