@@ -164,8 +164,12 @@ fn stream_equals_whole_text() {
 /// escape starts, by the whole-text reader and by the stream alike.
 #[test]
 fn a_lone_surrogate_is_named_where_it_starts() {
-    let cases: [(&str, &str); 5] = [
+    let cases: [(&str, &str); 7] = [
         (r#"["\ud800"]"#, r#"Syntax: rooms: lone surrogate \ud800 (half of a UTF-16 pair) at line 1 column 3"#),
+        // `\\` is an escaped backslash: the `uDcac` after it is text, not
+        // an escape to name (fuzzer findings: the whole text named it).
+        (r#"["8+\uDacc\\uDcacg"]"#, r#"Syntax: rooms: lone surrogate \uDacc (half of a UTF-16 pair) at line 1 column 5"#),
+        (r#"["\uDaDD\\uDaD"]"#, r#"Syntax: rooms: lone surrogate \uDaDD (half of a UTF-16 pair) at line 1 column 3"#),
         (r#"[{"_id":"a\uDBFFb","t":"l"}]"#, r#"Syntax: rooms: lone surrogate \uDBFF (half of a UTF-16 pair) at line 1 column 11"#),
         (
             "{\"rooms\":[\n{\"t\":\"l\",\"departmentId\":\"\\udc00x\"}]}",

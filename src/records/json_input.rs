@@ -326,13 +326,19 @@ pub(crate) fn lone_surrogate(doc: &[u8], text: &str, line: usize, column: usize)
         line_start += doc[line_start..].iter().position(|&b| b == b'\n')? + 1;
     }
     // The last escape `\uD800`–`\uDFFF` before the error (an escape never
-    // spans lines). Its hex digits were read already, so the first two say.
+    // spans lines), its four hex digits read already. A backslash starts an
+    // escape only after an even run of them: in `\\uDC00` the first two
+    // are one escape (a backslash) and `uDC00` is text.
     let at = (line_start + column).min(doc.len());
-    let escape = (line_start..at).rev().find(|&i| match doc.get(i..i + 4) {
-        Some([b'\\', b'u', d, x]) => d | 0x20 == b'd' && matches!(x | 0x20, b'8' | b'9' | b'a'..=b'f'),
+    let escape = (line_start..at).rev().find(|&i| match doc.get(i..i + 6) {
+        Some([b'\\', b'u', d, x, _, _]) => {
+            d | 0x20 == b'd'
+                && matches!(x | 0x20, b'8' | b'9' | b'a'..=b'f')
+                && doc[line_start..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 0
+        }
         _ => false,
     })?;
-    let shown = std::str::from_utf8(doc.get(escape..escape + 6)?).ok()?;
+    let shown = std::str::from_utf8(&doc[escape..escape + 6]).ok()?;
     Some((format!("lone surrogate {shown} (half of a UTF-16 pair)"), escape - line_start + 1))
 }
 
