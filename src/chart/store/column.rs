@@ -17,9 +17,9 @@
 //! `added`, removed ones in `removed` (each names one entry of the packed
 //! part or of `added`). A query counts `packed + added − removed`, scanning
 //! the two short lists; once they outgrow a block, the column is merged
-//! and packed again, in two passes that decode a block at a time (never
-//! the whole column at once). So a live update costs a few pushes, not a
-//! copy of the column.
+//! and packed again in one pass that decodes a block at a time (never the
+//! whole column at once). So a live update costs a few pushes, not a copy
+//! of the column.
 
 use crate::chart::store::bits::{self, PADDING};
 use std::mem::size_of;
