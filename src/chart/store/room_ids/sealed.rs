@@ -216,8 +216,8 @@ pub(super) struct Sealed {
     /// Records, `layout.width` bits each, little-endian bit order, in
     /// chunks of `CHUNK_RECORDS`, each followed by `PADDING` zeros. Chunks
     /// rather than one buffer so that sealing frees the old part's chunks
-    /// as its merge reads past them (`drain_in_order`): the old part and
-    /// the new one are never both held whole.
+    /// as it reads past them (`copy_run`, `relayout`): the old part and the
+    /// new one are never both held whole.
     chunks: Vec<Vec<u8>>,
     /// Records, dead ones included.
     len: usize,
@@ -355,8 +355,8 @@ impl Sealed {
     }
 
     /// The position of the first record in `low..high` (all of one
-    /// bucket) whose key's stored bits are above `rest`, which is not held:
-    /// where the key goes.
+    /// bucket) whose key's stored bits are not below `rest`: where the key
+    /// is, or where it goes.
     fn rank(&self, rest: u128, mut low: usize, mut high: usize) -> usize {
         let rest_bits = self.layout.rest_bits;
         while low < high {
@@ -513,18 +513,10 @@ impl Sealed {
         let key = scramble(key, key_bits);
         let bucket = (key >> rest_bits) as usize;
         let rest = key & mask_wide(rest_bits);
-        let (mut low, mut high) = (*self.directory.get(bucket)? as usize, *self.directory.get(bucket + 1)? as usize);
-        while low < high {
-            let middle = (low + high) / 2;
-            let (chunk, at) = self.at(middle, 0);
-            let stored = read_wide(chunk, at, rest_bits);
-            match stored.cmp(&rest) {
-                std::cmp::Ordering::Less => low = middle + 1,
-                std::cmp::Ordering::Greater => high = middle,
-                std::cmp::Ordering::Equal => return (self.slot_code(middle) != 0).then_some(middle),
-            }
-        }
-        None
+        let high = *self.directory.get(bucket + 1)? as usize;
+        let i = self.rank(rest, *self.directory.get(bucket)? as usize, high);
+        let (chunk, at) = (i < high).then(|| self.at(i, 0))?;
+        (read_wide(chunk, at, rest_bits) == rest && self.slot_code(i) != 0).then_some(i)
     }
 
     /// The version held in live record `i` (its key is not read).

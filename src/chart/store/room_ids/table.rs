@@ -232,8 +232,7 @@ impl Table {
         spent.clear();
         // Collected in place: the allocation is `spent`'s (a `T` is a
         // record's size).
-        let mut records: Vec<Record> =
-            spent.into_iter().map(|_| Record { key: [0; 2], updated_at: 0, entry_value: 0, entry_slot: NO_SLOT }).collect();
+        let mut records: Vec<Record> = spent.into_iter().filter_map(|_| None).collect();
         if records.capacity() > self.records.capacity() {
             // The records kept are numbered from 0 in both.
             records.extend_from_slice(&self.records);
