@@ -41,9 +41,9 @@ const PAYLOAD: u128 = (1 << (KEY_BITS - 1)) - 1;
 const SEAL_AT: usize = 64;
 
 /// Sealing never waits for more recent rooms than this (40 bytes each in
-/// the table, which is also where they are sorted when sealed: 5 MB), so a
-/// load holds a few megabytes beside its index however large the store.
-/// 2^18 held 6 MB more at 10M rooms for no quicker load.
+/// the table, which is also where they are sorted when sealed), so a load
+/// holds a few megabytes beside its index however large the store; fewer
+/// would mean more passes over the sealed part.
 const SEAL_MOST: usize = 1 << 17;
 
 /// What [`RoomIds::offer`] did.
@@ -216,14 +216,13 @@ impl RoomIds {
     /// when the caller says a load is done.
     ///
     /// Why so often: wasm memory never shrinks, so what a load holds at
-    /// its peak a dashboard's tab keeps. Sealing at each doubling let the
-    /// table grow to half the store (40 bytes a room) and built each new
-    /// sealed part beside the old one: a 10M-room stream left 789 MB of
-    /// wasm memory for an index of 199. Sealing is a merge that copies the
-    /// sealed records in runs, bit for bit, while their layout holds the
-    /// new rooms (`Sealed::build`), so a pass costs about what reading the
-    /// store's memory costs, and the table's memory serves from seal to
-    /// seal (`Table::recycle`).
+    /// its peak a dashboard's tab keeps, and a table that may grow to a
+    /// share of the store (40 bytes a room) is held for good (figures in
+    /// docs/performance.md, "Loading in bounded memory"). Sealing is a
+    /// merge that copies the sealed records in runs, bit for bit, while
+    /// their layout holds the new rooms (`Sealed::build`), so a pass costs
+    /// about what reading the store's memory costs, and the table's memory
+    /// serves from seal to seal (`Table::recycle`).
     ///
     /// # Example
     /// ```

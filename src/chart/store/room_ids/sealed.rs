@@ -589,10 +589,10 @@ impl Sealed {
 /// The rooms' positions by bucket (the keys' bits above `rest_bits`),
 /// and where each bucket starts, with one more entry: the end. A counting
 /// sort: each position written straight to its bucket's next place
-/// (positions, not rooms: moving the 48-byte rooms took three times as
-/// long). Each bucket of about `BUCKET_ROOMS` is then sorted by insertion,
-/// or by heapsort when it is large, which stays `n log n` even for ids made
-/// to share a bucket.
+/// (positions, not rooms: moving whole rooms took three times as long).
+/// The caller then sorts each bucket, of about one room: by insertion, or
+/// by heapsort when it is large, which stays `n log n` even for ids made to
+/// share a bucket.
 fn by_bucket(rooms: &[Room], rest_bits: u32, bucket_bits: u32) -> (Vec<u32>, Vec<u32>) {
     let bucket = |room: &Room| (room.key() >> rest_bits) as usize;
     let buckets = 1 << bucket_bits;
