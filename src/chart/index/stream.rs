@@ -39,8 +39,8 @@ pub struct StreamLoad {
 }
 
 /// Rooms read before they are applied to a stream's own index: about
-/// 1 MB, held (and reused) until the stream ends.
-pub(super) const STREAM_PAGE: usize = 1 << 14;
+/// half a megabyte, held (and reused) until the stream ends.
+pub(super) const STREAM_PAGE: usize = 1 << 13;
 
 impl StreamLoad {
     /// Parses the records this chunk completes.
@@ -53,7 +53,7 @@ impl StreamLoad {
     }
 
     /// The same stream, its rooms applied to its own index every `rooms`
-    /// rooms read (16,384 unless told): fewer holds less as read, more
+    /// rooms read (8,192 unless told): fewer holds less as read, more
     /// applies in larger steps. The result is the same either way.
     ///
     /// # Example

@@ -44,7 +44,7 @@ const SEAL_AT: usize = 64;
 /// the table, which is also where they are sorted when sealed), so a load
 /// holds a few megabytes beside its index however large the store; fewer
 /// would mean more passes over the sealed part.
-const SEAL_MOST: usize = 1 << 17;
+const SEAL_MOST: usize = 1 << 16;
 
 /// What [`RoomIds::offer`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
