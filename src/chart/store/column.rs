@@ -343,20 +343,17 @@ impl Column {
     #[inline]
     pub(crate) fn rank(&self, time: i64) -> usize {
         let (from, to) = self.bracket(time);
-        // A lower bound that halves `size` each step, without a branch on
-        // the comparison.
-        let (mut at, mut size) = (from, to - from);
-        if size == 0 {
-            return at;
+        if from == to {
+            return from;
         }
-        while size > 1 {
-            let half = size / 2;
-            if self.time_at(at + half - 1) < time {
-                at += half;
-            }
-            size -= half;
+        // A step's entries mostly lie in one block: its head and chunk are
+        // then looked up once, not at each probe.
+        let (block, first) = (from / BLOCK, from / BLOCK * BLOCK);
+        if (to - 1) / BLOCK == block {
+            let packed = self.block(block);
+            return first + lower_bound(from - first, to - first, |i| packed.time(i) < time);
         }
-        at + usize::from(self.time_at(at) < time)
+        lower_bound(from, to, |i| self.time_at(i) < time)
     }
 
     /// The packed entries between which `time`'s rank lies: all entries
@@ -388,6 +385,22 @@ impl Column {
             None => self.heads.last().map_or(0, |head| u64::from(head.opens_before) + u64::from(head.open_mask.count_ones())),
         }
     }
+}
+
+/// The first of `from..to` for which `before` is false (it must be true,
+/// then false, along the range, which must not be empty): a lower bound
+/// that halves the range each step, without a branch on the comparison.
+#[inline(always)]
+fn lower_bound(from: usize, to: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut at, mut size) = (from, to - from);
+    while size > 1 {
+        let half = size / 2;
+        if before(at + half - 1) {
+            at += half;
+        }
+        size -= half;
+    }
+    at + usize::from(before(at))
 }
 
 /// What a search and a count read of one block, in one place: a query
