@@ -127,6 +127,9 @@ test('4. the department menu closes on Escape and on a click elsewhere, focus re
   await page.click('#department-menu summary');
   assert.equal(await page.$eval('#department-menu', (d) => d.open), true);
   assert.equal(await page.isVisible('#department-search'), true);
+  // The menu's `toggle` event, a task after the click, moves focus to the
+  // search box: typing before it would go to the menu button.
+  await page.waitForFunction(() => document.activeElement?.id === 'department-search');
   await page.keyboard.type('billing');
   assert.deepEqual(await page.$$eval('#department-list label:not([hidden])', (ls) => ls.map((l) => l.textContent.trim())), ['Team D Billing']);
   await page.keyboard.press('Escape');
