@@ -22,11 +22,12 @@ for target in web nodejs; do
 done
 # --converge: the same passes, repeated until the module stops shrinking
 # (about 30 bytes gzipped of the 100 KB budget). --low-memory-unused: a
-# constant added to an address joins the load's offset (about 330 bytes
-# gzipped). Binaryen may assume so because nothing lives below 1 KiB: the
-# stack comes first and grows down from 1 MiB toward 0 (the data segments
-# start above it), so only a stack within 1 KiB of overflowing reaches
-# there, and an address that wraps then traps instead of reading low memory.
+# constant added to an address joins the load's offset (the saving is in
+# docs/performance.md). Binaryen may assume so because nothing lives below
+# 1 KiB: the stack comes first and grows down from 1 MiB toward 0 (the
+# data segments start above it), so only a stack within 1 KiB of
+# overflowing reaches there, and an address that wraps then traps instead
+# of reading low memory.
 "$WASM_OPT" -O3 --converge --low-memory-unused --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \

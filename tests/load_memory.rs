@@ -10,7 +10,6 @@ use chats_per_department::{ChatIndex, Utc};
 use common::{iso, Rng};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-use std::sync::{Mutex, MutexGuard};
 
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -41,23 +40,6 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static COUNTING: Counting = Counting;
 
-/// The counters are the whole binary's: one test runs at a time.
-fn one_at_a_time() -> MutexGuard<'static, ()> {
-    static ONE: Mutex<()> = Mutex::new(());
-    ONE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Counts the peak from here; returns what is live now.
-fn count_from_here() -> usize {
-    let before = LIVE.load(Relaxed);
-    PEAK.store(before, Relaxed);
-    before
-}
-
-fn mb(bytes: usize) -> f64 {
-    bytes as f64 / 1e6
-}
-
 /// `count` rooms as a REST page holds them: Meteor ids, 20 departments,
 /// a year of creation times, updated a while after.
 fn rooms(count: usize) -> Vec<u8> {
@@ -81,12 +63,13 @@ fn rooms(count: usize) -> Vec<u8> {
     text.into_bytes()
 }
 
+/// One test only: the counters are the whole binary's.
 #[test]
 fn a_stream_load_peaks_within_a_few_megabytes_of_what_the_index_holds() {
-    let _one = one_at_a_time();
     let count = 600_000;
     let bytes = rooms(count);
-    let before = count_from_here();
+    let before = LIVE.load(Relaxed);
+    PEAK.store(before, Relaxed);
     let mut index = ChatIndex::new(None);
     let mut stream = ChatIndex::begin_stream();
     for chunk in bytes.chunks(64 * 1024) {
@@ -96,6 +79,7 @@ fn a_stream_load_peaks_within_a_few_megabytes_of_what_the_index_holds() {
     index.settle();
     let held = index.memory_bytes();
     let (live, peak) = (LIVE.load(Relaxed) - before, PEAK.load(Relaxed) - before);
+    let mb = |bytes: usize| bytes as f64 / 1e6;
     println!("{count} rooms: held {:.1} MB, live {:.1} MB, peak {:.1} MB", mb(held), mb(live), mb(peak));
     // The index accounts for what it holds (within the allocator's rounding).
     assert!(live.abs_diff(held) * 50 < held, "held {held}, live {live}");
