@@ -591,18 +591,18 @@ impl ChatIndex {
             }
             return;
         }
-        // Every column's lines first, in one pass whose loads do not wait
-        // on each other, then the counts, from the cache: a process with a
-        // large heap keeps few of the columns' lines, and misses taken
-        // together cost little more than one.
-        std::hint::black_box(Column::touch(slots, |slot| &slot.rooms, start, end));
-        for (group, pair) in groups.iter().zip(counts.chunks_mut(2)) {
-            for &slot in &group.slots {
-                let (open, closed) = slots[slot as usize].rooms.count(start, end);
-                pair[0] += open;
-                pair[1] += closed;
-            }
-        }
+        let group_of_slot = &self.group_of_slot;
+        Column::count_each(
+            slots,
+            |slot| &mut slot.rooms,
+            start,
+            end,
+            |slot, open, closed| {
+                let group = group_of_slot[slot] as usize;
+                counts[group * 2] += open;
+                counts[group * 2 + 1] += closed;
+            },
+        );
     }
 
     fn ensure_groups(&mut self) {

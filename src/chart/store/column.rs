@@ -97,18 +97,32 @@ impl Column {
 
     /// `(open, closed)` rooms created within `start..=end`.
     pub fn count(&mut self, start: i64, end: i64) -> (u64, u64) {
-        if self.added.len() + self.removed.len() > BLOCK {
-            self.settle();
-        }
+        self.bound_for_query();
         if start > end {
             return (0, 0);
         }
+        let brackets = [self.bracket(start), self.bracket(end.saturating_add(1))];
+        self.count_within(start, end, brackets)
+    }
+
+    /// Merges pending changes a query would scan once they outgrow a block.
+    #[inline]
+    fn bound_for_query(&mut self) {
+        if self.added.len() + self.removed.len() > BLOCK {
+            self.settle();
+        }
+    }
+
+    /// [`Column::count`] of a non-empty range, given the brackets of
+    /// `start` and `end + 1`, pending changes at most a block.
+    #[inline]
+    fn count_within(&self, start: i64, end: i64, [at_start, past_end]: [(usize, usize); 2]) -> (u64, u64) {
         // An entry is within the range when its time is: `ts * 2 + open`
         // is at least `start * 2` and below `end * 2 + 2`.
         // A time is at most 2^62 (`ts * 2 + open` is an i64), so `end + 1`
         // is exact.
-        let from = self.rank(start);
-        let to = self.rank(end.saturating_add(1));
+        let from = self.rank_within(start, at_start);
+        let to = self.rank_within(end.saturating_add(1), past_end);
         let mut open = (self.opens_up_to(to) - self.opens_up_to(from)) as i64;
         let mut all = (to - from) as i64;
         for (list, sign) in [(&self.added, 1), (&self.removed, -1)] {
@@ -120,41 +134,59 @@ impl Column {
         (open as u64, (all - open) as u64)
     }
 
-    /// Reads the lines [`Column::count`] will read for `start..=end` in
-    /// each of `columns` (the directory's steps, the blocks' heads and
-    /// their offsets at each step's ends) and returns a value made of
-    /// them, for the caller to keep from being optimised away.
+    /// `(open, closed)` rooms created within `start..=end` in each column
+    /// of `holders`, given to `each` with the holder's position.
     ///
     /// A search waits on its own loads (the directory gives a position,
     /// the position a head, the head a byte), so twenty columns searched
-    /// one after another take their misses one after another. Here each
-    /// level is read for every column before the next level, so a level's
-    /// misses overlap: a query then waits about three times, not sixty.
+    /// one after another take their misses one after another: a query in
+    /// a process whose heap is large finds few of their lines in the
+    /// caches. Here each level is read for every column before the next,
+    /// so a level's misses overlap, and the searches then run from the
+    /// cache: the query waits about three times, not sixty.
     ///
     /// # Example
     /// ```
     /// use chats_per_department::internals::column::Column;
-    /// let columns = [Column::from_sorted(vec![20, 41]), Column::from_sorted(vec![8])];
-    /// std::hint::black_box(Column::touch(&columns, |column| column, 0, 30));
+    /// let mut columns = [Column::from_sorted(vec![20, 41]), Column::from_sorted(vec![8])];
+    /// let mut counts = Vec::new();
+    /// Column::count_each(&mut columns, |column| column, 0, 30, |_, open, closed| counts.push((open, closed)));
+    /// assert_eq!(counts, [(1, 1), (0, 1)]);
     /// ```
-    #[inline]
-    pub fn touch<T>(holders: &[T], column: impl Fn(&T) -> &Column, start: i64, end: i64) -> u64 {
+    pub fn count_each<T>(
+        holders: &mut [T],
+        column: impl Fn(&mut T) -> &mut Column,
+        start: i64,
+        end: i64,
+        mut each: impl FnMut(usize, u64, u64),
+    ) {
         // Columns a pass reads at once; more are read in further passes.
         const AT_ONCE: usize = 32;
-        let mut touched = 0;
-        for chunk in holders.chunks(AT_ONCE) {
-            // The directory: each time's step, both ends of it.
-            let mut positions = [0usize; AT_ONCE * 4];
-            for (holder, at) in chunk.iter().zip(positions.chunks_exact_mut(4)) {
-                let column = column(holder);
-                let ((a, b), (c, d)) = (column.bracket(start), column.bracket(end.saturating_add(1)));
-                at.copy_from_slice(&[a, b.saturating_sub(1), c, d.saturating_sub(1)]);
+        for (c, chunk) in holders.chunks_mut(AT_ONCE).enumerate() {
+            for holder in chunk.iter_mut() {
+                column(holder).bound_for_query();
             }
-            // The heads at those positions, and where their offsets lie.
-            let mut bytes = [usize::MAX; AT_ONCE * 4];
-            for ((holder, at), byte) in chunk.iter().zip(positions.chunks_exact(4)).zip(bytes.chunks_exact_mut(4)) {
+            if start > end {
+                for k in 0..chunk.len() {
+                    each(c * AT_ONCE + k, 0, 0);
+                }
+                continue;
+            }
+            // The directory: each time's step.
+            let mut brackets = [[(0, 0); 2]; AT_ONCE];
+            for (holder, at) in chunk.iter_mut().zip(&mut brackets) {
                 let column = column(holder);
-                for (&position, byte) in at.iter().zip(byte) {
+                *at = [column.bracket(start), column.bracket(end.saturating_add(1))];
+            }
+            // The heads at both ends of each step, and where their offsets
+            // lie (a value made of each load keeps it from being optimised
+            // away).
+            let mut touched = 0;
+            let mut bytes = [usize::MAX; AT_ONCE * 4];
+            for ((holder, at), byte) in chunk.iter_mut().zip(&brackets).zip(bytes.chunks_exact_mut(4)) {
+                let column = column(holder);
+                let [(a, b), (c, d)] = *at;
+                for (position, byte) in [a, b.saturating_sub(1), c, d.saturating_sub(1)].into_iter().zip(byte) {
                     if let Some(head) = column.heads.get(position / BLOCK) {
                         *byte = head.start as usize + (position % BLOCK) * head.width as usize / 8;
                         touched ^= head.open_mask;
@@ -162,14 +194,18 @@ impl Column {
                 }
             }
             // The offsets: a load, not a decode (`PackedBlock::time` decodes).
-            for (holder, byte) in chunk.iter().zip(bytes.chunks_exact(4)) {
+            for (holder, byte) in chunk.iter_mut().zip(bytes.chunks_exact(4)) {
                 let packed = &column(holder).packed;
                 for &byte in byte {
                     touched ^= u64::from(packed.get(byte).copied().unwrap_or(0));
                 }
             }
+            std::hint::black_box(touched);
+            for (k, (holder, at)) in chunk.iter_mut().zip(brackets).enumerate() {
+                let (open, closed) = column(holder).count_within(start, end, at);
+                each(c * AT_ONCE + k, open, closed);
+            }
         }
-        touched
     }
 
     /// Merges pending changes into the packed part and packs it again.
@@ -330,14 +366,14 @@ impl Column {
         PackedBlock { fence: head.fence, bytes: &self.packed[head.start as usize..], width, mask: bits::mask(width) }
     }
 
-    /// How many packed entries were created before `time`.
+    /// How many packed entries were created before `time`, given its
+    /// bracket.
     ///
     /// The directory narrows the search to the entries between
     /// `first + (k << shift)` and the next step, where `time` falls: all
     /// entries before were created before `time`, none after.
     #[inline]
-    pub(crate) fn rank(&self, time: i64) -> usize {
-        let (from, to) = self.bracket(time);
+    fn rank_within(&self, time: i64, (from, to): (usize, usize)) -> usize {
         if from == to {
             return from;
         }
@@ -355,7 +391,7 @@ impl Column {
     /// created in `time`'s step of the directory (all before were created
     /// before `time`, none after).
     #[inline]
-    pub(crate) fn bracket(&self, time: i64) -> (usize, usize) {
+    fn bracket(&self, time: i64) -> (usize, usize) {
         match self.heads.first().map(|head| head.fence) {
             Some(first) if time >= first => {
                 let k = ((time as u64).wrapping_sub(first as u64) >> self.shift) as usize;
@@ -570,24 +606,33 @@ mod tests {
         }
     }
 
-    /// The pass that reads ahead reads within every column however it is
-    /// shaped (empty, pending only, one entry, times before and past its
-    /// entries) and however many there are (passes of 32 columns), and
-    /// changes no count.
+    /// Counting many columns at once (in passes of 32) counts as each
+    /// column alone, whatever its shape: empty, pending changes only, one
+    /// entry, and times before and past its entries.
     #[test]
-    fn touching_reads_within_any_column() {
+    fn counting_many_columns_counts_each() {
         let mut columns: Vec<Column> = (0..70).map(|n| Column::from_sorted((0..n * 37).map(|i| i * 6 + (i & 1)).collect())).collect();
         columns.push(Column::default());
         columns[3].add(5);
-        let before: Vec<_> = columns.iter_mut().map(|column| column.count(-5, 4_000)).collect();
-        for (start, end) in [(i64::MIN, i64::MAX), (-5, 4_000), (10, 3), (i64::MAX - 1, i64::MAX), (0, 0), (600, 601)] {
-            std::hint::black_box(Column::touch(&columns, |column| column, start, end));
-            std::hint::black_box(Column::touch(&columns[..1], |column| column, start, end));
-            std::hint::black_box(Column::touch(&columns[..0], |column| column, start, end));
+        for _ in 0..BLOCK {
+            columns[4].add(9);
         }
-        let after: Vec<_> = columns.iter_mut().map(|column| column.count(-5, 4_000)).collect();
-        assert_eq!(before, after);
-        assert_eq!(after[2], (37, 37));
+        columns[5].remove(0);
+        for (start, end) in [(i64::MIN, i64::MAX), (-5, 4_000), (10, 3), (i64::MAX - 1, i64::MAX), (0, 0), (600, 601), (2, 2)] {
+            for n in [0, 1, 32, columns.len()] {
+                let mut each = Vec::new();
+                Column::count_each(&mut columns[..n], |column| column, start, end, |k, open, closed| each.push((k, open, closed)));
+                let alone: Vec<_> = columns[..n]
+                    .iter_mut()
+                    .enumerate()
+                    .map(|(k, column)| (k, column.count(start, end).0, column.count(start, end).1))
+                    .collect();
+                assert_eq!(each, alone, "{start}..={end}, {n} columns");
+            }
+        }
+        let mut all = Vec::new();
+        Column::count_each(&mut columns, |column| column, -5, 4_000, |_, open, closed| all.push((open, closed)));
+        assert_eq!((all[2], all[3], all[4]), ((37, 37), (56, 56), (74 + BLOCK as u64, 74)));
     }
 
     /// The held size is the product's number: a department of 50,000 rooms
