@@ -19,7 +19,9 @@
 //! the two short lists; once they outgrow a block, the column is merged
 //! and packed again in one pass that decodes a block at a time (never the
 //! whole column at once). So a live update costs a few pushes, not a copy
-//! of the column.
+//! of the column. The packed offsets are held in chunks of
+//! [`CHUNK_BYTES`], and a merge frees each old chunk once it has read
+//! past it: the old column and the new one are never both held whole.
 
 use crate::chart::store::bits::{self, PADDING};
 use std::mem::size_of;
@@ -36,6 +38,11 @@ const PENDING_FLOOR: usize = 4 * BLOCK;
 /// (from 8 to 16, as a step is a power of two): a search then takes about
 /// four probes, for 0.3 bytes a room.
 const ENTRIES_PER_STEP: usize = 8;
+/// Bytes per chunk of packed offsets: a wasm page, so that chunks freed by
+/// one merge are the size the next one asks for. A head's `start` is the
+/// chunk's number above [`CHUNK_SHIFT`] bits and the byte within it below.
+const CHUNK_BYTES: usize = 1 << CHUNK_SHIFT;
+const CHUNK_SHIFT: u32 = 16;
 
 /// A department's column of `ts * 2 + open` entries.
 ///
@@ -63,8 +70,9 @@ pub struct Column {
     directory: Vec<u32>,
     shift: u32,
     /// Offsets from the block's fence, its `width` bits each, little-endian
-    /// bit order, each block starting on a byte; then `PADDING` zeros.
-    packed: Vec<u8>,
+    /// bit order, each block starting on a byte and lying in one chunk,
+    /// each chunk ending in `PADDING` zeros.
+    packed: Vec<Vec<u8>>,
     added: Vec<i64>,
     removed: Vec<i64>,
 }
@@ -197,7 +205,8 @@ impl Column {
             for (holder, byte) in chunk.iter_mut().zip(bytes.chunks_exact(4)) {
                 let packed = &column(holder).packed;
                 for &byte in byte {
-                    touched ^= u64::from(packed.get(byte).copied().unwrap_or(0));
+                    let bytes = packed.get(byte >> CHUNK_SHIFT).map_or(&[][..], Vec::as_slice);
+                    touched ^= u64::from(bytes.get(byte % CHUNK_BYTES).copied().unwrap_or(0));
                 }
             }
             std::hint::black_box(touched);
@@ -223,17 +232,24 @@ impl Column {
     /// The entries held, in order, pending changes merged: the packed
     /// ones, less those removed (which, once [`cancel`] has run, name
     /// packed entries), with those added. Decoded as they go, so a merge
-    /// never holds the column as a list of `i64`s.
-    fn merged(&self) -> impl Iterator<Item = i64> + '_ {
+    /// never holds the column as a list of `i64`s, and each chunk is freed
+    /// once its blocks are decoded.
+    fn into_merged(mut self) -> impl Iterator<Item = i64> {
+        // Blocks are read in order, never through the directory.
+        self.directory = Vec::new();
         let (mut i, mut a, mut r) = (0, 0, 0);
         // The block of packed entry `i`, decoded at once.
         let (mut block, mut decoded) = ([0i64; BLOCK], usize::MAX);
         std::iter::from_fn(move || loop {
             if i < self.len && i / BLOCK != decoded {
                 decoded = i / BLOCK;
-                let (packed, open_mask) = (self.block(i / BLOCK), self.heads[i / BLOCK].open_mask);
+                let (packed, head) = (self.block(decoded), self.heads[decoded]);
                 for (k, entry) in block.iter_mut().enumerate().take(self.len - i) {
-                    *entry = packed.time(k) * 2 + ((open_mask >> k) & 1) as i64;
+                    *entry = packed.time(k) * 2 + ((head.open_mask >> k) & 1) as i64;
+                }
+                // Blocks are read in order: the chunk before this one's is done.
+                if let Some(done) = (head.start as usize >> CHUNK_SHIFT).checked_sub(1) {
+                    self.packed[done] = Vec::new();
                 }
             }
             let added = self.added.get(a).copied();
@@ -286,7 +302,8 @@ impl Column {
         (self.added.capacity() + self.removed.capacity()) * size_of::<i64>()
             + self.heads.capacity() * size_of::<BlockHead>()
             + self.directory.capacity() * size_of::<u32>()
-            + self.packed.capacity()
+            + self.packed.iter().map(Vec::capacity).sum::<usize>()
+            + self.packed.capacity() * size_of::<Vec<u8>>()
     }
 
     /// Packs the entries held ([`Column::merged`]) anew, pending changes
@@ -294,16 +311,17 @@ impl Column {
     /// since a column's memory is the product's number. So a merge holds
     /// the new packed part beside the old one, and no more.
     fn pack(&mut self) {
-        let mut entries = self.merged().peekable();
-        let first = entries.peek().map_or(0, |entry| entry >> 1);
         // The last time held, or a later one when the last packed entry is
         // removed: then the directory has a step to spare, never one short.
         let last_packed = self.len.checked_sub(1).map(|i| self.time_at(i));
         let last = last_packed.max(self.added.last().map(|entry| entry >> 1)).unwrap_or(0);
         let held = self.len + self.added.len() - self.removed.len();
+        let mut entries = std::mem::take(self).into_merged().peekable();
+        let first = entries.peek().map_or(0, |entry| entry >> 1);
         let mut directory = Directory::new(first, last, held);
         let mut heads = Vec::with_capacity(held.div_ceil(BLOCK));
-        let mut packed: Vec<u8> = Vec::with_capacity(self.packed.len() + self.added.len() * 4 + PADDING);
+        // Chunks filled, and the one being filled.
+        let (mut packed, mut chunk) = (Vec::new(), Vec::with_capacity(CHUNK_BYTES));
         let (mut block, mut n, mut len, mut opens) = ([0i64; BLOCK], 0, 0, 0u32);
         loop {
             let next = entries.next();
@@ -319,14 +337,19 @@ impl Column {
                     57.. => 64,
                     width => width,
                 };
-                let (start, bytes) = (packed.len(), (n * width as usize).div_ceil(8));
-                packed.resize(start + bytes + PADDING, 0);
+                let bytes = (n * width as usize).div_ceil(8);
+                // A chunk's length counts its padding: a block starts on it.
+                if chunk.len() + bytes > CHUNK_BYTES {
+                    packed.push(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_BYTES)));
+                }
+                let start = chunk.len().saturating_sub(PADDING);
+                chunk.resize(start + bytes + PADDING, 0);
                 let mut open_mask = 0;
                 for (k, entry) in block[..n].iter().enumerate() {
-                    bits::write(&mut packed[start..], k * width as usize, width, ((entry >> 1).wrapping_sub(fence)) as u64);
+                    bits::write(&mut chunk[start..], k * width as usize, width, ((entry >> 1).wrapping_sub(fence)) as u64);
                     open_mask |= ((entry & 1) as u64) << k;
                 }
-                packed.truncate(start + bytes);
+                let start = packed.len() << CHUNK_SHIFT | start;
                 heads.push(BlockHead { fence, open_mask, start: start as u32, opens_before: opens, width: width as u8 });
                 (opens, n) = (opens.wrapping_add(open_mask.count_ones()), 0);
             }
@@ -335,8 +358,8 @@ impl Column {
             }
         }
         drop(entries);
-        packed.resize(packed.len() + PADDING, 0);
-        packed.shrink_to_fit();
+        chunk.shrink_to_fit();
+        packed.push(chunk);
         let (directory, shift) = directory.finish(len);
         *self = Column { len, heads, directory, shift, packed, added: Vec::new(), removed: Vec::new() };
     }
@@ -363,7 +386,8 @@ impl Column {
     fn block(&self, b: usize) -> PackedBlock<'_> {
         let head = self.heads[b];
         let width = u32::from(head.width);
-        PackedBlock { fence: head.fence, bytes: &self.packed[head.start as usize..], width, mask: bits::mask(width) }
+        let (chunk, start) = (head.start as usize >> CHUNK_SHIFT, head.start as usize % CHUNK_BYTES);
+        PackedBlock { fence: head.fence, bytes: &self.packed[chunk][start..], width, mask: bits::mask(width) }
     }
 
     /// How many packed entries were created before `time`, given its
@@ -446,7 +470,7 @@ struct BlockHead {
     fence: i64,
     /// Bit `i` set when its entry `i` is open.
     open_mask: u64,
-    /// Where its offsets start in `packed`.
+    /// Where its offsets start in `packed`: the chunk, then the byte.
     start: u32,
     /// Open rooms in the blocks before it.
     opens_before: u32,
@@ -457,7 +481,7 @@ struct BlockHead {
 /// One block of a column, its offsets read where they are packed.
 struct PackedBlock<'a> {
     fence: i64,
-    /// From the block's first byte to the column's end (padding included).
+    /// From the block's first byte to its chunk's end (padding included).
     bytes: &'a [u8],
     width: u32,
     mask: u64,
@@ -633,6 +657,38 @@ mod tests {
         let mut all = Vec::new();
         Column::count_each(&mut columns, |column| column, -5, 4_000, |_, open, closed| all.push((open, closed)));
         assert_eq!((all[2], all[3], all[4]), ((37, 37), (56, 56), (74 + BLOCK as u64, 74)));
+    }
+
+    /// Columns of many chunks, merged again and again: each merge reads
+    /// the old chunks as it frees them.
+    #[test]
+    fn counts_across_chunks_through_merges() {
+        let mut next = xorshift(11);
+        let mut column = Column::default();
+        let mut model: Vec<i64> = Vec::new();
+        for round in 0..4 {
+            // Times spread over 2^40: a few chunks or more.
+            for _ in 0..60_000 {
+                let entry = (next() % (1 << 41)) as i64;
+                model.push(entry);
+                column.add(entry);
+            }
+            for _ in 0..round * 10_000 {
+                let entry = model.swap_remove(next() as usize % model.len());
+                column.remove(entry);
+            }
+            column.settle();
+            assert!(column.packed.len() >= 3, "{} chunks", column.packed.len());
+            model.sort_unstable();
+            for _ in 0..50 {
+                let start = (next() % (1 << 40)) as i64;
+                let end = start + (next() % (1 << 38)) as i64;
+                let within = &model[model.partition_point(|e| e >> 1 < start)..model.partition_point(|e| e >> 1 <= end)];
+                let open = within.iter().filter(|e| *e & 1 == 1).count() as u64;
+                assert_eq!(column.count(start, end), (open, within.len() as u64 - open), "round {round}: {start}..={end}");
+            }
+            assert_eq!(column.entries(), model);
+        }
     }
 
     /// The held size is the product's number: a department of 50,000 rooms
