@@ -306,10 +306,12 @@ impl Column {
             + self.packed.capacity() * size_of::<Vec<u8>>()
     }
 
-    /// Packs the entries held ([`Column::merged`]) anew, pending changes
-    /// merged, a block at a time in one pass; exact capacities at the end,
-    /// since a column's memory is the product's number. So a merge holds
-    /// the new packed part beside the old one, and no more.
+    /// Packs the entries held ([`Column::into_merged`]) anew, pending
+    /// changes merged, a block at a time in one pass, into chunks of
+    /// [`CHUNK_BYTES`] as the old ones are freed; exact capacities at the
+    /// end, since a column's memory is the product's number. So a merge
+    /// holds the new heads and directory beside the old ones, and of the
+    /// offsets a chunk more than either column.
     fn pack(&mut self) {
         // The last time held, or a later one when the last packed entry is
         // removed: then the directory has a step to spare, never one short.
