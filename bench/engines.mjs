@@ -184,6 +184,24 @@ export function queries(count, depIds, yearStart, yearMs) {
   });
 }
 
+/**
+ * `run` over `list` timed as a page's 5 µs timer allows: after `warmUp`
+ * queries, the mean per query of each batch of `batch`, as `stats`.
+ */
+export function batchMeans(list, run, batch = 10, warmUp = 4000) {
+  for (let i = 0; i < warmUp; i++) run(list[i]);
+  const means = [];
+  for (let at = 0; at + batch <= list.length; at += batch) {
+    const t = performance.now();
+    for (let i = at; i < at + batch; i++) run(list[i]);
+    means.push((performance.now() - t) / batch);
+  }
+  return stats(means);
+}
+
+/** `countsInto`'s answer for `q`: its failure body, or the counts it wrote. */
+export const countsAnswer = (index, counts, q) => index.countsInto(q.start, q.end, counts, q.departmentId) ?? Array.from(counts);
+
 export function stats(samples) {
   const sorted = [...samples].sort((x, y) => x - y);
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];

@@ -15,7 +15,7 @@ import { chromium } from 'playwright-core';
 import { ChatIndex } from '../pkg/node.mjs';
 import { serve } from '../scripts/serve.mjs';
 import { DEPARTMENTS, YEAR_MS, YEAR_START, ensureData, roomsPath } from './data.mjs';
-import { queries } from './engines.mjs';
+import { countsAnswer, queries } from './engines.mjs';
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const name = arg('rooms', '10m');
@@ -40,8 +40,7 @@ if (!index) {
 }
 const list = queries(20000, DEPARTMENTS.map((d) => d._id), YEAR_START, YEAR_MS);
 const counts = new Float64Array(2 * index.chartNames().length);
-const answer = (index, counts, q) => index.countsInto(q.start, q.end, counts, q.departmentId) ?? Array.from(counts);
-const expected = list.slice(0, 100).map((q) => answer(index, counts, q));
+const expected = list.slice(0, 100).map((q) => countsAnswer(index, counts, q));
 const rooms = index.size;
 index.free();
 
@@ -55,24 +54,17 @@ try {
   await page.goto(`${server.url}bench/browser/index.html`);
   const result = await page.evaluate(async ({ base, snapshot, heapRooms, list, expected }) => {
     const { default: init, ChatIndex } = await import(`${base}pkg/web.js`);
-    const { stats } = await import(`${base}bench/engines.mjs`);
+    const { batchMeans, countsAnswer } = await import(`${base}bench/engines.mjs`);
     await init();
     const index = ChatIndex.fromBytes(new Uint8Array(await (await fetch(`${base}${snapshot}`)).arrayBuffer()), { timeZone: 'UTC' });
     // What a dashboard's heap holds: parsed rooms, kept alive below.
     const held = JSON.parse(await (await fetch(`${base}${heapRooms}`)).text());
     const counts = new Float64Array(2 * index.chartNames().length);
-    const wrong = expected.findIndex((want, i) => JSON.stringify(index.countsInto(list[i].start, list[i].end, counts, list[i].departmentId) ?? Array.from(counts)) !== JSON.stringify(want));
+    const wrong = expected.findIndex((want, i) => JSON.stringify(countsAnswer(index, counts, list[i])) !== JSON.stringify(want));
     if (wrong >= 0) return { error: `query ${wrong}: Chromium and Node disagree` };
     const out = { crossOriginIsolated, heapBytes: performance.memory?.usedJSHeapSize ?? null, rooms: index.size };
     for (const [name, run] of [['countsInto', (q) => index.countsInto(q.start, q.end, counts, q.departmentId)], ['query', (q) => index.query(q.params)]]) {
-      for (let i = 0; i < 4000; i++) run(list[i]);
-      const means = [];
-      for (let at = 0; at + 10 <= list.length; at += 10) {
-        const t = performance.now();
-        for (let i = at; i < at + 10; i++) run(list[i]);
-        means.push((performance.now() - t) / 10);
-      }
-      out[name] = stats(means);
+      out[name] = batchMeans(list, run);
     }
     out.heldRooms = held.rooms.length;
     return out;

@@ -9,7 +9,7 @@ import * as arrow from 'apache-arrow';
 import * as duckdb from '@duckdb/duckdb-wasm';
 import duckdbWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import duckdbWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import { jsChart, extractColumns, typedArrayChart, crossfilterEngine, arqueroEngine, bodyToMap, sameChart, queries, stats, countableColumns, onlyDepartment, chartFromRows, DUCKDB_QUERY } from '../engines.mjs';
+import { jsChart, extractColumns, typedArrayChart, crossfilterEngine, arqueroEngine, bodyToMap, sameChart, queries, stats, batchMeans, countableColumns, onlyDepartment, chartFromRows, DUCKDB_QUERY } from '../engines.mjs';
 
 const DEPARTMENTS = Array.from({ length: 20 }, (_, i) => ({ _id: `department-${String(i).padStart(2, '0')}`, name: `Department ${i + 1}` }));
 const YEAR_START = Date.UTC(2025, 0, 1);
@@ -74,14 +74,7 @@ async function run(size) {
     const counts = new Float64Array(2 * index.chartNames().length);
     const heavy = { heapBytes: performance.memory?.usedJSHeapSize ?? null };
     for (const [name, run] of [['query', (q) => index.query(q.params)], ['countsInto', (q) => index.countsInto(q.start, q.end, counts, q.departmentId)]]) {
-      for (let i = 0; i < 4000; i++) run(list[i]);
-      const means = [];
-      for (let at = 0; at + 10 <= list.length; at += 10) {
-        const t1 = performance.now();
-        for (let i = at; i < at + 10; i++) run(list[i]);
-        means.push((performance.now() - t1) / 10);
-      }
-      heavy[name] = stats(means);
+      heavy[name] = batchMeans(list, run);
     }
     if (rooms.length === 0) throw new Error('the rooms were not held');
     out.heavy = heavy;

@@ -205,8 +205,8 @@ impl Column {
             for (holder, byte) in chunk.iter_mut().zip(bytes.chunks_exact(4)) {
                 let packed = &column(holder).packed;
                 for &byte in byte {
-                    let bytes = packed.get(byte >> CHUNK_SHIFT).map_or(&[][..], Vec::as_slice);
-                    touched ^= u64::from(bytes.get(byte % CHUNK_BYTES).copied().unwrap_or(0));
+                    let (chunk, at) = in_chunk(byte);
+                    touched ^= u64::from(packed.get(chunk).and_then(|chunk| chunk.get(at)).copied().unwrap_or(0));
                 }
             }
             std::hint::black_box(touched);
@@ -388,7 +388,7 @@ impl Column {
     fn block(&self, b: usize) -> PackedBlock<'_> {
         let head = self.heads[b];
         let width = u32::from(head.width);
-        let (chunk, start) = (head.start as usize >> CHUNK_SHIFT, head.start as usize % CHUNK_BYTES);
+        let (chunk, start) = in_chunk(head.start as usize);
         PackedBlock { fence: head.fence, bytes: &self.packed[chunk][start..], width, mask: bits::mask(width) }
     }
 
@@ -442,6 +442,13 @@ impl Column {
             None => self.heads.last().map_or(0, |head| u64::from(head.opens_before) + u64::from(head.open_mask.count_ones())),
         }
     }
+}
+
+/// Where an address into `packed` (as a head's `start`) lies: its chunk,
+/// and the byte within it.
+#[inline]
+fn in_chunk(address: usize) -> (usize, usize) {
+    (address >> CHUNK_SHIFT, address % CHUNK_BYTES)
 }
 
 /// The first of `from..to` for which `before` is false (it must be true,
@@ -651,7 +658,10 @@ mod tests {
                 let alone: Vec<_> = columns[..n]
                     .iter_mut()
                     .enumerate()
-                    .map(|(k, column)| (k, column.count(start, end).0, column.count(start, end).1))
+                    .map(|(k, column)| {
+                        let (open, closed) = column.count(start, end);
+                        (k, open, closed)
+                    })
                     .collect();
                 assert_eq!(each, alone, "{start}..={end}, {n} columns");
             }
