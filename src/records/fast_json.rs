@@ -83,13 +83,36 @@ pub fn read_rooms(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSink) ->
 /// assert_eq!(batch.rooms[0].state, State::Open);
 /// ```
 pub fn read_record(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), GaveUp> {
+    let start = json.iter().position(|&b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t')).unwrap_or(json.len());
+    let end = start + read_record_prefix(&json[start..], zone, sink)?;
+    let mut r = Reader { b: json, i: end, zone };
+    r.end()
+}
+
+/// Reads the one record (an object) that `json` begins with, and returns
+/// where it ends: the index past its closing brace. What follows is not
+/// looked at, so a stream can read each record where it lies, without a
+/// first pass to find its end.
+///
+/// # Example
+/// ```
+/// use chats_per_department::internals::fast_json::{read_record_prefix, GaveUp};
+/// use chats_per_department::internals::room::RoomBatch;
+/// use chats_per_department::internals::zone::Utc;
+/// let mut batch = RoomBatch::default();
+/// assert_eq!(read_record_prefix(br#"{"t":"l"},{"t":"#, &Utc, &mut batch), Ok(9));
+/// // A record cut short is not read (nothing is delivered).
+/// assert_eq!(read_record_prefix(br#"{"t":"#, &Utc, &mut batch), Err(GaveUp));
+/// assert_eq!(batch.rooms.len(), 1);
+/// ```
+#[inline(never)]
+pub fn read_record_prefix(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<usize, GaveUp> {
     let mut r = Reader { b: json, i: 0, zone };
-    r.ws();
     if r.peek() != Some(b'{') {
         return Err(GaveUp);
     }
     r.record(sink, false)?;
-    r.end()
+    Ok(r.i)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,11 @@
 //!   space is space, tab, LF and CR; elements are separated by `,`);
 //! - each record is read alone by the per-record reader the whole-text
 //!   path uses, then the bytes up to its end are dropped. What remains is a
-//!   checkpoint: a [`Resume`] state, the records read, the line and column.
+//!   checkpoint: a [`Resume`] state, the records read, the line and column;
+//! - a record is read where it lies, by that reader's fast path, which
+//!   says where the record ends. Only a record it does not take whole (cut
+//!   short by the chunk's end, or anything it leaves to serde) is first
+//!   delimited by a scan of its bytes (depth and strings), then read.
 //!
 //! Everything else is left to the whole-text reader, because it decides
 //! more than where records are: malformed separators, a second `rooms` key,
@@ -24,6 +28,7 @@
 //! accept nothing that reader rejects, which the differential tests check
 //! over generated and mutated documents cut at random.
 
+use crate::records::fast_json::read_record_prefix;
 use crate::records::field::DataError;
 use crate::records::json_input::{kind_of, lone_surrogate, read_room_record, resume_rooms, Resume};
 use crate::records::room::{RoomSink, RoomView};
@@ -241,6 +246,9 @@ impl RoomStream {
             match self.state {
                 State::Start | State::Lines | State::Closed | State::Element { .. } | State::AfterElement { .. } => {
                     self.between_values(i, byte)?;
+                    if let State::Record(kind) = self.state {
+                        self.read_in_place(i, kind, zone, sink);
+                    }
                 }
                 State::Record(kind) => self.in_record(i, byte, kind, zone, sink),
                 State::Undecided(watch) => self.in_first_object(i, byte, watch, zone, sink)?,
@@ -299,22 +307,43 @@ impl RoomStream {
         }
     }
 
+    /// Reads the record that opens at `i` where it lies, if the per-record
+    /// reader's fast path takes it whole: it then says where the record
+    /// ends, and the bytes need no scan for it. Otherwise (cut short by
+    /// the chunk's end, or anything that path leaves to serde) the bytes
+    /// are scanned for the record's end as before, and the record read
+    /// then: what the fast path accepts, the scan would have delimited the
+    /// same way and `read_room_record` read the same way (its first step
+    /// is this reader), so the outcome is the same.
+    #[inline(never)]
+    fn read_in_place(&mut self, i: usize, kind: Kind, zone: &dyn LocalZone, sink: &mut dyn RoomSink) {
+        if let Ok(length) = read_record_prefix(&self.buf[i..], zone, sink) {
+            self.scan = i + length;
+            self.delivered(self.scan - 1, kind);
+        }
+    }
+
     /// Reads the record ending at `i` alone, or hands it over.
     fn end_record(&mut self, i: usize, kind: Kind, zone: &dyn LocalZone, sink: &mut dyn RoomSink) {
         let fits = self.deepest + kind.nesting() <= MAX_NESTING;
         if fits && read_room_record(&self.buf[self.start..=i], self.records, zone, sink).is_ok() {
-            self.records += 1;
-            let next = self.records;
-            let (resume, state) = match kind {
-                Kind::Array => (Resume::Array { next }, State::AfterElement { page: false }),
-                Kind::Page => (Resume::Rooms { next }, State::AfterElement { page: true }),
-                Kind::Lines => (Resume::Lines { next }, State::Lines),
-            };
-            self.advance(i + 1, resume);
-            self.state = state;
+            self.delivered(i, kind);
         } else {
             self.state = State::Handed;
         }
+    }
+
+    /// A record of `kind` ending at `i` was delivered.
+    fn delivered(&mut self, i: usize, kind: Kind) {
+        self.records += 1;
+        let next = self.records;
+        let (resume, state) = match kind {
+            Kind::Array => (Resume::Array { next }, State::AfterElement { page: false }),
+            Kind::Page => (Resume::Rooms { next }, State::AfterElement { page: true }),
+            Kind::Lines => (Resume::Lines { next }, State::Lines),
+        };
+        self.advance(i + 1, resume);
+        self.state = state;
     }
 
     /// A byte of the first top-level object, watching its keys for `rooms`.
@@ -416,12 +445,14 @@ impl RoomStream {
     /// Moves the checkpoint to `buf[n]`, where the reader is in `resume`.
     fn advance(&mut self, n: usize, resume: Resume) {
         let passed = &self.buf[self.head..n];
-        match passed.iter().rposition(|&b| b == b'\n') {
-            Some(last) => {
-                self.line += passed.iter().filter(|&&b| b == b'\n').count();
-                self.column = passed.len() - last - 1;
-            }
-            None => self.column += passed.len(),
+        // Most records hold no line feed (a REST page is one line), and
+        // `contains` is core's word-at-a-time search: those records are not
+        // walked byte by byte.
+        if !passed.contains(&b'\n') {
+            self.column += passed.len();
+        } else if let Some(last) = passed.iter().rposition(|&b| b == b'\n') {
+            self.line += passed.iter().filter(|&&b| b == b'\n').count();
+            self.column = passed.len() - last - 1;
         }
         self.head = n;
         self.resume = resume;
@@ -644,6 +675,25 @@ mod tests {
         same_as_whole(&deep);
         let deep_field = format!("[{{\"ts\":{}1{}}}]", "[".repeat(126), "]".repeat(126));
         same_as_whole(&deep_field);
+    }
+
+    /// Records the fast path reads where they lie, between records it
+    /// leaves to the scan and serde (an escape in a field it decodes, a
+    /// date it refuses), with line feeds before and inside records: the
+    /// same rooms, and errors at the same line and column, however cut.
+    #[test]
+    fn records_read_in_place_or_scanned_agree() {
+        let plain = r#"{"_id":"a","t":"l","ts":"2020-09-10T00:00:00.000Z","v":{"n":[1,{"x":"}"}]}}"#;
+        let escaped = r#"{"_id":"b\u0062","t":"l","departmentId":"d\n"}"#;
+        for text in [
+            format!("[{plain},{escaped},\n{plain}]"),
+            format!("{{\"rooms\":[{escaped},{plain},\r\n {plain}],\"total\":3}}"),
+            format!("{plain}\n{escaped}\n{plain}\n"),
+            format!("[{plain},\n{{\n\"t\"\n:\n\"l\"}},{plain},{{\"ts\":\"soon\"}}]"),
+            format!("[{plain},\n{plain}\n,{plain} {plain}]"),
+        ] {
+            same_as_whole(&text);
+        }
     }
 
     #[test]
