@@ -450,9 +450,13 @@ impl RoomStream {
         // walked byte by byte.
         if !passed.contains(&b'\n') {
             self.column += passed.len();
-        } else if let Some(last) = passed.iter().rposition(|&b| b == b'\n') {
-            self.line += passed.iter().filter(|&&b| b == b'\n').count();
-            self.column = passed.len() - last - 1;
+        } else {
+            for (k, &byte) in passed.iter().enumerate() {
+                if byte == b'\n' {
+                    self.line += 1;
+                    self.column = passed.len() - k - 1;
+                }
+            }
         }
         self.head = n;
         self.resume = resume;

@@ -165,9 +165,11 @@ pub fn write_wide(bits: &mut [u8], at: usize, width: u32, value: u128) {
 }
 
 /// Copies `count` bits from bit `from` of `source` to bit `to` of
-/// `target`, leaving the bits around them, 56 bits a step (a sealed
-/// part's records move this way when it is sealed again, at the speed of
-/// memory rather than of fields).
+/// `target`, leaving the bits around them: a sealed part's records move
+/// this way when it is sealed again, so it runs at the speed of memory
+/// rather than of fields. The first few bits bring `to` to a byte; from
+/// there whole bytes are written, eight at a time, each the next 64 bits
+/// of `source`.
 ///
 /// # Example
 /// ```
@@ -178,10 +180,21 @@ pub fn write_wide(bits: &mut [u8], at: usize, width: u32, value: u128) {
 /// assert_eq!(read(&target, 70, 64), 0x0123_4567_89ab_cdef);
 /// ```
 pub fn copy(source: &[u8], mut from: usize, target: &mut [u8], mut to: usize, mut count: usize) {
-    while count >= 56 {
-        write_within(target, to, 56, read_within(source, from, mask(56)));
-        (from, to, count) = (from + 56, to + 56, count - 56);
+    let head = (to.wrapping_neg() % 8).min(count);
+    write(target, to, head as u32, read(source, from, head as u32));
+    (from, to, count) = (from + head, to + head, count - head);
+    let (whole, shift) = (count / 64 * 8, from % 8);
+    if let (Some(out), Some(bytes)) = (target.get_mut(to / 8..to / 8 + whole), source.get(from / 8..from / 8 + whole + 8)) {
+        for (k, word) in out.chunks_exact_mut(8).enumerate() {
+            // The 64 bits from `from + 64 k`: eight bytes and one more
+            // (within the padding at the end); `<< 1 <<` keeps a shift
+            // of 0 from becoming one of 64.
+            let low = u64::from_le_bytes(bytes[k * 8..k * 8 + 8].try_into().unwrap_or_default());
+            word.copy_from_slice(&(low >> shift | u64::from(bytes[k * 8 + 8]) << 1 << (63 - shift)).to_le_bytes());
+        }
+        (from, to, count) = (from + whole * 8, to + whole * 8, count - whole * 8);
     }
+    // Fewer than 64 bits left (the padding is what a whole step reads).
     write(target, to, count as u32, read(source, from, count as u32));
 }
 
