@@ -62,9 +62,6 @@ impl ChatIndexHandle {
     pub fn add(&self, rooms: JsValue) -> Result<f64, JsValue> {
         let zone = &*self.zone;
         let input = convert::rooms_input(&rooms);
-        if let Some(bytes) = input.json().map_err(rooms_error)? {
-            return self.index_mut()?.add_json(&bytes, zone).map(|n| n as f64).map_err(rooms_error);
-        }
         let page = ChatIndex::read_page(|page| input.read_into(zone, page)).map_err(rooms_error)?;
         Ok(self.index_mut()?.add_page(page) as f64)
     }

@@ -15,6 +15,7 @@ use crate::records::department::{body_key, DepartmentFields, Departments, Name};
 use crate::records::field::{DataError, DataErrorKind, DepartmentView, Field};
 use crate::records::json_input;
 use crate::records::room::{classify, deliver, OpenField, RoomFields, RoomSink, RoomView};
+use crate::records::stream::RoomStream;
 use crate::server::date_parse::{date_parse, time_clip};
 use crate::server::params::{ParamValue, Params};
 use crate::server::zone::LocalZone;
@@ -218,6 +219,33 @@ fn json_of(answer: &JsValue, name: &str) -> Result<Option<Vec<u8>>, DataError> {
     Err(DataError::limit(too_large(name, size, "one call can hold; use ChatIndex.addStream, which reads it in pieces")))
 }
 
+/// The JSON bytes read.js found (a `Uint8Array` of any realm, within
+/// [`MAX_JSON_BYTES`]), if bytes are what was given.
+fn bytes_of(answer: &JsValue) -> Option<Uint8Array> {
+    let json = get(answer, "json");
+    (!json.is_undefined() && json.as_string().is_none()).then(|| json.unchecked_into())
+}
+
+/// Bytes copied into wasm memory at a time by [`read_in_pieces`].
+const PIECE: u32 = 1 << 18;
+
+/// Reads rooms from JSON bytes held in JavaScript a piece at a time, as a
+/// stream (whose outcome is the whole text's, `records/stream.rs`): the
+/// bytes are never copied whole into wasm memory, which would keep their
+/// size for good (wasm memory never shrinks), and each piece lands in
+/// memory the reader has just used.
+fn read_in_pieces(bytes: &Uint8Array, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
+    let mut stream = RoomStream::default();
+    let (mut start, length) = (0, bytes.length());
+    while start < length {
+        let end = length.min(start + PIECE);
+        let piece = bytes.subarray(start, end);
+        stream.push_with((end - start) as usize, |buffer| piece.copy_to(buffer), zone, sink)?;
+        start = end;
+    }
+    stream.finish(zone, sink).map(drop)
+}
+
 /// "`name`: 1.1 GB is more than `limit`".
 #[cold]
 #[inline(never)]
@@ -251,6 +279,9 @@ impl RoomsInput {
     /// Delivers the rooms to `sink`, whatever form they came in.
     pub(crate) fn read_into(&self, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
         let answer = &self.answer;
+        if let (None, Some(bytes)) = (failed(answer), bytes_of(answer)) {
+            return read_in_pieces(&bytes, zone, sink);
+        }
         if let Some(bytes) = self.json()? {
             return json_input::read_rooms_into(&bytes, zone, sink);
         }

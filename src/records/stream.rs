@@ -132,8 +132,9 @@ pub struct RoomStream {
     scan: usize,
     /// The reader's state at `buf[head]`.
     resume: Resume,
-    /// Line (from 1) and column (bytes since the line began) of `buf[head]`
-    /// in the whole text, as serde_json counts them.
+    /// Line (from 1) and column (bytes since the line began) of `buf[0]`
+    /// in the whole text, as serde_json counts them (`position` gives
+    /// the checkpoint's).
     line: usize,
     column: usize,
     /// Records read so far.
@@ -184,6 +185,38 @@ impl RoomStream {
     /// is final: the document is not what the whole-text reader accepts.
     pub fn push(&mut self, chunk: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
         self.buf.extend_from_slice(chunk);
+        self.pushed(zone, sink)
+    }
+
+    /// [`RoomStream::push`] of a chunk of `length` bytes that `fill`
+    /// writes into the stream's own buffer: a chunk held elsewhere (in
+    /// JavaScript) is copied once, not first into a chunk of its own.
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::internals::stream::RoomStream;
+    /// use chats_per_department::internals::room::RoomBatch;
+    /// use chats_per_department::internals::zone::Utc;
+    /// let (mut rooms, mut stream) = (RoomBatch::default(), RoomStream::default());
+    /// let text = br#"[{"t":"l"}]"#;
+    /// stream.push_with(text.len(), |buffer| buffer.copy_from_slice(text), &Utc, &mut rooms).unwrap();
+    /// assert_eq!(stream.finish(&Utc, &mut rooms), Ok(1));
+    /// ```
+    pub fn push_with(
+        &mut self,
+        length: usize,
+        fill: impl FnOnce(&mut [u8]),
+        zone: &dyn LocalZone,
+        sink: &mut dyn RoomSink,
+    ) -> Result<(), DataError> {
+        let at = self.buf.len();
+        self.buf.resize(at + length, 0);
+        fill(&mut self.buf[at..]);
+        self.pushed(zone, sink)
+    }
+
+    /// Reads what the last chunk completes.
+    fn pushed(&mut self, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
         if !self.bom_settled {
             // The whole-text reader drops one leading mark before counting
             // positions; it may arrive split across chunks.
@@ -444,22 +477,27 @@ impl RoomStream {
 
     /// Moves the checkpoint to `buf[n]`, where the reader is in `resume`.
     fn advance(&mut self, n: usize, resume: Resume) {
-        let passed = &self.buf[self.head..n];
-        // Most records hold no line feed (a REST page is one line), and
-        // `contains` is core's word-at-a-time search: those records are not
-        // walked byte by byte.
-        if !passed.contains(&b'\n') {
-            self.column += passed.len();
-        } else {
-            for (k, &byte) in passed.iter().enumerate() {
-                if byte == b'\n' {
-                    self.line += 1;
-                    self.column = passed.len() - k - 1;
-                }
-            }
-        }
         self.head = n;
         self.resume = resume;
+    }
+
+    /// Line and column of the checkpoint (`buf[head]`) in the whole text:
+    /// those of `buf[0]`, moved past the bytes before `head`. Counted here
+    /// and when those bytes are dropped, once per chunk, not per record.
+    fn position(&self) -> (usize, usize) {
+        let passed = &self.buf[..self.head];
+        // `contains` is core's word-at-a-time search; a REST page is one
+        // line, so most chunks hold no line feed to walk to.
+        if !passed.contains(&b'\n') {
+            return (self.line, self.column + passed.len());
+        }
+        let (mut line, mut column) = (self.line, self.column);
+        for (k, &byte) in passed.iter().enumerate() {
+            if byte == b'\n' {
+                (line, column) = (line + 1, passed.len() - k - 1);
+            }
+        }
+        (line, column)
     }
 
     /// Drops the bytes before the checkpoint.
@@ -468,6 +506,7 @@ impl RoomStream {
         if n == 0 {
             return;
         }
+        (self.line, self.column) = self.position();
         self.buf.drain(..n);
         self.head = 0;
         self.scan -= n;
@@ -506,8 +545,8 @@ impl RoomStream {
             Some(code) if line > 0 => code,
             _ => return DataError::of(kind_of(error), with_name(text)),
         };
-        let (line, column) =
-            if line == 1 { (self.line, self.column + column.saturating_sub(prefix)) } else { (self.line + line - 1, column) };
+        let (at_line, at_column) = self.position();
+        let (line, column) = if line == 1 { (at_line, at_column + column.saturating_sub(prefix)) } else { (at_line + line - 1, column) };
         DataError::of(kind_of(error), with_name(format!("{code} at line {line} column {column}")))
     }
 }

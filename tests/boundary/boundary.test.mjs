@@ -193,6 +193,37 @@ test('Node: a series holds only departments with chats; past departments × buck
   index.free();
 });
 
+test('Node: JSON bytes are read a piece at a time: chatsPerDepartment(bytes) and index.add(bytes) of 70 MB of rooms leave wasm memory within 24 MB of where it was, with the answers of the parsed rooms', () => {
+  // In a fresh process: wasm memory never shrinks, so what an earlier test
+  // grew would hide what this one grows.
+  const script = `
+    const lib = await import(${JSON.stringify(new URL('../../pkg/node.mjs', import.meta.url).href)});
+    const rooms = Array.from({ length: 160_000 }, (_, i) => ({
+      _id: 'room' + i, fname: 'Visitor ' + i, t: 'l', ...(i % 4 === 0 ? { open: true } : {}),
+      ts: new Date(Date.UTC(2025, 0, 1) + i * 97_000).toISOString(), departmentId: 'd' + (i % 7),
+      v: { _id: 'visitor' + i, username: 'guest-' + i, token: 'x'.repeat(40), status: 'offline' },
+      servedBy: { _id: 'agent' + (i % 30), username: 'agent.' + (i % 30), ts: '2025-01-01T00:00:00.000Z' },
+      msgs: i % 50, lm: '2025-01-01T00:00:00.000Z', _updatedAt: '2025-02-01T00:00:00.000Z', closer: 'user', pad: 'y'.repeat(120),
+    }));
+    const departments = Array.from({ length: 7 }, (_, i) => ({ _id: 'd' + i, name: 'Department ' + i }));
+    const bytes = new TextEncoder().encode(JSON.stringify({ rooms, total: rooms.length }));
+    const P = { start: '2025-01-01', end: '2025-06-01' };
+    const expected = lib.chatsPerDepartment(rooms, departments, P);
+    const before = lib.wasmMemoryBytes();
+    const oneShot = lib.chatsPerDepartment(bytes, departments, P);
+    const afterOneShot = lib.wasmMemoryBytes();
+    const index = new lib.ChatIndex(departments);
+    index.add(bytes);
+    const added = index.query(P);
+    process.stdout.write(JSON.stringify({ size: bytes.length, grown: [afterOneShot - before, lib.wasmMemoryBytes() - before], same: [oneShot, added].map((b) => JSON.stringify(b) === JSON.stringify(expected)) }));
+  `;
+  const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 20 }));
+  assert.ok(out.size > 70e6, `the rooms are ${out.size} bytes`);
+  assert.deepEqual(out.same, [true, true]);
+  assert.ok(out.grown[0] < 8e6, `chatsPerDepartment(bytes) grew wasm memory by ${out.grown[0]} bytes`);
+  assert.ok(out.grown[1] < 24e6, `index.add(bytes) grew wasm memory by ${out.grown[1]} bytes`);
+});
+
 test('Node: ChatIndex.fromBytes checks the header and the size before copying: past 1 GiB, zeros and false lengths are refused and wasm memory does not grow', () => {
   const index = new lib.ChatIndex(null, { timeZone: 'UTC' });
   index.add([{ _id: 'a', t: 'l', departmentId: 'd', ts: '2020-05-01T00:00:00Z' }]);
