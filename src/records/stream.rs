@@ -482,8 +482,9 @@ impl RoomStream {
     }
 
     /// Line and column of the checkpoint (`buf[head]`) in the whole text:
-    /// those of `buf[0]`, moved past the bytes before `head`. Counted here
-    /// and when those bytes are dropped, once per chunk, not per record.
+    /// those of `buf[0]`, moved past the bytes before `head`. Needed when
+    /// those bytes are dropped (once per chunk) and by an error, so line
+    /// feeds are counted then, not as each record is passed.
     fn position(&self) -> (usize, usize) {
         let passed = &self.buf[..self.head];
         // `contains` is core's word-at-a-time search; a REST page is one
