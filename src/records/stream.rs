@@ -735,6 +735,8 @@ mod tests {
             format!("{plain}\n{escaped}\n{plain}\n"),
             format!("[{plain},\n{{\n\"t\"\n:\n\"l\"}},{plain},{{\"ts\":\"soon\"}}]"),
             format!("[{plain},\n{plain}\n,{plain} {plain}]"),
+            // Line feeds only within a record read in place, then an error.
+            format!("[{plain},{{\"t\":\n\"l\"}},{{\"ts\":\"soon\"}}]"),
         ] {
             same_as_whole(&text);
         }
