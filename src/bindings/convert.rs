@@ -204,9 +204,7 @@ const MAX_JSON_BYTES: u32 = 1 << 30;
 fn json_of(answer: &JsValue, name: &str) -> Result<Option<Vec<u8>>, DataError> {
     let json = get(answer, "json");
     // A string's UTF-8 is at most three bytes per UTF-16 unit.
-    // Text, or bytes whose brand read.js checked (any realm).
-    let bytes = (!json.is_undefined() && json.as_string().is_none()).then(|| json.unchecked_ref::<Uint8Array>());
-    let size = match (json.as_string(), bytes) {
+    let size = match (json.as_string(), as_bytes(&json)) {
         (None, None) => match index_of(answer, "tooLarge") {
             Some(size) => size,
             None => return Ok(None),
@@ -219,11 +217,17 @@ fn json_of(answer: &JsValue, name: &str) -> Result<Option<Vec<u8>>, DataError> {
     Err(DataError::limit(too_large(name, size, "one call can hold; use ChatIndex.addStream, which reads it in pieces")))
 }
 
-/// The JSON bytes read.js found (a `Uint8Array` of any realm, within
-/// [`MAX_JSON_BYTES`]), if bytes are what was given.
+/// A `{ json }` answer's value as bytes, unless it is text: bytes whose
+/// brand read.js checked (any realm).
+fn as_bytes(json: &JsValue) -> Option<&Uint8Array> {
+    (!json.is_undefined() && json.as_string().is_none()).then(|| json.unchecked_ref())
+}
+
+/// The JSON bytes read.js found, within [`MAX_JSON_BYTES`], if bytes are
+/// what was given (beyond it, [`json_of`] names the limit).
 fn bytes_of(answer: &JsValue) -> Option<Uint8Array> {
     let json = get(answer, "json");
-    (!json.is_undefined() && json.as_string().is_none()).then(|| json.unchecked_into())
+    as_bytes(&json).filter(|bytes| bytes.length() <= MAX_JSON_BYTES).cloned()
 }
 
 /// Bytes copied into wasm memory at a time by [`read_in_pieces`].

@@ -83,14 +83,13 @@ pub fn read_rooms(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSink) ->
 /// assert_eq!(batch.rooms[0].state, State::Open);
 /// ```
 pub fn read_record(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), GaveUp> {
-    let start = json.iter().position(|&b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t')).unwrap_or(json.len());
-    let end = start + read_record_prefix(&json[start..], zone, sink)?;
-    let mut r = Reader { b: json, i: end, zone };
+    let mut r = Reader { b: json, i: read_record_prefix(json, zone, sink)?, zone };
     r.end()
 }
 
-/// Reads the one record (an object) that `json` begins with, and returns
-/// where it ends: the index past its closing brace. What follows is not
+/// Reads the one record (an object) that `json` begins with (after any
+/// white space), and returns where it ends: the index past its closing
+/// brace. What follows is not
 /// looked at, so a stream can read each record where it lies, without a
 /// first pass to find its end.
 ///
@@ -108,6 +107,7 @@ pub fn read_record(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSink) -
 #[inline(never)]
 pub fn read_record_prefix(json: &[u8], zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<usize, GaveUp> {
     let mut r = Reader { b: json, i: 0, zone };
+    r.ws();
     if r.peek() != Some(b'{') {
         return Err(GaveUp);
     }
