@@ -16,7 +16,7 @@
 //!
 //! Text is read as characters; a NUL character ends it, as it does in V8.
 
-use crate::server::calendar::{make_day, make_time};
+use crate::server::calendar::{days_from_civil, make_day, make_time};
 use crate::server::zone::{local_to_utc, LocalZone, MAX_TIME_MS, MS_PER_DAY};
 use std::str::Chars;
 
@@ -128,18 +128,29 @@ pub fn date_parse(text: &str, zone: &dyn LocalZone) -> Option<i64> {
 /// assert_eq!(canonical_iso(b"1970-01-01T00:00:00Z"), None);
 /// ```
 pub fn canonical_iso(t: &[u8]) -> Option<i64> {
-    if t.len() != 24 || t[4] != b'-' || t[7] != b'-' || t[10] != b'T' || t[13] != b':' || t[16] != b':' || t[19] != b'.' || t[23] != b'Z' {
+    let t: &[u8; 24] = t.try_into().ok()?;
+    if t[4] != b'-' || t[7] != b'-' || t[10] != b'T' || t[13] != b':' || t[16] != b':' || t[19] != b'.' || t[23] != b'Z' {
         return None;
     }
-    let num = |from: usize, to: usize| -> Option<i64> {
-        t[from..to].iter().try_fold(0i64, |n, &c| c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0')))
+    // The fields' values, and whether any of their bytes is not a digit
+    // (one test for all of them, not one per byte).
+    let mut not_digit = false;
+    let mut num = |from: usize, to: usize| {
+        t[from..to].iter().fold(0i64, |n, &c| {
+            let digit = c.wrapping_sub(b'0');
+            not_digit |= digit > 9;
+            n * 10 + i64::from(digit)
+        })
     };
-    let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
-    let (hour, minute, second, ms) = (num(11, 13)?, num(14, 16)?, num(17, 19)?, num(20, 23)?);
+    let (year, month, day) = (num(0, 4), num(5, 7), num(8, 10));
+    let (hour, minute, second, ms) = (num(11, 13), num(14, 16), num(17, 19), num(20, 23));
+    if not_digit {
+        return None;
+    }
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    Some(make_day(year, month - 1, day)? * MS_PER_DAY + make_time(hour, minute, second, ms))
+    Some(days_from_civil(year, month, day) * MS_PER_DAY + make_time(hour, minute, second, ms))
 }
 
 /// Parses `text` into its fields, or `None` where V8's parser fails.
@@ -933,6 +944,23 @@ mod tests {
                 Some(ms) => assert_eq!(Some(ms), fields, "{text}"),
                 // Left to the full parser: only invalid fields, or 24:00.
                 None => assert!(fields.is_none() || text.contains("T24:00:00.000"), "{text}"),
+            }
+        }
+    }
+
+    #[test]
+    fn canonical_form_takes_only_digits_in_its_fields() {
+        let text = *b"2024-02-29T23:59:58.999Z";
+        for at in (0..24).filter(|at| ![4, 7, 10, 13, 16, 19, 23].contains(at)) {
+            for byte in 0..=255u8 {
+                let mut t = text;
+                t[at] = byte;
+                let Some(ms) = canonical_iso(&t) else { continue };
+                assert!(byte.is_ascii_digit(), "{t:?}");
+                // The full parser, not `date_parse` (which takes the shortcut).
+                let f = parse_fields(std::str::from_utf8(&t).unwrap()).unwrap();
+                let day = make_day(f.year, f.month0, f.day).unwrap();
+                assert_eq!(ms, day * MS_PER_DAY + make_time(f.hour, f.minute, f.second, f.millisecond), "{t:?}");
             }
         }
     }
