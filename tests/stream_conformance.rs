@@ -120,9 +120,8 @@ fn outcome_whole(text: &[u8], zone: &dyn LocalZone) -> Result<String, String> {
     read_rooms(text, zone).map(|b| format!("{b:?}")).map_err(refusal)
 }
 
-fn outcome_streamed(text: &[u8], zone: &dyn LocalZone, r: &mut Rng) -> Result<String, String> {
+fn outcome_streamed(text: &[u8], zone: &dyn LocalZone, r: &mut Rng, mut stream: RoomStream) -> Result<String, String> {
     let mut batch = RoomBatch::default();
-    let mut stream = RoomStream::default();
     let mut rest = text;
     let most = [1, 2, 3, 7, 16, 64, 4096][r.below(7) as usize];
     while !rest.is_empty() {
@@ -151,10 +150,20 @@ fn stream_equals_whole_text() {
             refused += 1;
         }
         for _ in 0..3 {
-            let streamed = outcome_streamed(&text, zone, &mut r);
+            let streamed = outcome_streamed(&text, zone, &mut r, RoomStream::default());
             assert_eq!(streamed, whole, "case {case}: {:?}", String::from_utf8_lossy(&text));
             compared += 1;
         }
+        // A stream that keeps no positions reads the same rooms, and fails
+        // where the text does, with the same error but for where it lies.
+        let unplaced = outcome_streamed(&text, zone, &mut r, RoomStream::unplaced());
+        let unplaced_at = |e: &String| e.split(" at line ").next().map(str::to_owned);
+        assert_eq!(
+            unplaced.as_ref().map_err(unplaced_at),
+            whole.as_ref().map_err(unplaced_at),
+            "case {case}: {:?}",
+            String::from_utf8_lossy(&text)
+        );
     }
     println!("stream ≡ whole text: {compared} chunkings of 6000 documents ({valid} accepted, {refused} refused), 0 disagreements");
     assert!(valid > 1000 && refused > 1000, "both kinds exercised: {valid} accepted, {refused} refused");
@@ -186,7 +195,7 @@ fn a_lone_surrogate_is_named_where_it_starts() {
     for (doc, expected) in cases {
         assert_eq!(outcome_whole(doc.as_bytes(), &Utc), Err(expected.to_owned()), "{doc}");
         for _ in 0..20 {
-            assert_eq!(outcome_streamed(doc.as_bytes(), &Utc, &mut r), Err(expected.to_owned()), "{doc}");
+            assert_eq!(outcome_streamed(doc.as_bytes(), &Utc, &mut r, RoomStream::default()), Err(expected.to_owned()), "{doc}");
         }
     }
 }

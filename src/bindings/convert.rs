@@ -238,8 +238,18 @@ const PIECE: u32 = 1 << 18;
 /// bytes are never copied whole into wasm memory, which would keep their
 /// size for good (wasm memory never shrinks), and each piece lands in
 /// memory the reader has just used.
+///
+/// Where an error lies is paid for only when there is one, as the bytes
+/// can be read again: they are read without keeping lines and columns
+/// ([`RoomStream::unplaced`]), and after an error read again with them.
 fn read_in_pieces(bytes: &Uint8Array, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
-    let mut stream = RoomStream::default();
+    stream_pieces(bytes, RoomStream::unplaced(), zone, sink).or_else(|_| {
+        sink.reset();
+        stream_pieces(bytes, RoomStream::default(), zone, sink)
+    })
+}
+
+fn stream_pieces(bytes: &Uint8Array, mut stream: RoomStream, zone: &dyn LocalZone, sink: &mut dyn RoomSink) -> Result<(), DataError> {
     let (mut start, length) = (0, bytes.length());
     while start < length {
         let end = length.min(start + PIECE);

@@ -137,6 +137,8 @@ pub struct RoomStream {
     /// the checkpoint's).
     line: usize,
     column: usize,
+    /// Whether `line` and `column` are kept (see [`RoomStream::unplaced`]).
+    placed: bool,
     /// Records read so far.
     records: usize,
     /// Whether a leading byte-order mark has been dealt with.
@@ -162,6 +164,7 @@ impl Default for RoomStream {
             resume: Resume::Document,
             line: 1,
             column: 0,
+            placed: true,
             records: 0,
             bom_settled: false,
             state: State::Start,
@@ -176,6 +179,29 @@ impl Default for RoomStream {
 }
 
 impl RoomStream {
+    /// A stream that does not keep where its bytes lie (lines and
+    /// columns), for a text its caller can read again: the rooms it reads
+    /// and whether it fails are [`RoomStream::default`]'s, but an error's
+    /// position is not the text's. Keeping it means looking at every byte
+    /// once more as it is dropped; a caller that reads the text again with
+    /// a default stream after an error pays for positions only when there
+    /// is an error (`read_in_pieces`, `bindings/convert.rs`).
+    ///
+    /// # Example
+    /// ```
+    /// use chats_per_department::internals::stream::RoomStream;
+    /// use chats_per_department::internals::room::RoomBatch;
+    /// use chats_per_department::internals::zone::Utc;
+    /// let text = b"[{},\n {} {}]";
+    /// let mut rooms = RoomBatch::default();
+    /// assert!(RoomStream::unplaced().push(text, &Utc, &mut rooms).is_err());
+    /// let err = RoomStream::default().push(text, &Utc, &mut RoomBatch::default()).unwrap_err();
+    /// assert_eq!(err.message, "rooms: expected `,` or `]` at line 2 column 5");
+    /// ```
+    pub fn unplaced() -> RoomStream {
+        RoomStream { placed: false, ..RoomStream::default() }
+    }
+
     /// Bytes held between chunks.
     pub fn buffered(&self) -> usize {
         self.buf.capacity()
@@ -507,7 +533,9 @@ impl RoomStream {
         if n == 0 {
             return;
         }
-        (self.line, self.column) = self.position();
+        if self.placed {
+            (self.line, self.column) = self.position();
+        }
         self.buf.drain(..n);
         self.head = 0;
         self.scan -= n;

@@ -224,6 +224,34 @@ test('Node: JSON bytes are read a piece at a time: chatsPerDepartment(bytes) and
   assert.ok(out.grown[1] < 24e6, `index.add(bytes) grew wasm memory by ${out.grown[1]} bytes`);
 });
 
+test('Node: an error in JSON bytes longer than a piece is placed as in the text, by chatsPerDepartment(bytes) and index.add(bytes) alike', () => {
+  const P = { start: '2025-01-01', end: '2025-06-01' };
+  const rooms = Array.from({ length: 6000 }, (_, i) => ({ _id: 'room' + i, t: 'l', ts: '2025-02-01T00:00:00.000Z', departmentId: 'd' + (i % 3), pad: 'z'.repeat(60) }));
+  // Pretty-printed: lines and columns move with every room, and the text is
+  // several of the 256 KiB pieces bytes are read in.
+  const good = JSON.stringify(rooms, null, 1);
+  assert.ok(good.length > 3 * 262_144, `the text is ${good.length} bytes`);
+  const damaged = [
+    good.replace(/"room5999"/, '"room5999" "x"'), // a syntax error in the last piece
+    good.replace(/"room700"/, '"room700",'), // in the second
+    `${good.slice(0, -1)}  \n ]]`, // after the end
+    good.slice(0, -2), // cut off
+  ];
+  for (const text of damaged) {
+    const expected = lib.chatsPerDepartment(text, null, P).error;
+    assert.match(expected, / at line \d+ column \d+ \[invalid-rooms\]$/);
+    assert.doesNotMatch(expected, / at line 1 column/);
+    const bytes = new TextEncoder().encode(text);
+    assert.equal(lib.chatsPerDepartment(bytes, null, P).error, expected);
+    const index = new lib.ChatIndex(null, { timeZone: 'UTC' });
+    assert.throws(() => index.add(bytes), (e) => e.message === expected);
+    assert.equal(index.size, 0);
+    index.free();
+  }
+  // And the good bytes read as the text does.
+  assert.deepEqual(lib.chatsPerDepartment(new TextEncoder().encode(good), null, P), lib.chatsPerDepartment(good, null, P));
+});
+
 test('Node: ChatIndex.fromBytes checks the header and the size before copying: past 1 GiB, zeros and false lengths are refused and wasm memory does not grow', () => {
   const index = new lib.ChatIndex(null, { timeZone: 'UTC' });
   index.add([{ _id: 'a', t: 'l', departmentId: 'd', ts: '2020-05-01T00:00:00Z' }]);
