@@ -8,7 +8,7 @@ use chats_per_department::{chats_per_department_json, ChatIndex, Utc};
 use std::collections::BTreeMap;
 
 mod common;
-use common::{iso, Rng};
+use common::{iso, meteor_id, Rng};
 
 const T0: i64 = 1_600_000_000_000;
 const HOUR: i64 = 3_600_000;
@@ -30,6 +30,19 @@ fn version(r: &mut Rng, id: &str, updated_at: i64, ts: i64) -> String {
     format!(r#"{{"_id":"{id}","_updatedAt":{updated},"t":"{t}",{open}{department}"ts":{ts}}}"#)
 }
 
+/// Room `n`'s id, in each shape the id store packs its own way: a Meteor
+/// id, the same with a character outside Meteor's alphabet (a word), an
+/// ObjectId, a short word, a text id.
+fn room_id(n: u64) -> String {
+    match n % 5 {
+        0 => meteor_id(n),
+        1 => meteor_id(n)[..16].to_owned() + "0",
+        2 => format!("{:024x}", u128::from(n) * 0x1_0000_0001_0000_0001),
+        3 => format!("room{n}"),
+        _ => format!("room {n}"),
+    }
+}
+
 #[test]
 fn histories_end_where_the_collection_ends() {
     let mut r = Rng(0x5EED_1234);
@@ -49,7 +62,7 @@ fn histories_end_where_the_collection_ends() {
                 // Versions of one room are strictly newer; a re-sent current
                 // version ties with itself (the tie rule: the later wins).
                 clock += 1 + r.below(3) as i64;
-                let id = format!("room{}", r.below(universe));
+                let id = room_id(r.below(universe));
                 match r.below(5) {
                     0 if sent.get(&id).is_some_and(|v| v.len() > 1) && current.contains_key(&id) => {
                         let versions = &sent[&id];

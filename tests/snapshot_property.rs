@@ -215,12 +215,14 @@ fn well_sealed_bodies_that_break_the_rules_are_refused() {
         ("a time no Date can hold", one_department(&[]).u64(0).no_sealed().u64(1).room("a b", 0, i64::MIN)),
         ("appears twice", one_department(&[]).u64(0).no_sealed().u64(2).room("a b", 0, 20).room("a b", 0, 22)),
         // Keys no packing makes: digits above the length, a length over 18,
-        // hex digits above 96 bits, a packable id as text, the unused tag.
+        // hex digits above 96 bits, a packable id as text, a Meteor key past
+        // 55^17, a Meteor id spelled as a word.
         ("not one this library writes", one_department(&[]).u64(0).no_sealed().u64(1).keyed(word(1, 1 << 7))),
         ("not one this library writes", one_department(&[]).u64(0).no_sealed().u64(1).keyed(word(19, 1))),
         ("not one this library writes", one_department(&[]).u64(0).no_sealed().u64(1).keyed((1 << 126) | (1 << 96))),
         ("not one this library writes", one_department(&[]).u64(0).no_sealed().u64(1).room("a", u32::MAX, 0)),
-        ("not one this library writes", one_department(&[]).u64(0).no_sealed().u64(1).keyed(3 << 126)),
+        ("not one this library writes", one_department(&[]).u64(0).no_sealed().u64(1).keyed(3 << 126 | 55u128.pow(17))),
+        ("not one this library writes", one_department(&[]).u64(0).no_sealed().u64(1).keyed(word(17, (0..17).fold(0, |n, _| n << 6 | 2)))),
         // The same id packed twice.
         ("appears twice", one_department(&[]).u64(0).no_sealed().u64(2).keyed(word(1, 36)).keyed(word(1, 36))),
         ("more than the bytes left can hold: recent rooms", one_department(&[]).u64(0).no_sealed().u64(u64::MAX)),

@@ -54,10 +54,24 @@ pub fn empty_index(kind: u64) -> chats_per_department::ChatIndex {
     }
 }
 
+/// A Meteor id (`Random.id()`: 17 characters of its 55-letter alphabet)
+/// for `n`, the same for the same `n`.
+pub fn meteor_id(n: u64) -> String {
+    const METEOR: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz";
+    let mut x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..17)
+        .map(|_| {
+            x ^= x >> 29;
+            x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            char::from(METEOR[(x >> 32) as usize % METEOR.len()])
+        })
+        .collect()
+}
+
 /// A room record as the REST API gives it, for the property tests that
 /// build indexes (snapshots, merges): an `_id` of each kind the id store
 /// packs differently (none, text with a space, a 24-digit ObjectId, a
-/// short word) drawn from about `ids` values, so that ids repeat; `open`
+/// Meteor id, a short word) drawn from about `ids` values, so that ids repeat; `open`
 /// absent, true or false; a department with an embedded name, `null`, or
 /// none (`names_vary`: the same department sometimes under two names); a
 /// quarter of the rooms at one of three creation times (equal entries);
@@ -68,6 +82,7 @@ pub fn room_record(r: &mut Rng, ids: u64, t0: i64, updated_may_be_absent: bool, 
         0 => String::new(),
         1 => format!(r#""_id":"odd id {}","#, r.below(ids / 2)),
         2 => format!(r#""_id":"{:024x}","#, r.below(ids * 3 / 4)),
+        3 => format!(r#""_id":"{}","#, meteor_id(r.below(ids))),
         _ => format!(r#""_id":"r{}","#, r.below(ids)),
     };
     let open = ["", r#","open":true"#, r#","open":false"#][r.below(3) as usize];

@@ -4,7 +4,7 @@
 //! The format is this library's own, little-endian, versioned:
 //!
 //! ```text
-//! snapshot   = magic "CPDINDEX" · version u32 (4) · reserved u32 (0)
+//! snapshot   = magic "CPDINDEX" · version u32 (5) · reserved u32 (0)
 //!              · body length u64 · checksum u64 · body
 //! body       = listed · embedded · slots · anonymous u64 · sealed · recent
 //! listed     = u8 0 (no list) | u8 1 · pairs | u8 2 · text (the list's error)
@@ -61,7 +61,7 @@ const MAGIC: &[u8; 8] = b"CPDINDEX";
 /// let bytes = ChatIndex::new(None).to_bytes();
 /// assert_eq!(bytes[8..12], VERSION.to_le_bytes());
 /// ```
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 const HEADER: usize = 8 + 4 + 4 + 8 + 8;
 const NOT_COUNTED: u32 = u32::MAX;
 /// 2^53 − 1: the largest count a JavaScript number holds exactly.

@@ -3,11 +3,12 @@
 //!
 //! Why not a `HashMap<String, _>`: at a million rooms it costs about 90
 //! bytes per room. Rocket.Chat's ids have two shapes, Meteor's 17
-//! characters (`Random.id()`, alphanumerics) and MongoDB ObjectIds (24 hex
-//! digits); both pack losslessly into 114 bits ([`pack`]). Any other id
-//! is kept as text. Two different ids never share a key: packing is
-//! injective, and text ids are compared as text, so exactness never rests
-//! on a hash.
+//! characters of its 55-letter alphabet (`Random.id()`), which pack into
+//! 99 bits as a base-55 number, and MongoDB ObjectIds (24 hex digits, 96
+//! bits); other short alphanumeric ids pack at 6 bits a character
+//! ([`pack`]). Any other id is kept as text. Two different ids never share
+//! a key: packing is injective, and text ids are compared as text, so
+//! exactness never rests on a hash.
 //!
 //! The store has two parts. Most rooms are *sealed* ([`sealed`]): sorted,
 //! bit-packed, about 18 bytes a room. Rooms added since are *recent*
@@ -27,14 +28,63 @@ use table::Table;
 type Key = u128;
 
 const TAG_SHIFT: u32 = 126;
-/// Up to 18 characters of `[0-9A-Za-z_-]`, 6 bits each, length in bits 0–4.
+/// Up to 18 characters of `[0-9A-Za-z_-]`, 6 bits each, length in bits
+/// 0–4 (other than a Meteor id's).
 const TAG_WORD: u128 = 0;
 /// Exactly 24 lowercase hex digits, 4 bits each.
 const TAG_HEX: u128 = 1;
 /// Any other text: bits 0–31 index the table's texts.
 const TAG_TEXT: u128 = 2;
-/// A word or hex key's bits below the tag: 113 (18 × 6 + 5).
-const PAYLOAD: u128 = (1 << (KEY_BITS - 1)) - 1;
+/// Exactly [`METEOR_LEN`] characters of [`METEOR_DIGITS`], each half read
+/// as a base-55 number (first character most significant): the first ten
+/// above bit [`METEOR_LOW_BITS`] (below 55^10 < 2^58), the last seven
+/// below it (55^7 < 2^41), 99 bits in all. Two `u64`s: no 128-bit
+/// arithmetic per character.
+const TAG_METEOR: u128 = 3;
+
+/// Meteor's `Random.id()` alphabet, its `UNMISTAKABLE_CHARS`: no `0`,
+/// `1`, `I`, `O`, `U`, `V` or `l`.
+const METEOR_DIGITS: &[u8; 55] = b"23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz";
+/// The length of a Meteor id, and of its low part.
+const METEOR_LEN: usize = 17;
+const METEOR_LOW_LEN: usize = 7;
+const METEOR_LOW_BITS: u32 = 41;
+const _: () = assert!(55u64.pow(METEOR_LOW_LEN as u32) < 1 << METEOR_LOW_BITS && 55u64.pow(10) < 1 << (99 - METEOR_LOW_BITS));
+/// Each ASCII byte's value in [`METEOR_DIGITS`], 55 for those not in it.
+const METEOR_VALUE: [u8; 128] = {
+    let mut values = [55; 128];
+    let mut digit = 0;
+    while digit < METEOR_DIGITS.len() {
+        values[METEOR_DIGITS[digit] as usize] = digit as u8;
+        digit += 1;
+    }
+    values
+};
+/// The 64 characters a word id packs, 6 bits each (`pack` computes the
+/// position arithmetically).
+const WORD_DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
+/// Bit `d` set when word digit `d` is a Meteor character: a word key of
+/// 17 such digits is not one [`pack`] makes (that id is a Meteor key).
+const METEOR_WORD_DIGITS: u64 = {
+    let mut mask = 0;
+    let mut digit = 0;
+    while digit < WORD_DIGITS.len() {
+        if METEOR_VALUE[WORD_DIGITS[digit] as usize] < 55 {
+            mask |= 1 << digit;
+        }
+        digit += 1;
+    }
+    mask
+};
+const _: () = assert!(METEOR_WORD_DIGITS.count_ones() == 55);
+
+/// Where each shape lies among squeezed keys ([`squeeze`]): Meteor keys
+/// below 2^99, hex keys from 2^99 (96 bits, so below 2^100), word keys
+/// from 2^100 (113 bits, so below 2^114). A store of Meteor ids alone
+/// then holds 99-bit keys, and one of ObjectIds alone 100-bit keys.
+const HEX_BASE: u128 = 1 << 99;
+const WORD_BASE: u128 = 1 << 100;
+const _: () = assert!(WORD_BASE + (1 << 113) <= 1 << KEY_BITS);
 
 /// Sealing waits for at least this many recent rooms (and an eighth of
 /// the store), so small indexes seal too, and the tests see both parts.
@@ -397,13 +447,35 @@ impl RoomIds {
 /// `true` when `key` (with `text` for a text id) is what [`keyed`] gives
 /// for some id.
 fn canonical(key: Key, text: Option<&str>) -> bool {
+    let payload = key & ((1 << TAG_SHIFT) - 1);
     match (key >> TAG_SHIFT, text) {
-        // Length ≤ 18, and no digit bits above the length.
-        (TAG_WORD, None) => (key & 31) <= 18 && (key >> 5) >> (6 * (key & 31) as u32) == 0,
-        (TAG_HEX, None) => (key & ((1u128 << TAG_SHIFT) - 1)) >> 96 == 0,
+        // Length ≤ 18, no digit bits above the length, and not a Meteor
+        // id: seventeen digits, ten in the low 60 bits and seven above.
+        (TAG_WORD, None) => {
+            let (len, digits) = ((payload & 31) as u32, payload >> 5);
+            len <= 18
+                && digits >> (6 * len) == 0
+                && !(len as usize == METEOR_LEN && meteor_digits(digits as u64, 10) && meteor_digits((digits >> 60) as u64, 7))
+        }
+        (TAG_HEX, None) => payload >> 96 == 0,
+        (TAG_METEOR, None) => {
+            let (high, low) = ((payload >> METEOR_LOW_BITS) as u64, payload as u64 & ((1 << METEOR_LOW_BITS) - 1));
+            payload >> 99 == 0 && high < 55u64.pow(10) && low < 55u64.pow(METEOR_LOW_LEN as u32)
+        }
         (TAG_TEXT, Some(text)) => key == TAG_TEXT << TAG_SHIFT && pack(text).is_none(),
         _ => false,
     }
+}
+
+/// Whether the `count` word digits in the low bits of `part` are all
+/// Meteor characters. Not inlined: unrolled, it costs module size.
+#[inline(never)]
+fn meteor_digits(mut part: u64, count: u32) -> bool {
+    (0..count).all(|_| {
+        let digit = part & 63;
+        part >>= 6;
+        METEOR_WORD_DIGITS >> digit & 1 == 1
+    })
 }
 
 /// The packed key of `id` and, for a text id, its text.
@@ -414,16 +486,24 @@ fn keyed(id: &str) -> (Key, Option<&str>) {
     }
 }
 
-/// A word or hex key in the sealed part's 114 bits: its tag in bit 113.
+/// A packed key in the sealed part's 114 bits, each shape in its own
+/// range (see [`HEX_BASE`]); `None` for a text key.
 fn squeeze(key: Key) -> Option<u128> {
+    let payload = key & ((1 << TAG_SHIFT) - 1);
     match key >> TAG_SHIFT {
-        TAG_WORD | TAG_HEX => Some((key >> TAG_SHIFT) << (KEY_BITS - 1) | (key & PAYLOAD)),
+        TAG_METEOR => Some(payload),
+        TAG_HEX => Some(HEX_BASE | payload),
+        TAG_WORD => Some(WORD_BASE + payload),
         _ => None,
     }
 }
 
 fn unsqueeze(squeezed: u128) -> Key {
-    (squeezed >> (KEY_BITS - 1)) << TAG_SHIFT | (squeezed & PAYLOAD)
+    match squeezed {
+        ..HEX_BASE => TAG_METEOR << TAG_SHIFT | squeezed,
+        HEX_BASE..WORD_BASE => TAG_HEX << TAG_SHIFT | (squeezed - HEX_BASE),
+        _ => TAG_WORD << TAG_SHIFT | (squeezed - WORD_BASE),
+    }
 }
 
 /// A packed key's hash: the two halves folded and mixed (SplitMix64's finaliser).
@@ -433,11 +513,6 @@ fn mix(key: Key) -> u64 {
     hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     hash ^ (hash >> 31)
 }
-
-/// The 64 characters a word id packs, 6 bits each (`pack` computes the
-/// position arithmetically; `unpack` reads it here).
-#[cfg(test)]
-const WORD_DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
 
 /// The packed key of an id of a packable shape.
 fn pack(id: &str) -> Option<Key> {
@@ -449,6 +524,11 @@ fn pack(id: &str) -> Option<Key> {
             key = (key << 4) | u128::from(nibble);
         }
         return Some((TAG_HEX << TAG_SHIFT) | key);
+    }
+    if bytes.len() == METEOR_LEN {
+        if let Some(key) = meteor_key(bytes) {
+            return Some((TAG_METEOR << TAG_SHIFT) | key);
+        }
     }
     if bytes.len() > 18 {
         return None;
@@ -469,9 +549,43 @@ fn pack(id: &str) -> Option<Key> {
     Some((TAG_WORD << TAG_SHIFT) | (key << 5) | bytes.len() as u128)
 }
 
+/// A Meteor id's key (see [`TAG_METEOR`]), if every byte is a Meteor
+/// character.
+fn meteor_key(bytes: &[u8]) -> Option<u128> {
+    let (high, low) = bytes.split_at(METEOR_LEN - METEOR_LOW_LEN);
+    Some(u128::from(base_55(high)?) << METEOR_LOW_BITS | u128::from(base_55(low)?))
+}
+
+/// `part` as a base-55 number of Meteor characters. Not inlined: unrolled,
+/// it costs module size.
+#[inline(never)]
+fn base_55(part: &[u8]) -> Option<u64> {
+    let mut value = 0;
+    for &b in part {
+        let digit = *METEOR_VALUE.get(usize::from(b))?;
+        if digit == 55 {
+            return None;
+        }
+        value = value * 55 + u64::from(digit);
+    }
+    Some(value)
+}
+
 /// The id text of a packed key (not for `TAG_TEXT`).
 #[cfg(test)]
 fn unpack(key: Key) -> String {
+    if key >> TAG_SHIFT == TAG_METEOR {
+        let base_55 = |mut value: u64, len: usize| {
+            let mut digits = vec![0; len];
+            for at in digits.iter_mut().rev() {
+                *at = METEOR_DIGITS[(value % 55) as usize];
+                value /= 55;
+            }
+            String::from_utf8(digits).unwrap()
+        };
+        let low = key as u64 & ((1 << METEOR_LOW_BITS) - 1);
+        return base_55((key >> METEOR_LOW_BITS) as u64, METEOR_LEN - METEOR_LOW_LEN) + &base_55(low, METEOR_LOW_LEN);
+    }
     if key >> TAG_SHIFT == TAG_HEX {
         return (0..24).rev().map(|i| char::from(b"0123456789abcdef"[((key >> (i * 4)) & 15) as usize])).collect();
     }
@@ -578,11 +692,92 @@ mod tests {
     }
 
     #[test]
+    fn meteor_ids_pack_as_base_55_and_only_they_do() {
+        for id in ["22222222222222222", "zzzzzzzzzzzzzzzzz", "yHdjRzTW9QFAW5PnH", "6Hq2vQmXyZ3kLp9Ab"] {
+            let key = pack(id).unwrap();
+            assert_eq!(key >> TAG_SHIFT, TAG_METEOR, "{id}");
+            assert_eq!(unpack(key), id);
+            assert!(canonical(key, None));
+            // The word spelling of the same id is one no packing makes.
+            let word = id.bytes().fold(0u128, |n, b| n << 6 | WORD_DIGITS.iter().position(|&d| d == b).unwrap() as u128) << 5 | 17;
+            assert!(!canonical(word, None), "{id}");
+        }
+        assert_eq!(pack("22222222222222222"), Some(TAG_METEOR << TAG_SHIFT));
+        let top = (55u128.pow(10) - 1) << METEOR_LOW_BITS | (55u128.pow(7) - 1);
+        assert_eq!(pack("zzzzzzzzzzzzzzzzz"), Some(TAG_METEOR << TAG_SHIFT | top));
+        // Either part past its digits' reach, or bits above 99.
+        for beyond in [55u128.pow(10) << METEOR_LOW_BITS, 55u128.pow(7), 1 << 99] {
+            assert!(!canonical(TAG_METEOR << TAG_SHIFT | beyond, None), "{beyond:#x}");
+        }
+        // One character outside the alphabet, or another length: a word.
+        for id in [
+            "yHdjRzTW9QFAW5Pn0",
+            "1HdjRzTW9QFAW5PnH",
+            "yHdjRzTWIQFAW5PnH",
+            "yHdjRzTWOQFAW5PnH",
+            "yHdjRzTWlQFAW5PnH",
+            "yHdjRzTW-QFAW5PnH",
+            "yHdjRzTW9QFAW5Pn",
+            "yHdjRzTW9QFAW5PnHH",
+        ] {
+            let key = pack(id).unwrap();
+            assert_eq!(key >> TAG_SHIFT, TAG_WORD, "{id}");
+            assert_eq!(unpack(key), id);
+            assert!(canonical(key, None), "{id}");
+        }
+        // Every character: in the alphabet or not, at either half's end.
+        for b in 0..=255u8 {
+            for at in [0, 8, 9, 16] {
+                let mut id = *b"yHdjRzTW9QFAW5PnH";
+                id[at] = b;
+                let Ok(id) = std::str::from_utf8(&id) else { continue };
+                let meteor = METEOR_DIGITS.contains(&b);
+                assert_eq!(
+                    pack(id).map(|key| key >> TAG_SHIFT == TAG_METEOR),
+                    Some(meteor).filter(|_| meteor || b.is_ascii_alphanumeric() || b == b'_' || b == b'-'),
+                    "{id}"
+                );
+                if meteor {
+                    assert_eq!(unpack(pack(id).unwrap()), id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn meteor_ids_alone_seal_at_99_bits_and_object_ids_at_100() {
+        let mut x: u64 = 0x1234_5678_9ABC_DEF1;
+        for (shape, bits) in [(0, 99), (1, 100)] {
+            let mut ids = RoomIds::default();
+            for n in 0..500 {
+                let id: String = if shape == 0 {
+                    (0..METEOR_LEN).map(|_| char::from(METEOR_DIGITS[(xorshift(&mut x) % 55) as usize])).collect()
+                } else {
+                    format!("{:024x}", u128::from(xorshift(&mut x)) << 32 | n)
+                };
+                ids.insert(&id, Held { updated_at: 5, entry: Some((0, 1_000)) });
+            }
+            ids.tidy();
+            let (shape, _, _) = ids.sealed_image();
+            assert_eq!((shape.records, shape.widths[0]), (500, bits));
+        }
+    }
+
+    #[test]
     fn squeezing_keeps_every_packed_key() {
-        for id in ["", "a", "6Hq2vQmXyZ3kLp9Ab", "507f1f77bcf86cd799439011", "zzzzzzzzzzzzzzzzzz", "------------------"] {
+        for (id, range) in [
+            ("", WORD_BASE..1 << KEY_BITS),
+            ("a", WORD_BASE..1 << KEY_BITS),
+            ("zzzzzzzzzzzzzzzzzz", WORD_BASE..1 << KEY_BITS),
+            ("------------------", WORD_BASE..1 << KEY_BITS),
+            ("6Hq2vQmXyZ3kLp9Ab", 0..HEX_BASE),
+            ("zzzzzzzzzzzzzzzzz", 0..HEX_BASE),
+            ("507f1f77bcf86cd799439011", HEX_BASE..WORD_BASE),
+            ("ffffffffffffffffffffffff", HEX_BASE..WORD_BASE),
+        ] {
             let key = pack(id).unwrap();
             let squeezed = squeeze(key).unwrap();
-            assert!(squeezed >> KEY_BITS == 0, "{id}");
+            assert!(range.contains(&squeezed), "{id}");
             assert_eq!(unsqueeze(squeezed), key, "{id}");
         }
         assert_eq!(squeeze(TAG_TEXT << TAG_SHIFT), None);
