@@ -29,7 +29,7 @@
 //! ```
 //!
 //! Why this shape: loading is bound by memory, not by parsing. The sealed
-//! rooms (most of them) are copied as they are held, about 17 bytes a
+//! rooms (most of them) are copied as they are held, about 16 bytes a
 //! room, instead of being listed and sealed again (more than twice the
 //! bytes, and a sort on load). The columns are not written: each is
 //! rebuilt from the entries its rooms hold, identified or not, so every

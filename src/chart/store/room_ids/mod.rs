@@ -4,17 +4,17 @@
 //! Why not a `HashMap<String, _>`: at a million rooms it costs about 90
 //! bytes per room. Rocket.Chat's ids have two shapes, Meteor's 17
 //! characters of its 55-letter alphabet (`Random.id()`), which pack into
-//! 99 bits as a base-55 number, and MongoDB ObjectIds (24 hex digits, 96
+//! 99 bits as two base-55 numbers, and MongoDB ObjectIds (24 hex digits, 96
 //! bits); other short alphanumeric ids pack at 6 bits a character
 //! ([`pack`]). Any other id is kept as text. Two different ids never share
 //! a key: packing is injective, and text ids are compared as text, so
 //! exactness never rests on a hash.
 //!
 //! The store has two parts. Most rooms are *sealed* ([`sealed`]): sorted,
-//! bit-packed, about 18 bytes a room. Rooms added since are *recent*
+//! bit-packed, about 16 bytes a room. Rooms added since are *recent*
 //! ([`table`]): a hash table of 40-byte records, quick to change. A room is
 //! in exactly one part. [`RoomIds::tidy`] and [`RoomIds::settle`] say when
-//! the recent rooms are sealed, so a million rooms take about 18 bytes
+//! the recent rooms are sealed, so a million rooms take about 16 bytes
 //! each and a live update still costs a table insert.
 
 mod sealed;

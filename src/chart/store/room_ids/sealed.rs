@@ -1,5 +1,5 @@
 //! The sealed part of the id store: most rooms' ids and versions, sorted
-//! and bit-packed, about 18 bytes a room where the table takes 48.
+//! and bit-packed, about 16 bytes a room where the table takes 48.
 //!
 //! Each room is one record of `width` bits, records sorted by scrambled
 //! key. Keys are scrambled first ([`scramble`], a bijection of the 114-bit
