@@ -47,6 +47,8 @@
 mod chart;
 mod records;
 mod server;
+#[cfg(test)]
+mod test_rng;
 
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]

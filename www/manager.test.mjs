@@ -463,13 +463,16 @@ test('the URL holds the zone, the chart type and the source, never credentials',
   await server.page.close();
 });
 
+/** A visit to `url` in `context`, once its body is shown, with the hour the sample ends at. */
+async function visitSample(url, context) {
+  const { page, errors } = await openPage(undefined, { url, within: context });
+  await page.waitForFunction(() => /^HTTP 200/.test(document.getElementById('raw').textContent));
+  return { page, errors, end: await page.getAttribute('body', 'data-sample-end') };
+}
+
 test('reopened: the index kept in this browser (OPFS) shows the same chart without generating the sample again', async () => {
   const context = await kit.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const visit = async (url) => {
-    const { page, errors } = await openPage(undefined, { url, within: context });
-    await page.waitForFunction(() => /^HTTP 200/.test(document.getElementById('raw').textContent));
-    return { page, errors, end: await page.getAttribute('body', 'data-sample-end') };
-  };
+  const visit = (url) => visitSample(url, context);
   let first;
   let second;
   // The sample ends at the current hour: should the hour turn between the
@@ -492,16 +495,11 @@ test('reopened: the index kept in this browser (OPFS) shows the same chart witho
 });
 
 test('reopened after an upgrade: a copy saved in an earlier snapshot format is not used; the sample loads again and is kept anew', async () => {
-  const visit = async (url, context) => {
-    const { page, errors } = await openPage(undefined, { url, within: context });
-    await page.waitForFunction(() => /^HTTP 200/.test(document.getElementById('raw').textContent));
-    return { page, errors, end: await page.getAttribute('body', 'data-sample-end') };
-  };
   // The sample ends at the current hour: should the hour turn between the
   // visits, a new sample is generated; then try again.
   for (let attempt = 0; ; attempt++) {
     const context = await kit.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const first = await visit(kit.site.url, context);
+    const first = await visitSample(kit.site.url, context);
     await first.page.waitForSelector('body[data-saved]', { timeout: 30_000 });
     const before = await raw(first.page);
     // What an earlier version of the library left: the same copy, its
@@ -523,10 +521,10 @@ test('reopened after an upgrade: a copy saved in an earlier snapshot format is n
       return count;
     });
     assert.ok(aged >= 1, 'a saved copy to age');
-    const second = await visit(first.page.url(), context);
+    const second = await visitSample(first.page.url(), context);
     await second.page.waitForSelector('body[data-saved]', { timeout: 30_000 });
     // Kept anew: the next visit reopens it.
-    const third = await visit(first.page.url(), context);
+    const third = await visitSample(first.page.url(), context);
     if ((second.end !== first.end || third.end !== first.end) && attempt === 0) {
       await context.close();
       continue;

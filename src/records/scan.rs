@@ -46,15 +46,14 @@ pub fn string_stop(rest: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::xorshift;
 
     #[test]
     fn string_stop_finds_the_first_stop_byte() {
         let slow = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20);
         let mut x: u64 = 88172645463325252;
         for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            xorshift(&mut x);
             let len = (x % 40) as usize;
             let bytes: Vec<u8> =
                 (0..len).map(|i| [b'a', b'"', b'\\', 0x1F, 0x20, 0x7F, 0xC3, 0x21, 0x00][((x >> (i % 50)) % 9) as usize]).collect();

@@ -76,6 +76,7 @@ pub fn make_time(hour: i64, minute: i64, second: i64, millisecond: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::xorshift;
     use chrono::NaiveDate;
 
     #[test]
@@ -115,9 +116,7 @@ mod tests {
     fn days_from_civil_is_chrono_over_its_whole_calendar() {
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            xorshift(&mut x);
             let year = (x % 524_287) as i64 - 262_143;
             let (month, day) = ((x >> 20) % 12 + 1, (x >> 30) % 28 + 1);
             let expected = chrono_days(year, month as i64, day as i64).unwrap();

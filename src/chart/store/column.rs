@@ -586,12 +586,7 @@ mod tests {
 
     fn xorshift(seed: u64) -> impl FnMut() -> u64 {
         let mut x = seed;
-        move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        }
+        move || crate::test_rng::xorshift(&mut x)
     }
 
     /// The column against a plain multiset, through random adds, removals,

@@ -575,7 +575,7 @@ fn base_55(part: &[u8]) -> Option<u64> {
 #[cfg(test)]
 fn unpack(key: Key) -> String {
     if key >> TAG_SHIFT == TAG_METEOR {
-        let base_55 = |mut value: u64, len: usize| {
+        let spell = |mut value: u64, len: usize| {
             let mut digits = vec![0; len];
             for at in digits.iter_mut().rev() {
                 *at = METEOR_DIGITS[(value % 55) as usize];
@@ -584,7 +584,7 @@ fn unpack(key: Key) -> String {
             String::from_utf8(digits).unwrap()
         };
         let low = key as u64 & ((1 << METEOR_LOW_BITS) - 1);
-        return base_55((key >> METEOR_LOW_BITS) as u64, METEOR_LEN - METEOR_LOW_LEN) + &base_55(low, METEOR_LOW_LEN);
+        return spell((key >> METEOR_LOW_BITS) as u64, METEOR_LEN - METEOR_LOW_LEN) + &spell(low, METEOR_LOW_LEN);
     }
     if key >> TAG_SHIFT == TAG_HEX {
         return (0..24).rev().map(|i| char::from(b"0123456789abcdef"[((key >> (i * 4)) & 15) as usize])).collect();
@@ -594,18 +594,10 @@ fn unpack(key: Key) -> String {
     (0..len).rev().map(|i| char::from(WORD_DIGITS[((digits >> (i * 6)) & 63) as usize])).collect()
 }
 
-/// The tests' random numbers (xorshift64).
-#[cfg(test)]
-fn xorshift(x: &mut u64) -> u64 {
-    *x ^= *x << 13;
-    *x ^= *x >> 7;
-    *x ^= *x << 17;
-    *x
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::xorshift;
     use std::collections::HashMap;
 
     #[test]

@@ -673,8 +673,8 @@ fn unscramble(x: u128, bits: u32) -> u128 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::xorshift;
     use super::*;
+    use crate::test_rng::xorshift;
 
     #[test]
     fn scrambling_is_undone_and_spreads_sequential_keys() {
